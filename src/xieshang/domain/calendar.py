@@ -1,0 +1,46 @@
+"""Dates: month arithmetic that rolls month ends correctly, and the business-day calendar protocol.
+
+The domain never knows which days are holidays; it asks a :class:`BusinessCalendar`. The adapter
+``xieshang.calendar`` implements it with the China calendar (make-up workdays included) and the bank's
+own overrides.
+"""
+
+from __future__ import annotations
+
+import calendar as _stdlib_calendar
+from datetime import date, timedelta
+from typing import Protocol
+
+
+class BusinessCalendar(Protocol):
+    """Which days a bank is open for repayments."""
+
+    def is_business_day(self, day: date) -> bool: ...
+
+
+def add_months(anchor: date, months: int) -> date:
+    """``anchor`` plus whole months, the day clamped to the month's end.
+
+    Always computed from the anchor, never chained, so that 31 Jan → 29 Feb → 31 Mar (not 29 Mar).
+    """
+    index = anchor.year * 12 + anchor.month - 1 + months
+    year, month = divmod(index, 12)
+    last = _stdlib_calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(anchor.day, last))
+
+
+def months_between(start: date, end: date) -> float:
+    """Whole calendar months from ``start`` to ``end`` (by :func:`add_months`), plus leftover days / 30."""
+    whole = (end.year - start.year) * 12 + end.month - start.month
+    if add_months(start, whole) > end:
+        whole -= 1
+    return whole + (end - add_months(start, whole)).days / 30
+
+
+def next_business_day(day: date, calendar: BusinessCalendar) -> date:
+    """``day`` itself if the bank is open, else the first business day after it."""
+    for _ in range(366):
+        if calendar.is_business_day(day):
+            return day
+        day += timedelta(days=1)
+    raise ValueError(f"the calendar has no business day in the year after {day}")

@@ -1,0 +1,65 @@
+"""Money as integer fen (分) and the one rounding policy.
+
+Amounts are plain ``int`` fen throughout the domain (``Fen``); 1 yuan = 100 fen. Anything that
+multiplies money by a rate produces an exact ``Decimal`` and comes back to fen through
+:func:`round_fen`, the single rounding rule (half-up, as Chinese banks and the PBoC examples round).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TypeAlias
+
+from xieshang.errors import InvalidInput
+
+Fen: TypeAlias = int
+"""An amount of money in fen (0.01 yuan)."""
+
+FEN_PER_YUAN = 100
+_ONE = Decimal(1)
+
+
+def round_fen(amount: Decimal) -> Fen:
+    """Round an exact amount in fen to a whole fen, half away from zero."""
+    return int(amount.quantize(_ONE, rounding=ROUND_HALF_UP))
+
+
+def round_to_multiple(amount: Decimal | int, multiple: Fen) -> Fen:
+    """Round an amount in fen to the nearest multiple of ``multiple`` fen, half-up."""
+    if multiple == 1:
+        return round_fen(Decimal(amount))
+    return round_fen(Decimal(amount) / multiple) * multiple
+
+
+def yuan(text: str | int | Decimal, field: str = "amount") -> Fen:
+    """Parse yuan (``"1234.56"``, ``"¥1,234.56"``, ``1200``) into fen; more than 2 decimals is an error."""
+    raw = str(text).strip().replace(",", "").removeprefix("¥").removeprefix("￥").strip()
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise InvalidInput(field, f"{text!r} is not an amount in yuan") from None
+    if not value.is_finite():
+        raise InvalidInput(field, f"{text!r} is not an amount in yuan")
+    fen = value * FEN_PER_YUAN
+    if fen != fen.to_integral_value():
+        raise InvalidInput(field, f"{text!r} has more than 2 decimal places")
+    return int(fen)
+
+
+def to_yuan(fen: Fen) -> str:
+    """Format fen as a decimal string in yuan, as the API and CLI print money: ``"1234.56"``."""
+    sign = "-" if fen < 0 else ""
+    whole, cents = divmod(abs(fen), FEN_PER_YUAN)
+    return f"{sign}{whole}.{cents:02d}"
+
+
+def display_yuan(fen: Fen) -> str:
+    """Format fen for people: ``¥1,234.56``."""
+    sign = "-" if fen < 0 else ""
+    whole, cents = divmod(abs(fen), FEN_PER_YUAN)
+    return f"{sign}¥{whole:,}.{cents:02d}"
+
+
+def apply_rate(amount: Fen, rate: Decimal) -> Fen:
+    """``amount × rate`` rounded to the fen by the one rounding policy."""
+    return round_fen(amount * rate)

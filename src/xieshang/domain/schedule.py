@@ -1,0 +1,203 @@
+"""Repayment schedules: loan terms → installments, exact to the fen.
+
+Methods (Chinese names once): equal installment (等额本息), equal principal (等额本金), interest first
+(先息后本: interest each period, principal at the end), bullet (到期一次还本付息: everything at maturity)
+and flat (等本等息: interest on the original principal every period, common in consumer finance).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from xieshang.domain.calendar import BusinessCalendar, add_months, next_business_day
+from xieshang.domain.money import Fen, apply_rate, round_fen, round_to_multiple
+from xieshang.domain.rates import MONTHS_PER_YEAR, DayCount
+from xieshang.errors import InvalidInput
+
+MAX_MONTHS = 600
+
+
+class RepaymentMethod(enum.StrEnum):
+    EQUAL_INSTALLMENT = "equal_installment"
+    EQUAL_PRINCIPAL = "equal_principal"
+    INTEREST_FIRST = "interest_first"
+    BULLET = "bullet"
+    FLAT = "flat"
+
+
+class InterestBasis(enum.StrEnum):
+    """How a regular period's interest is computed.
+
+    ``periodic``: balance × annual rate / 12, whatever the month's length (most Chinese consumer loans,
+    Fineract "same as repayment period"). ``days``: balance × annual rate × days / days-in-year under
+    the terms' day count. A broken first period is always charged by days.
+    """
+
+    PERIODIC = "periodic"
+    DAYS = "days"
+
+
+@dataclass(frozen=True, slots=True)
+class LoanTerms:
+    """What a loan contract says about repayment. Money in fen, the rate an annual fraction."""
+
+    principal: Fen
+    annual_rate: Decimal
+    months: int
+    start_date: date
+    method: RepaymentMethod = RepaymentMethod.EQUAL_INSTALLMENT
+    first_due_date: date | None = None
+    interest_basis: InterestBasis = InterestBasis.PERIODIC
+    day_count: DayCount = DayCount.ACTUAL_360
+    installment_multiple: Fen = 1
+    """The level installment of equal-installment and flat loans is rounded to this (100 = 1 yuan)."""
+    principal_grace_periods: int = 0
+    """Interest-only periods at the start (本金宽限期); principal is amortised over the rest."""
+
+    def __post_init__(self) -> None:
+        if self.principal <= 0:
+            raise InvalidInput("principal", "must be more than zero")
+        if not Decimal(0) <= self.annual_rate <= 1:
+            raise InvalidInput("annual_rate", "must be between 0 and 100 % a year")
+        if not 1 <= self.months <= MAX_MONTHS:
+            raise InvalidInput("months", f"must be between 1 and {MAX_MONTHS}")
+        if self.installment_multiple < 1:
+            raise InvalidInput("installment_multiple", "must be at least 0.01 yuan")
+        if not 0 <= self.principal_grace_periods < self.months:
+            raise InvalidInput("principal_grace_periods", "must be less than the number of months")
+        if self.first_due_date is not None:
+            if self.first_due_date <= self.start_date:
+                raise InvalidInput("first_due_date", "must be after the start date")
+            if self.first_due_date > add_months(self.start_date, 2):
+                raise InvalidInput("first_due_date", "must be within two months of the start date")
+
+    @property
+    def monthly_rate(self) -> Decimal:
+        return self.annual_rate / MONTHS_PER_YEAR
+
+
+@dataclass(frozen=True, slots=True)
+class Installment:
+    """One period (期) of a schedule.
+
+    Interest accrues from ``start_date`` to ``end_date`` (the contractual date); the installment is
+    payable on ``due_date``, which is ``end_date`` moved to a business day when the bank asks for it.
+    ``balance`` is the principal still outstanding once this installment is paid.
+    """
+
+    number: int
+    start_date: date
+    end_date: date
+    due_date: date
+    principal: Fen
+    interest: Fen
+    balance: Fen
+
+    @property
+    def payment(self) -> Fen:
+        return self.principal + self.interest
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    principal: Fen
+    start_date: date
+    installments: tuple[Installment, ...]
+
+    @property
+    def total_interest(self) -> Fen:
+        return sum(i.interest for i in self.installments)
+
+    @property
+    def total_payment(self) -> Fen:
+        return self.principal + self.total_interest
+
+    def cash_flows(self) -> list[tuple[date, Fen]]:
+        """From the lender's side: the principal out on the start date, each installment back."""
+        return [(self.start_date, -self.principal)] + [
+            (i.due_date, i.payment) for i in self.installments
+        ]
+
+
+def period_dates(terms: LoanTerms) -> list[tuple[date, date]]:
+    """(start, end) of each period. Ends are computed from one anchor so month ends roll right."""
+    if terms.method is RepaymentMethod.BULLET:
+        return [
+            (terms.start_date, terms.first_due_date or add_months(terms.start_date, terms.months))
+        ]
+    anchor, offset = (terms.first_due_date, 0) if terms.first_due_date else (terms.start_date, 1)
+    ends = [add_months(anchor, k + offset) for k in range(terms.months)]
+    return list(zip([terms.start_date, *ends[:-1]], ends, strict=True))
+
+
+def level_payment(principal: Fen, rate: Decimal, periods: int) -> Decimal:
+    """The equal-installment payment P·r / (1 − (1 + r)^−n), exact to Decimal precision."""
+    if rate == 0:
+        return Decimal(principal) / periods
+    growth = (1 + rate) ** periods
+    return principal * rate * growth / (growth - 1)
+
+
+def build_schedule(terms: LoanTerms, calendar: BusinessCalendar | None = None) -> Schedule:
+    """The contractual schedule for ``terms``; due dates move to business days when a calendar is given.
+
+    Each period's principal is the level payment less its interest (or the method's fixed principal);
+    the last installment takes whatever principal remains, absorbing every rounding residue.
+    """
+    periods = period_dates(terms)
+    level = _level_amount(terms)
+    balance = terms.principal
+    rows: list[Installment] = []
+    for number, (start, end) in enumerate(periods, start=1):
+        interest = _period_interest(terms, number, start, end, balance)
+        if number == len(periods):
+            principal = balance
+        elif (
+            number <= terms.principal_grace_periods
+            or terms.method is RepaymentMethod.INTEREST_FIRST
+        ):
+            principal = 0
+        elif terms.method is RepaymentMethod.EQUAL_PRINCIPAL:
+            principal = min(balance, level)
+        else:
+            principal = min(balance, max(0, level - interest))
+        balance -= principal
+        due = next_business_day(end, calendar) if calendar else end
+        rows.append(Installment(number, start, end, due, principal, interest, balance))
+    return Schedule(terms.principal, terms.start_date, tuple(rows))
+
+
+def _level_amount(terms: LoanTerms) -> Fen:
+    """The level installment (equal installment, flat) or level principal (equal principal)."""
+    amortising = terms.months - terms.principal_grace_periods
+    if terms.method is RepaymentMethod.EQUAL_INSTALLMENT:
+        payment = level_payment(terms.principal, terms.monthly_rate, amortising)
+        return round_to_multiple(payment, terms.installment_multiple)
+    if terms.method is RepaymentMethod.FLAT:
+        payment = Decimal(terms.principal) / amortising + terms.principal * terms.monthly_rate
+        return round_to_multiple(payment, terms.installment_multiple)
+    if terms.method is RepaymentMethod.EQUAL_PRINCIPAL:
+        return round_fen(Decimal(terms.principal) / amortising)
+    return 0
+
+
+def _period_interest(terms: LoanTerms, number: int, start: date, end: date, balance: Fen) -> Fen:
+    broken = number == 1 and terms.first_due_date is not None and end != add_months(start, 1)
+    by_days = terms.interest_basis is InterestBasis.DAYS or broken
+    if terms.method is RepaymentMethod.FLAT:
+        balance = terms.principal
+    elif terms.method is RepaymentMethod.BULLET and not by_days:
+        return apply_rate(balance, terms.monthly_rate * terms.months)
+    if by_days:
+        return interest_for_days(balance, terms.annual_rate, terms.day_count, start, end)
+    return apply_rate(balance, terms.monthly_rate)
+
+
+def interest_for_days(
+    balance: Fen, annual_rate: Decimal, day_count: DayCount, start: date, end: date
+) -> Fen:
+    """Interest on ``balance`` from ``start`` to ``end``: balance × rate × days / days-in-year."""
+    return round_fen(balance * annual_rate * day_count.days(start, end) / day_count.days_in_year)

@@ -172,11 +172,11 @@ class _Replay:
 
     def advance_to(self, target: date) -> None:
         while self.day < target:
+            self._close_grace(self.day)
             end = min([b for b in self.boundaries if b > self.day] + [target])
             for item in self.open:
                 self._accrue(item, end)
             self.day = end
-            self._close_grace(end)
 
     def _accrue(self, item: _Open, end: date) -> None:
         due = item.installment.due_date
@@ -203,6 +203,7 @@ class _Replay:
             _append_merged(item.pending if in_grace else item.lines, line)
 
     def _close_grace(self, day: date) -> None:
+        """At the end of the last grace day (the customer may still pay on it), charge or drop."""
         grace = timedelta(days=self.rules.grace_days)
         for item in self.open:
             if item.pending and item.installment.due_date + grace == day:

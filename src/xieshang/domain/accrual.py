@@ -11,13 +11,14 @@ ends it, so a payment on day X settles penalty accrued through X.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 from xieshang.domain.allocation import Allocation, Component, Due, allocate
 from xieshang.domain.loan import Charge, Loan, Payment
-from xieshang.domain.money import Fen, round_fen
+from xieshang.domain.money import Fen, round_ratio
 from xieshang.domain.schedule import Installment, interest_for_days
 from xieshang.errors import InvalidInput
 
@@ -44,28 +45,35 @@ class AccrualLine:
         return self.daily * self.days
 
 
+_COMPONENTS = tuple(Component)
+
+
 @dataclass(slots=True)
 class _Open:
-    """Working state of one installment while events are replayed."""
+    """Working state of one installment while events are replayed, with running totals."""
 
     installment: Installment
-    paid: dict[Component, Fen] = field(default_factory=lambda: dict.fromkeys(Component, 0))
-    fees: Fen = 0
+    charged: dict[Component, Fen] = field(default_factory=dict)
+    paid: dict[Component, Fen] = field(default_factory=lambda: dict.fromkeys(_COMPONENTS, 0))
     lines: list[AccrualLine] = field(default_factory=list)
     pending: list[AccrualLine] = field(default_factory=list)
     cleared_on: date | None = None
 
-    def charged(self, component: Component) -> Fen:
-        if component is Component.PRINCIPAL:
-            return self.installment.principal
-        if component is Component.INTEREST:
-            return self.installment.interest
-        if component is Component.FEE:
-            return self.fees
-        return sum(line.amount for line in self.lines if line.component is component)
+    def __post_init__(self) -> None:
+        self.charged = dict.fromkeys(_COMPONENTS, 0)
+        self.charged[Component.PRINCIPAL] = self.installment.principal
+        self.charged[Component.INTEREST] = self.installment.interest
 
     def owed(self, component: Component) -> Fen:
-        return self.charged(component) - self.paid[component]
+        return self.charged[component] - self.paid[component]
+
+    def post(self, line: AccrualLine) -> None:
+        _append_merged(self.lines, line)
+        self.charged[line.component] += line.amount
+
+    @property
+    def settled(self) -> bool:
+        return sum(self.charged.values()) == sum(self.paid.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +156,9 @@ class LedgerState:
     def payoff_amount(self) -> Fen:
         """Everything due today plus all principal not yet due and the interest earned to date."""
         due_now = sum(self.owed_now(c) for c in Component if c is not Component.PRINCIPAL)
-        future_fees = sum(s.owed(Component.FEE) for s in self.installments if s not in self.due())
+        future_fees = sum(
+            s.owed(Component.FEE) for s in self.installments if s.installment.due_date > self.as_of
+        )
         return (
             due_now + future_fees + self.outstanding_principal + self.accrued_interest - self.credit
         )
@@ -160,6 +170,8 @@ class _Replay:
         self.rules = loan.rules
         self.rate = loan.rules.penalty_rate(loan.terms.annual_rate)
         self.days_in_year = loan.rules.day_count.days_in_year
+        numerator, denominator = self.rate.as_integer_ratio()
+        self.daily_ratio = numerator, denominator * self.days_in_year
         self.open = [_Open(i) for i in loan.schedule.installments]
         self.day = loan.schedule.start_date
         self.records: list[PaymentRecord] = []
@@ -173,7 +185,8 @@ class _Replay:
     def advance_to(self, target: date) -> None:
         while self.day < target:
             self._close_grace(self.day)
-            end = min([b for b in self.boundaries if b > self.day] + [target])
+            after = bisect.bisect_right(self.boundaries, self.day)
+            end = min(self.boundaries[after], target) if after < len(self.boundaries) else target
             for item in self.open:
                 self._accrue(item, end)
             self.day = end
@@ -189,7 +202,7 @@ class _Replay:
         ):
             if not enabled or base <= 0:
                 continue
-            daily = round_fen(base * self.rate / self.days_in_year)
+            daily = round_ratio(base * self.daily_ratio[0], self.daily_ratio[1])
             line = AccrualLine(
                 item.installment.number,
                 component,
@@ -200,7 +213,10 @@ class _Replay:
                 self.days_in_year,
                 daily,
             )
-            _append_merged(item.pending if in_grace else item.lines, line)
+            if in_grace:
+                _append_merged(item.pending, line)
+            else:
+                item.post(line)
 
     def _close_grace(self, day: date) -> None:
         """At the end of the last grace day (the customer may still pay on it), charge or drop."""
@@ -209,27 +225,30 @@ class _Replay:
             if item.pending and item.installment.due_date + grace == day:
                 if self.rules.charge_grace_when_exceeded:
                     for line in item.pending:
-                        _append_merged(item.lines, line)
+                        item.post(line)
                 item.pending.clear()
 
     def charge(self, charge: Charge) -> None:
         self.advance_to(charge.on)
         number = charge.installment or _next_due(self.open, charge.on)
-        self.open[number - 1].fees += charge.amount
+        self.open[number - 1].charged[Component.FEE] += charge.amount
 
     def pay(self, payment: Payment) -> None:
         self.advance_to(payment.on)
-        due_now = [i for i in self.open if i.installment.due_date <= payment.on]
-        later = [i for i in self.open if i.installment.due_date > payment.on]
+        unsettled = [item for item in self.open if not item.settled]
+        due_now = [i for i in unsettled if i.installment.due_date <= payment.on]
+        later = [i for i in unsettled if i.installment.due_date > payment.on]
         allocations: list[Allocation] = []
         left = payment.amount
         for group in (due_now, later):
-            dues = [Due(i.installment.number, c, i.owed(c)) for i in group for c in Component]
+            if left == 0:
+                break
+            dues = [Due(i.installment.number, c, i.owed(c)) for i in group for c in _COMPONENTS]
             made, left = allocate(left, dues, self.rules.allocation)
             allocations += made
         for allocation in allocations:
-            self.open[allocation.installment - 1].paid[allocation.component] += allocation.amount
-        for item in self.open:
+            item = self.open[allocation.installment - 1]
+            item.paid[allocation.component] += allocation.amount
             if (
                 item.cleared_on is None
                 and not item.owed(Component.PRINCIPAL)
@@ -244,7 +263,7 @@ class _Replay:
         installments = tuple(
             InstallmentState(
                 item.installment,
-                {c: item.charged(c) for c in Component},
+                dict(item.charged),
                 dict(item.paid),
                 tuple(item.lines),
                 sum(line.amount for line in item.pending),

@@ -25,8 +25,13 @@ def add_months(anchor: date, months: int) -> date:
     """
     index = anchor.year * 12 + anchor.month - 1 + months
     year, month = divmod(index, 12)
-    last = _stdlib_calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(anchor.day, last))
+    last = _MONTH_DAYS[month]
+    if month == 1 and _stdlib_calendar.isleap(year):
+        last = 29
+    return date(year, month + 1, anchor.day if anchor.day <= last else last)
+
+
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def months_between(start: date, end: date) -> float:

@@ -7,7 +7,7 @@ multiplies money by a rate produces an exact ``Decimal`` and comes back to fen t
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import TypeAlias
 
 from xieshang.errors import InvalidInput
@@ -16,12 +16,24 @@ Fen: TypeAlias = int
 """An amount of money in fen (0.01 yuan)."""
 
 FEN_PER_YUAN = 100
-_ONE = Decimal(1)
+
+
+def round_ratio(numerator: int, denominator: int) -> Fen:
+    """The one rounding policy: ``numerator / denominator`` fen to a whole fen, half away from zero.
+
+    Exact integer arithmetic, so no precision is lost however small the rate.
+    """
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    quotient, remainder = divmod(abs(numerator), denominator)
+    if 2 * remainder >= denominator:
+        quotient += 1
+    return quotient if numerator >= 0 else -quotient
 
 
 def round_fen(amount: Decimal) -> Fen:
     """Round an exact amount in fen to a whole fen, half away from zero."""
-    return int(amount.quantize(_ONE, rounding=ROUND_HALF_UP))
+    return round_ratio(*amount.as_integer_ratio())
 
 
 def round_to_multiple(amount: Decimal | int, multiple: Fen) -> Fen:
@@ -60,6 +72,7 @@ def display_yuan(fen: Fen) -> str:
     return f"{sign}¥{whole:,}.{cents:02d}"
 
 
-def apply_rate(amount: Fen, rate: Decimal) -> Fen:
-    """``amount × rate`` rounded to the fen by the one rounding policy."""
-    return round_fen(amount * rate)
+def apply_rate(amount: Fen, rate: Decimal, divisor: int = 1) -> Fen:
+    """``amount × rate ÷ divisor`` rounded to the fen by the one rounding policy, exactly."""
+    numerator, denominator = rate.as_integer_ratio()
+    return round_ratio(amount * numerator, denominator * divisor)

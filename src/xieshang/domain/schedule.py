@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from xieshang.domain.calendar import BusinessCalendar, add_months, next_business_day
-from xieshang.domain.money import Fen, apply_rate, round_fen, round_to_multiple
+from xieshang.domain.money import Fen, apply_rate, round_ratio, round_to_multiple
 from xieshang.domain.rates import MONTHS_PER_YEAR, DayCount
 from xieshang.errors import InvalidInput
 
@@ -85,7 +85,9 @@ class Installment:
 
     Interest accrues from ``start_date`` to ``end_date`` (the contractual date); the installment is
     payable on ``due_date``, which is ``end_date`` moved to a business day when the bank asks for it.
-    ``balance`` is the principal still outstanding once this installment is paid.
+    ``balance`` is the principal still outstanding once this installment is paid. The interest was
+    ``interest_base`` × annual rate × ``interest_months`` ÷ 12, or, when ``interest_days`` is set,
+    × ``interest_days`` ÷ days-in-year: the inputs a statement shows in its formula.
     """
 
     number: int
@@ -95,6 +97,9 @@ class Installment:
     principal: Fen
     interest: Fen
     balance: Fen
+    interest_base: Fen = 0
+    interest_months: int = 1
+    interest_days: int = 0
 
     @property
     def payment(self) -> Fen:
@@ -146,28 +151,55 @@ def build_schedule(terms: LoanTerms, calendar: BusinessCalendar | None = None) -
 
     Each period's principal is the level payment less its interest (or the method's fixed principal);
     the last installment takes whatever principal remains, absorbing every rounding residue.
+    Interest uses the exact rational rate (annual ÷ 12, or annual × days ÷ days-in-year).
     """
+    method = terms.method
     periods = period_dates(terms)
+    last = len(periods)
     level = _level_amount(terms)
+    rate_num, rate_den = terms.annual_rate.as_integer_ratio()
+    year = terms.day_count.days_in_year
+    months_charged = terms.months if method is RepaymentMethod.BULLET else 1
+    amortise_from = (
+        last if method is RepaymentMethod.INTEREST_FIRST else terms.principal_grace_periods + 1
+    )
+    first_by_days = _first_period_by_days(terms, periods[0])
     balance = terms.principal
     rows: list[Installment] = []
     for number, (start, end) in enumerate(periods, start=1):
-        interest = _period_interest(terms, number, start, end, balance)
-        if number == len(periods):
+        base = terms.principal if method is RepaymentMethod.FLAT else balance
+        if terms.interest_basis is InterestBasis.DAYS or (number == 1 and first_by_days):
+            days = terms.day_count.days(start, end)
+            interest = round_ratio(base * rate_num * days, rate_den * year)
+            months, days_charged = 0, days
+        else:
+            interest = round_ratio(base * rate_num * months_charged, rate_den * MONTHS_PER_YEAR)
+            months, days_charged = months_charged, 0
+        if number == last:
             principal = balance
-        elif (
-            number <= terms.principal_grace_periods
-            or terms.method is RepaymentMethod.INTEREST_FIRST
-        ):
+        elif number < amortise_from:
             principal = 0
-        elif terms.method is RepaymentMethod.EQUAL_PRINCIPAL:
+        elif method is RepaymentMethod.EQUAL_PRINCIPAL:
             principal = min(balance, level)
         else:
             principal = min(balance, max(0, level - interest))
         balance -= principal
         due = next_business_day(end, calendar) if calendar else end
-        rows.append(Installment(number, start, end, due, principal, interest, balance))
+        rows.append(
+            Installment(
+                number, start, end, due, principal, interest, balance, base, months, days_charged
+            )
+        )
     return Schedule(terms.principal, terms.start_date, tuple(rows))
+
+
+def _first_period_by_days(terms: LoanTerms, first: tuple[date, date]) -> bool:
+    """A broken first period (or a bullet's chosen maturity) is charged by days."""
+    if terms.first_due_date is None:
+        return False
+    start, end = first
+    regular = terms.months if terms.method is RepaymentMethod.BULLET else 1
+    return end != add_months(start, regular)
 
 
 def _level_amount(terms: LoanTerms) -> Fen:
@@ -180,24 +212,12 @@ def _level_amount(terms: LoanTerms) -> Fen:
         payment = Decimal(terms.principal) / amortising + terms.principal * terms.monthly_rate
         return round_to_multiple(payment, terms.installment_multiple)
     if terms.method is RepaymentMethod.EQUAL_PRINCIPAL:
-        return round_fen(Decimal(terms.principal) / amortising)
+        return round_ratio(terms.principal, amortising)
     return 0
-
-
-def _period_interest(terms: LoanTerms, number: int, start: date, end: date, balance: Fen) -> Fen:
-    broken = number == 1 and terms.first_due_date is not None and end != add_months(start, 1)
-    by_days = terms.interest_basis is InterestBasis.DAYS or broken
-    if terms.method is RepaymentMethod.FLAT:
-        balance = terms.principal
-    elif terms.method is RepaymentMethod.BULLET and not by_days:
-        return apply_rate(balance, terms.monthly_rate * terms.months)
-    if by_days:
-        return interest_for_days(balance, terms.annual_rate, terms.day_count, start, end)
-    return apply_rate(balance, terms.monthly_rate)
 
 
 def interest_for_days(
     balance: Fen, annual_rate: Decimal, day_count: DayCount, start: date, end: date
 ) -> Fen:
     """Interest on ``balance`` from ``start`` to ``end``: balance × rate × days / days-in-year."""
-    return round_fen(balance * annual_rate * day_count.days(start, end) / day_count.days_in_year)
+    return apply_rate(balance * day_count.days(start, end), annual_rate, day_count.days_in_year)

@@ -11,13 +11,12 @@ from datetime import date, timedelta
 
 from xieshang.domain.accrual import AccrualLine, InstallmentState, LedgerState, PaymentRecord
 from xieshang.domain.allocation import Component
-from xieshang.domain.calendar import add_months
 from xieshang.domain.delinquency import LOAN_THRESHOLDS, Buckets, ClassificationThresholds
 from xieshang.domain.loan import ChargeKind
 from xieshang.domain.money import Fen
 from xieshang.domain.money import display_yuan as y
 from xieshang.domain.rates import format_rate
-from xieshang.domain.schedule import InterestBasis, RepaymentMethod
+from xieshang.domain.schedule import RepaymentMethod
 
 _ONE_DAY = timedelta(days=1)
 _NAMES_ZH = {
@@ -94,27 +93,17 @@ def itemised_statement(
 def _installment_lines(state: LedgerState, item: InstallmentState) -> list[StatementLine]:
     inst, terms = item.installment, state.loan.terms
     n, count = inst.number, len(state.installments)
-    opening = inst.balance + inst.principal
-    rate = format_rate(terms.annual_rate)
-    days = terms.day_count.days(inst.start_date, inst.end_date)
-    broken = (
-        n == 1
-        and terms.first_due_date is not None
-        and inst.end_date != add_months(inst.start_date, 1)
-    )
-    base = terms.principal if terms.method is RepaymentMethod.FLAT else opening
-    if terms.method is RepaymentMethod.BULLET and not (
-        broken or terms.interest_basis is InterestBasis.DAYS
-    ):
-        i_zh = f"{y(base)} × 年利率 {rate} ÷ 12 × {terms.months} 个月"
-        i_en = f"{y(base)} × {rate} a year ÷ 12 × {terms.months} months"
-    elif broken or terms.interest_basis is InterestBasis.DAYS:
+    rate, base = format_rate(terms.annual_rate), y(inst.interest_base)
+    if inst.interest_days:
         year = terms.day_count.days_in_year
-        i_zh = f"{y(base)} × 年利率 {rate} × {days} 天 ÷ {year}"
-        i_en = f"{y(base)} × {rate} a year × {days} days ÷ {year}"
+        i_zh = f"{base} × 年利率 {rate} × {inst.interest_days} 天 ÷ {year}"
+        i_en = f"{base} × {rate} a year × {inst.interest_days} days ÷ {year}"
+    elif inst.interest_months > 1:
+        i_zh = f"{base} × 年利率 {rate} ÷ 12 × {inst.interest_months} 个月"
+        i_en = f"{base} × {rate} a year ÷ 12 × {inst.interest_months} months"
     else:
-        i_zh = f"{y(base)} × 年利率 {rate} ÷ 12"
-        i_en = f"{y(base)} × {rate} a year ÷ 12"
+        i_zh = f"{base} × 年利率 {rate} ÷ 12"
+        i_en = f"{base} × {rate} a year ÷ 12"
     what_zh = "原始本金" if terms.method is RepaymentMethod.FLAT else "期初本金余额"
     what_en = "original principal" if terms.method is RepaymentMethod.FLAT else "opening balance"
     lines = [

@@ -1,0 +1,1 @@
+"""Identity: users, passwords, bearer tokens, login throttling and who may see what."""

@@ -1,0 +1,56 @@
+"""Who may do what — the one place that decides.
+
+``OPERATIONS`` names every operation a person can ask for and the roles that may; services call
+:func:`authorize` with the operation's name, and every API route carries the same name, so a test can
+walk every route × role and a route without a rule fails it. Object rules: a customer sees only their
+own customer record and what hangs off it; anyone else's answers "not found", exactly as for an id
+that does not exist, so ids leak nothing. Internal callers (the CLI, nightly jobs) act as the system
+and pass role checks.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from xieshang.errors import NotFound, PermissionDenied
+from xieshang.models.user import STAFF_ROLES, Role, User
+
+if TYPE_CHECKING:
+    from xieshang.context import Context
+
+A, S, C, ADM, CUST = Role.AGENT, Role.SUPERVISOR, Role.COMPLIANCE, Role.ADMIN, Role.CUSTOMER
+EVERYONE = frozenset(Role)
+STAFF = STAFF_ROLES
+
+PUBLIC_OPERATIONS = frozenset({"health", "auth.token", "landing"})
+
+OPERATIONS: dict[str, frozenset[Role]] = {
+    "me": EVERYONE,
+    "auth.revoke": EVERYONE,
+    "customers.list": STAFF,
+    "customers.get": EVERYONE,
+    "customers.update": frozenset({A, S, ADM, CUST}),
+    # Unmasked personal data: supervisors and compliance for investigations, a customer their own.
+    "customers.pii": frozenset({S, C, CUST}),
+    "customers.loans": EVERYONE,
+    "loans.list": STAFF,
+    "loans.get": EVERYONE,
+    "loans.statement": EVERYONE,
+    "loans.payments.create": frozenset({A, S, ADM}),
+    "audit.verify": frozenset({C, ADM}),
+}
+
+
+def authorize(ctx: Context, operation: str) -> None:
+    """Refuse if the caller's role may not perform ``operation`` (the system always may)."""
+    allowed = OPERATIONS[operation]
+    if ctx.user is not None and ctx.user.role not in allowed:
+        raise PermissionDenied(f"the {ctx.user.role.value} role may not do {operation}")
+
+
+def require_customer_access(
+    user: User | None, customer_id: int, kind: str = "customer", ident: object = None
+) -> None:
+    """Staff see every customer; a customer only their own (others are 'not found')."""
+    if user is not None and user.role is Role.CUSTOMER and user.customer_id != customer_id:
+        raise NotFound(kind, ident if ident is not None else customer_id)

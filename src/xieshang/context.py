@@ -1,0 +1,60 @@
+"""What every use case needs: a session, the settings, the PII cipher, the clock and the actor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from xieshang.config import Settings
+from xieshang.models.user import Role, User
+from xieshang.pii import PiiCipher
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+@dataclass
+class FixedClock:
+    """A clock for tests and replays: it says what it is told."""
+
+    current: datetime
+
+    def now(self) -> datetime:
+        return self.current
+
+
+@dataclass
+class Context:
+    session: Session
+    settings: Settings
+    cipher: PiiCipher
+    clock: Clock = field(default_factory=SystemClock)
+    user: User | None = None
+
+    @property
+    def actor(self) -> str:
+        return f"user:{self.user.id}:{self.user.username}" if self.user else "system"
+
+    @property
+    def role(self) -> Role | None:
+        return self.user.role if self.user else None
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def today(self) -> date:
+        return self.now().astimezone(ZoneInfo(self.settings.timezone)).date()
+
+
+def make_cipher(settings: Settings) -> PiiCipher:
+    return PiiCipher(settings.pii_keyring, settings.secret_key)

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def valid_id_number(value: str) -> bool:
+    """A mainland resident ID number (GB 11643-1999): 17 digits and an ISO 7064 MOD 11-2 check."""
+    if not re.fullmatch(r"\d{17}[\dX]", value):
+        return False
+    total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11] == value[17]
+
+
+class CustomerCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    customer_no: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+    name: str = Field(min_length=1, max_length=64)
+    id_number: str = Field(description="18-character resident ID number; stored encrypted")
+    phone: str = Field(pattern=r"^1\d{10}$", description="mainland mobile number; stored encrypted")
+    bank_account: str | None = Field(default=None, pattern=r"^\d{12,19}$")
+    province: str = Field(min_length=1, max_length=32)
+    city: str = Field(min_length=1, max_length=32)
+    address: str = Field(min_length=1, max_length=200)
+    email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    since: date
+
+    @field_validator("id_number")
+    @classmethod
+    def _id_number(cls, value: str) -> str:
+        value = value.upper()
+        if not valid_id_number(value):
+            raise ValueError("is not a valid 18-character resident ID number")
+        return value
+
+
+class CustomerUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    phone: str | None = Field(default=None, pattern=r"^1\d{10}$")
+    address: str | None = Field(default=None, min_length=1, max_length=200)
+    email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class CustomerRead(BaseModel):
+    id: int
+    customer_no: str
+    name: str
+    id_number: str = Field(description="masked: 3301**********1234")
+    phone: str = Field(description="masked: 138****5678")
+    bank_account: str | None = Field(description="masked: last four digits")
+    province: str
+    city: str
+    address: str
+    email: str | None
+    since: date
+    version: int
+
+
+class CustomerPii(BaseModel):
+    id: int
+    id_number: str
+    phone: str
+    bank_account: str | None
+
+
+class CustomerPage(BaseModel):
+    items: list[CustomerRead]
+    total: int
+    page: int
+    page_size: int

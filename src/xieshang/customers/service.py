@@ -1,0 +1,173 @@
+"""Customer use cases: create, find, list, update with optimistic locking, and audited unmasking."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+
+from xieshang.audit.service import record
+from xieshang.auth.access import authorize, require_customer_access
+from xieshang.context import Context
+from xieshang.customers.schemas import (
+    CustomerCreate,
+    CustomerPage,
+    CustomerPii,
+    CustomerRead,
+    CustomerUpdate,
+)
+from xieshang.domain.masking import mask_account, mask_id_number, mask_phone
+from xieshang.errors import AlreadyExists, NotFound, VersionConflict
+from xieshang.models.customer import Customer
+
+
+def add_customer(ctx: Context, data: CustomerCreate) -> Customer:
+    """Create a customer (flush only: the caller's use case commits)."""
+    if (
+        ctx.session.scalar(select(Customer.id).where(Customer.customer_no == data.customer_no))
+        is not None
+    ):
+        raise AlreadyExists(f"customer number {data.customer_no} is taken")
+    now = ctx.now()
+    customer = Customer(
+        customer_no=data.customer_no,
+        name=data.name,
+        id_number_enc=ctx.cipher.encrypt(data.id_number),
+        id_number_digest=ctx.cipher.digest(data.id_number),
+        phone_enc=ctx.cipher.encrypt(data.phone),
+        bank_account_enc=ctx.cipher.encrypt(data.bank_account) if data.bank_account else None,
+        province=data.province,
+        city=data.city,
+        address=data.address,
+        email=data.email,
+        since=data.since,
+        created_at=now,
+        updated_at=now,
+        created_by=ctx.user.id if ctx.user else None,
+        version=1,
+    )
+    ctx.session.add(customer)
+    ctx.session.flush()
+    record(ctx, "customer.create", "customer", customer.id, after=_audit_view(customer))
+    return customer
+
+
+def create_customer(ctx: Context, data: CustomerCreate) -> CustomerRead:
+    customer = add_customer(ctx, data)
+    ctx.session.commit()
+    return to_read(ctx, customer)
+
+
+def require_customer(ctx: Context, customer_id: int) -> Customer:
+    require_customer_access(ctx.user, customer_id)
+    customer = ctx.session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound("customer", customer_id)
+    return customer
+
+
+def get_customer(ctx: Context, customer_id: int) -> CustomerRead:
+    authorize(ctx, "customers.get")
+    return to_read(ctx, require_customer(ctx, customer_id))
+
+
+def list_customers(
+    ctx: Context,
+    *,
+    q: str | None = None,
+    province: str | None = None,
+    page: int = 1,
+    page_size: int = 20,
+) -> CustomerPage:
+    authorize(ctx, "customers.list")
+    query = select(Customer)
+    if q:
+        like = f"%{q}%"
+        query = query.where(or_(Customer.name.like(like), Customer.customer_no.like(like)))
+    if province:
+        query = query.where(Customer.province == province)
+    total = ctx.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = ctx.session.scalars(
+        query.order_by(Customer.id).offset((page - 1) * page_size).limit(page_size)
+    ).all()
+    return CustomerPage(
+        items=[to_read(ctx, c) for c in rows], total=total, page=page, page_size=page_size
+    )
+
+
+def reveal_pii(ctx: Context, customer_id: int) -> CustomerPii:
+    """Unmasked personal data, for roles that need it; every call leaves an audit row."""
+    authorize(ctx, "customers.pii")
+    customer = require_customer(ctx, customer_id)
+    record(
+        ctx,
+        "customer.pii.unmask",
+        "customer",
+        customer.id,
+        details={"fields": ["id_number", "phone", "bank_account"]},
+    )
+    ctx.session.commit()
+    return CustomerPii(
+        id=customer.id,
+        id_number=ctx.cipher.decrypt(customer.id_number_enc),
+        phone=ctx.cipher.decrypt(customer.phone_enc),
+        bank_account=ctx.cipher.decrypt(customer.bank_account_enc)
+        if customer.bank_account_enc
+        else None,
+    )
+
+
+def update_customer(
+    ctx: Context, customer_id: int, expected_version: int, changes: CustomerUpdate
+) -> CustomerRead:
+    """Change contact details; refused if the record changed since the caller read ``expected_version``."""
+    authorize(ctx, "customers.update")
+    customer = require_customer(ctx, customer_id)
+    if customer.version != expected_version:
+        raise VersionConflict(
+            f"customer {customer_id} is at version {customer.version}, not {expected_version}"
+        )
+    before = _audit_view(customer)
+    fields = changes.model_dump(exclude_unset=True)
+    if fields.get("phone"):
+        customer.phone_enc = ctx.cipher.encrypt(fields["phone"])
+    for name in ("address", "email"):
+        if name in fields and fields[name] is not None:
+            setattr(customer, name, fields[name])
+    customer.updated_at = ctx.now()
+    ctx.session.flush()
+    record(
+        ctx, "customer.update", "customer", customer.id, before=before, after=_audit_view(customer)
+    )
+    ctx.session.commit()
+    return to_read(ctx, customer)
+
+
+def to_read(ctx: Context, customer: Customer) -> CustomerRead:
+    return CustomerRead(
+        id=customer.id,
+        customer_no=customer.customer_no,
+        name=customer.name,
+        id_number=mask_id_number(ctx.cipher.decrypt(customer.id_number_enc)),
+        phone=mask_phone(ctx.cipher.decrypt(customer.phone_enc)),
+        bank_account=mask_account(ctx.cipher.decrypt(customer.bank_account_enc))
+        if customer.bank_account_enc
+        else None,
+        province=customer.province,
+        city=customer.city,
+        address=customer.address,
+        email=customer.email,
+        since=customer.since,
+        version=customer.version,
+    )
+
+
+def _audit_view(customer: Customer) -> dict[str, object]:
+    """What the audit digests: ciphertexts stand in for personal data, never the clear values."""
+    return {
+        "customer_no": customer.customer_no,
+        "name": customer.name,
+        "id_number": customer.id_number_enc.hex(),
+        "phone": customer.phone_enc.hex(),
+        "address": customer.address,
+        "email": customer.email,
+        "version": customer.version,
+    }

@@ -1,0 +1,1 @@
+"""Loans: products, contracts with their schedules, transactions, statements."""

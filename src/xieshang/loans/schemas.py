@@ -1,0 +1,200 @@
+"""Loan I/O. Money crosses the boundary as decimal strings in yuan (``"1234.56"``), never floats."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from xieshang.domain.money import to_yuan
+from xieshang.domain.rates import apr
+from xieshang.domain.schedule import Schedule
+from xieshang.domain.statement import Statement
+
+YUAN_PATTERN = r"^\d{1,13}(\.\d{1,2})?$"
+Yuan = Annotated[
+    str, Field(pattern=YUAN_PATTERN, examples=["1234.56"], description="yuan, up to 2 decimals")
+]
+RatePct = Annotated[
+    str, Field(pattern=r"^\d{1,3}(\.\d{1,6})?%$|^0(\.\d{1,8})?$|^1$", examples=["10%", "0.1"])
+]
+
+
+class ProductRead(BaseModel):
+    id: int
+    code: str
+    name_zh: str
+    name_en: str
+    kind: str
+    method: str
+    penalty_markup: str
+    grace_days: int
+
+
+class LoanCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    loan_no: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+    customer_no: str = Field(min_length=1, max_length=32)
+    product_code: str = Field(min_length=1, max_length=32)
+    principal: Yuan
+    annual_rate: RatePct
+    months: int = Field(ge=1, le=600)
+    start_date: date
+    first_due_date: date | None = None
+
+
+class InstallmentRead(BaseModel):
+    n: int
+    due_date: date
+    payment: str
+    principal: str
+    interest: str
+    balance: str
+
+
+class ScheduleRead(BaseModel):
+    installments: list[InstallmentRead]
+    total_interest: str
+    total_payment: str
+    apr: str = Field(description="annualised IRR as a fraction, e.g. 0.100000")
+
+    @classmethod
+    def from_schedule(cls, plan: Schedule) -> ScheduleRead:
+        return cls(
+            installments=[
+                InstallmentRead(
+                    n=i.number,
+                    due_date=i.due_date,
+                    payment=to_yuan(i.payment),
+                    principal=to_yuan(i.principal),
+                    interest=to_yuan(i.interest),
+                    balance=to_yuan(i.balance),
+                )
+                for i in plan.installments
+            ],
+            total_interest=to_yuan(plan.total_interest),
+            total_payment=to_yuan(plan.total_payment),
+            apr=str(apr(plan.cash_flows(), plan.start_date)),
+        )
+
+
+class LoanRead(BaseModel):
+    id: int
+    loan_no: str
+    customer_id: int
+    product: ProductRead
+    principal: str
+    annual_rate: str
+    months: int
+    start_date: date
+    status: str
+    restructured: bool
+    version: int
+
+
+class LoanDetail(LoanRead):
+    schedule: ScheduleRead
+
+
+class LoanPage(BaseModel):
+    items: list[LoanRead]
+    total: int
+    page: int
+    page_size: int
+
+
+class StatementLineRead(BaseModel):
+    kind: str
+    date: date
+    installment: int | None
+    amount: str
+    formula_zh: str
+    formula_en: str
+
+
+class StatementRead(BaseModel):
+    as_of: date
+    days_past_due: int
+    bucket: str
+    classification: str
+    owed_now: dict[str, str]
+    total_owed_now: str
+    outstanding_principal: str
+    accrued_interest: str
+    payoff_amount: str
+    paid: str
+    credit: str
+    lines: list[StatementLineRead]
+
+    @classmethod
+    def from_statement(cls, result: Statement) -> StatementRead:
+        return cls(
+            as_of=result.as_of,
+            days_past_due=result.days_past_due,
+            bucket=result.bucket,
+            classification=result.classification,
+            owed_now={c.value: to_yuan(v) for c, v in result.owed_now.items()},
+            total_owed_now=to_yuan(result.total_owed_now),
+            outstanding_principal=to_yuan(result.outstanding_principal),
+            accrued_interest=to_yuan(result.accrued_interest),
+            payoff_amount=to_yuan(result.payoff_amount),
+            paid=to_yuan(result.paid),
+            credit=to_yuan(result.credit),
+            lines=[
+                StatementLineRead(
+                    kind=line.kind,
+                    date=line.on,
+                    installment=line.installment,
+                    amount=to_yuan(line.amount),
+                    formula_zh=line.formula_zh,
+                    formula_en=line.formula_en,
+                )
+                for line in result.lines
+            ],
+        )
+
+
+class PaymentCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    amount: Yuan
+    value_date: date
+    reference: str | None = Field(
+        default=None, min_length=1, max_length=64, pattern=r"^[\w\-./:]+$"
+    )
+    channel: Literal["counter", "transfer", "auto_debit", "import", "app"] = "transfer"
+
+
+class TransactionRead(BaseModel):
+    id: int
+    loan_id: int
+    kind: str
+    value_date: date
+    amount: str
+    reference: str
+    installment: int | None
+    description: str
+    channel: str
+    created_at: datetime
+
+
+class ProductCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    code: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+    name_zh: str = Field(min_length=1, max_length=64)
+    name_en: str = Field(min_length=1, max_length=64)
+    kind: Literal["consumer_installment", "revolving_line", "working_capital"]
+    method: Literal["equal_installment", "equal_principal", "interest_first", "bullet", "flat"]
+    interest_basis: Literal["periodic", "days"] = "periodic"
+    day_count: Literal["actual/360", "actual/365", "30/360"] = "actual/360"
+    installment_multiple: Yuan = "0.01"
+    penalty_markup: str = Field(
+        default="0.5", pattern=r"^0(\.\d{1,4})?$|^1$", description="fraction, 0.3–0.5"
+    )
+    grace_days: int = Field(default=0, ge=0, le=30)
+    penalty_enabled: bool = True
+    compound_enabled: bool = True
+    allocation_order: str = "penalty,compound,fee,interest,principal"

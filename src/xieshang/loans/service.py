@@ -1,0 +1,346 @@
+"""Loan use cases: products, loans with their schedules, payments, statements."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from xieshang.audit.service import record
+from xieshang.auth.access import authorize, require_customer_access
+from xieshang.context import Context
+from xieshang.domain import schedule as ledger
+from xieshang.domain.accrual import ledger_as_of
+from xieshang.domain.allocation import AllocationOrder
+from xieshang.domain.loan import Charge, ChargeKind, Payment, PenaltyRules
+from xieshang.domain.loan import Loan as LedgerLoan
+from xieshang.domain.money import to_yuan, yuan
+from xieshang.domain.rates import DayCount, parse_rate
+from xieshang.domain.statement import itemised_statement
+from xieshang.errors import AlreadyExists, InvalidInput, NotFound
+from xieshang.idempotency import remember, replay, request_digest
+from xieshang.loans.schemas import (
+    LoanCreate,
+    LoanDetail,
+    LoanPage,
+    LoanRead,
+    PaymentCreate,
+    ProductCreate,
+    ProductRead,
+    ScheduleRead,
+    StatementRead,
+    TransactionRead,
+)
+from xieshang.models.customer import Customer
+from xieshang.models.loan import (
+    Installment,
+    Loan,
+    LoanProduct,
+    LoanStatus,
+    LoanTransaction,
+    ProductKind,
+    TransactionKind,
+)
+
+
+def add_product(ctx: Context, data: ProductCreate) -> LoanProduct:
+    """Register a loan product (flush only)."""
+    if ctx.session.scalar(select(LoanProduct.id).where(LoanProduct.code == data.code)) is not None:
+        raise AlreadyExists(f"product code {data.code} is taken")
+    AllocationOrder.parse(data.allocation_order)
+    multiple = yuan(data.installment_multiple, "installment_multiple")
+    if multiple <= 0:
+        raise InvalidInput("installment_multiple", "must be more than zero")
+    product = LoanProduct(
+        **data.model_dump(exclude={"installment_multiple", "kind"}),
+        kind=ProductKind(data.kind),
+        installment_multiple=multiple,
+    )
+    ctx.session.add(product)
+    ctx.session.flush()
+    record(ctx, "product.create", "product", product.id, after=data.model_dump(mode="json"))
+    return product
+
+
+def add_loan(ctx: Context, data: LoanCreate) -> Loan:
+    """Book a loan and its contractual schedule (flush only)."""
+    if ctx.session.scalar(select(Loan.id).where(Loan.loan_no == data.loan_no)) is not None:
+        raise AlreadyExists(f"loan number {data.loan_no} is taken")
+    customer_id = ctx.session.scalar(
+        select(Customer.id).where(Customer.customer_no == data.customer_no)
+    )
+    if customer_id is None:
+        raise InvalidInput("customer_no", f"no customer {data.customer_no}")
+    product = ctx.session.scalar(select(LoanProduct).where(LoanProduct.code == data.product_code))
+    if product is None:
+        raise InvalidInput("product_code", f"no product {data.product_code}")
+    rate = parse_rate(data.annual_rate, field="annual_rate")
+    terms = ledger.LoanTerms(
+        principal=yuan(data.principal, "principal"),
+        annual_rate=rate,
+        months=data.months,
+        start_date=data.start_date,
+        method=ledger.RepaymentMethod(product.method),
+        first_due_date=data.first_due_date,
+        interest_basis=ledger.InterestBasis(product.interest_basis),
+        day_count=DayCount(product.day_count),
+        installment_multiple=product.installment_multiple,
+    )
+    loan = Loan(
+        loan_no=data.loan_no,
+        customer_id=customer_id,
+        product_id=product.id,
+        principal=terms.principal,
+        annual_rate=str(rate),
+        months=terms.months,
+        start_date=terms.start_date,
+        first_due_date=terms.first_due_date,
+        status=LoanStatus.ACTIVE,
+        restructured=False,
+        created_at=ctx.now(),
+        version=1,
+    )
+    loan.installments = [_installment_row(i) for i in ledger.build_schedule(terms).installments]
+    ctx.session.add(loan)
+    ctx.session.flush()
+    record(ctx, "loan.create", "loan", loan.id, after=data.model_dump(mode="json"))
+    return loan
+
+
+def _installment_row(i: ledger.Installment) -> Installment:
+    return Installment(
+        number=i.number,
+        start_date=i.start_date,
+        end_date=i.end_date,
+        due_date=i.due_date,
+        principal=i.principal,
+        interest=i.interest,
+        balance=i.balance,
+        interest_base=i.interest_base,
+        interest_months=i.interest_months,
+        interest_days=i.interest_days,
+    )
+
+
+def _load(ctx: Context, loan_id: int) -> Loan:
+    loan = ctx.session.scalar(
+        select(Loan)
+        .where(Loan.id == loan_id)
+        .options(
+            selectinload(Loan.product),
+            selectinload(Loan.installments),
+            selectinload(Loan.transactions),
+        )
+    )
+    if loan is None:
+        raise NotFound("loan", loan_id)
+    require_customer_access(ctx.user, loan.customer_id, "loan", loan_id)
+    return loan
+
+
+def to_ledger(loan: Loan) -> LedgerLoan:
+    """The ORM loan as the pure ledger sees it: terms, the installed schedule, rules and events."""
+    product = loan.product
+    terms = ledger.LoanTerms(
+        principal=loan.principal,
+        annual_rate=Decimal(loan.annual_rate),
+        months=loan.months,
+        start_date=loan.start_date,
+        method=ledger.RepaymentMethod(product.method),
+        first_due_date=loan.first_due_date,
+        interest_basis=ledger.InterestBasis(product.interest_basis),
+        day_count=DayCount(product.day_count),
+        installment_multiple=product.installment_multiple,
+    )
+    schedule = ledger.Schedule(
+        principal=sum(i.principal for i in loan.installments),
+        start_date=loan.start_date,
+        installments=tuple(
+            ledger.Installment(
+                i.number,
+                i.start_date,
+                i.end_date,
+                i.due_date,
+                i.principal,
+                i.interest,
+                i.balance,
+                i.interest_base,
+                i.interest_months,
+                i.interest_days,
+            )
+            for i in loan.installments
+        ),
+    )
+    rules = PenaltyRules(
+        markup=Decimal(product.penalty_markup),
+        penalty_enabled=product.penalty_enabled,
+        compound_enabled=product.compound_enabled,
+        grace_days=product.grace_days,
+        allocation=AllocationOrder.parse(product.allocation_order),
+    )
+    payments = tuple(
+        Payment(t.value_date, t.amount, t.reference)
+        for t in loan.transactions
+        if t.kind is TransactionKind.PAYMENT
+    )
+    charges = tuple(
+        Charge(t.value_date, t.amount, ChargeKind(t.kind.value), t.installment, t.description)
+        for t in loan.transactions
+        if t.kind is not TransactionKind.PAYMENT
+    )
+    return LedgerLoan(terms, schedule, rules, payments, charges)
+
+
+def product_read(product: LoanProduct) -> ProductRead:
+    return ProductRead(
+        id=product.id,
+        code=product.code,
+        name_zh=product.name_zh,
+        name_en=product.name_en,
+        kind=product.kind.value,
+        method=product.method,
+        penalty_markup=product.penalty_markup,
+        grace_days=product.grace_days,
+    )
+
+
+def _loan_read(loan: Loan) -> LoanRead:
+    return LoanRead(
+        id=loan.id,
+        loan_no=loan.loan_no,
+        customer_id=loan.customer_id,
+        product=product_read(loan.product),
+        principal=to_yuan(loan.principal),
+        annual_rate=loan.annual_rate,
+        months=loan.months,
+        start_date=loan.start_date,
+        status=loan.status.value,
+        restructured=loan.restructured,
+        version=loan.version,
+    )
+
+
+def get_loan(ctx: Context, loan_id: int) -> LoanDetail:
+    authorize(ctx, "loans.get")
+    loan = _load(ctx, loan_id)
+    return LoanDetail(
+        **_loan_read(loan).model_dump(),
+        schedule=ScheduleRead.from_schedule(to_ledger(loan).schedule),
+    )
+
+
+def list_loans(
+    ctx: Context,
+    *,
+    customer_id: int | None = None,
+    status: LoanStatus | None = None,
+    page: int = 1,
+    page_size: int = 20,
+) -> LoanPage:
+    if customer_id is None:
+        authorize(ctx, "loans.list")
+    else:
+        authorize(ctx, "customers.loans")
+        require_customer_access(ctx.user, customer_id)
+        if ctx.session.get(Customer, customer_id) is None:
+            raise NotFound("customer", customer_id)
+    query = select(Loan)
+    if customer_id is not None:
+        query = query.where(Loan.customer_id == customer_id)
+    if status is not None:
+        query = query.where(Loan.status == status)
+    total = ctx.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = ctx.session.scalars(
+        query.options(selectinload(Loan.product))
+        .order_by(Loan.id)
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    ).all()
+    return LoanPage(
+        items=[_loan_read(loan) for loan in rows], total=total, page=page, page_size=page_size
+    )
+
+
+def loan_statement(ctx: Context, loan_id: int, as_of: date | None = None) -> StatementRead:
+    authorize(ctx, "loans.statement")
+    loan = _load(ctx, loan_id)
+    day = as_of or ctx.today()
+    if day < loan.start_date:
+        raise InvalidInput("as_of", f"is before the loan started ({loan.start_date})")
+    return StatementRead.from_statement(itemised_statement(ledger_as_of(to_ledger(loan), day)))
+
+
+def record_payment(
+    ctx: Context, loan_id: int, data: PaymentCreate, idempotency_key: str | None = None
+) -> tuple[int, TransactionRead]:
+    """Post a payment; with an idempotency key, a repeat returns the first answer (201 then 200)."""
+    authorize(ctx, "loans.payments.create")
+    digest = request_digest(f"payment:{loan_id}", data.model_dump(mode="json"))
+    if idempotency_key is not None:
+        stored = replay(ctx, idempotency_key, digest)
+        if stored is not None:
+            return 200, TransactionRead.model_validate(stored[1])
+    loan = _load(ctx, loan_id)
+    amount = yuan(data.amount, "amount")
+    if amount <= 0:
+        raise InvalidInput("amount", "must be more than zero")
+    if data.value_date < loan.start_date:
+        raise InvalidInput("value_date", f"is before the loan started ({loan.start_date})")
+    if data.value_date > ctx.today():
+        raise InvalidInput("value_date", "is in the future")
+    reference = data.reference or f"pay-{uuid.uuid4().hex[:20]}"
+    taken = ctx.session.scalar(
+        select(LoanTransaction.id).where(
+            LoanTransaction.loan_id == loan.id, LoanTransaction.reference == reference
+        )
+    )
+    if taken is not None:
+        raise AlreadyExists(f"loan {loan_id} already has a transaction with reference {reference}")
+    txn = LoanTransaction(
+        loan_id=loan.id,
+        kind=TransactionKind.PAYMENT,
+        value_date=data.value_date,
+        amount=amount,
+        reference=reference,
+        installment=None,
+        description="",
+        channel=data.channel,
+        created_by=ctx.user.id if ctx.user else None,
+        created_at=ctx.now(),
+    )
+    ctx.session.add(txn)
+    ctx.session.flush()
+    ctx.session.refresh(loan, ["transactions"])
+    state = ledger_as_of(to_ledger(loan), max(ctx.today(), data.value_date))
+    if state.outstanding_principal == 0 and all(s.total_owed == 0 for s in state.installments):
+        loan.status = LoanStatus.PAID_OFF
+    record(
+        ctx,
+        "loan.payment",
+        "loan",
+        loan.id,
+        after=data.model_dump(mode="json") | {"reference": reference},
+    )
+    result = _txn_read(txn)
+    if idempotency_key is not None:
+        remember(ctx, idempotency_key, digest, 201, result.model_dump(mode="json"))
+    ctx.session.commit()
+    return 201, result
+
+
+def _txn_read(txn: LoanTransaction) -> TransactionRead:
+    return TransactionRead(
+        id=txn.id,
+        loan_id=txn.loan_id,
+        kind=txn.kind.value,
+        value_date=txn.value_date,
+        amount=to_yuan(txn.amount),
+        reference=txn.reference,
+        installment=txn.installment,
+        description=txn.description,
+        channel=txn.channel,
+        created_at=txn.created_at,
+    )

@@ -1,0 +1,22 @@
+"""SQLAlchemy ORM: one module per aggregate, one metadata, portable types only."""
+
+from xieshang.models.audit import AuditEntry
+from xieshang.models.base import Base
+from xieshang.models.customer import Customer
+from xieshang.models.idempotency import IdempotencyRecord
+from xieshang.models.loan import Installment, Loan, LoanProduct, LoanTransaction
+from xieshang.models.user import AccessToken, LoginAttempt, User
+
+__all__ = [
+    "AccessToken",
+    "AuditEntry",
+    "Base",
+    "Customer",
+    "IdempotencyRecord",
+    "Installment",
+    "Loan",
+    "LoanProduct",
+    "LoanTransaction",
+    "LoginAttempt",
+    "User",
+]

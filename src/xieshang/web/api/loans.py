@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, Query, Response
+
+from xieshang.idempotency import check_key
+from xieshang.loans import service
+from xieshang.loans.schemas import (
+    LoanDetail,
+    LoanPage,
+    PaymentCreate,
+    StatementRead,
+    TransactionRead,
+)
+from xieshang.models.loan import LoanStatus
+from xieshang.web.deps import UserContext
+
+router = APIRouter(prefix="/loans", tags=["loans"])
+Id = Annotated[int, Path(ge=1, le=2**62)]
+
+
+@router.get("", name="loans.list")
+def list_loans(
+    ctx: UserContext,
+    status: LoanStatus | None = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> LoanPage:
+    return service.list_loans(ctx, status=status, page=page, page_size=page_size)
+
+
+@router.get("/{loan_id}", name="loans.get")
+def get_loan(ctx: UserContext, loan_id: Id) -> LoanDetail:
+    """A loan with the schedule in force."""
+    return service.get_loan(ctx, loan_id)
+
+
+@router.get("/{loan_id}/statement", name="loans.statement")
+def statement(
+    ctx: UserContext,
+    loan_id: Id,
+    as_of: Annotated[date | None, Query(description="default: today in Asia/Shanghai")] = None,
+) -> StatementRead:
+    """The itemised statement as of a date: every amount with its formula, in zh-CN and en."""
+    return service.loan_statement(ctx, loan_id, as_of)
+
+
+@router.post(
+    "/{loan_id}/payments",
+    name="loans.payments.create",
+    status_code=201,
+    responses={
+        200: {"description": "a repeat of an earlier request with the same Idempotency-Key"}
+    },
+)
+def record_payment(
+    ctx: UserContext,
+    loan_id: Id,
+    payment: PaymentCreate,
+    response: Response,
+    idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
+) -> TransactionRead:
+    """Record a payment received. With ``Idempotency-Key``, a retry returns the first answer."""
+    key = check_key(idempotency_key) if idempotency_key is not None else None
+    status, result = service.record_payment(ctx, loan_id, payment, key)
+    response.status_code = status
+    return result

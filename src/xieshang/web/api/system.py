@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from xieshang import __version__
+from xieshang.audit.service import ChainReport, verify
+from xieshang.auth.access import authorize
+from xieshang.auth.service import login, revoke
+from xieshang.web.deps import PublicContext, Token, UserContext
+
+router = APIRouter()
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+    database: str
+
+
+class TokenRead(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_at: str
+
+
+class Me(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    role: str
+    customer_id: int | None
+
+
+class AuditReport(BaseModel):
+    intact: bool
+    checked: int
+    first_broken_seq: int | None
+    reason: str
+
+
+@router.get("/health", name="health", tags=["system"])
+def health(ctx: PublicContext) -> Health:
+    ctx.session.execute(text("SELECT 1"))
+    return Health(status="ok", version=__version__, database=ctx.session.get_bind().dialect.name)
+
+
+@router.post("/auth/token", name="auth.token", tags=["auth"])
+def token(
+    ctx: PublicContext,
+    username: Annotated[str, Form(min_length=1, max_length=64)],
+    password: Annotated[str, Form(min_length=1, max_length=256)],
+) -> TokenRead:
+    """Exchange a username and password (form fields, as OAuth2's password flow) for a bearer token."""
+    issued = login(ctx, username, password)
+    return TokenRead(access_token=issued.token, expires_at=issued.expires_at.isoformat())
+
+
+@router.post("/auth/revoke", name="auth.revoke", tags=["auth"], status_code=204)
+def revoke_token(ctx: UserContext, bearer: Token) -> None:
+    """Revoke the token this request carries."""
+    authorize(ctx, "auth.revoke")
+    revoke(ctx, bearer)
+
+
+@router.get("/me", name="me", tags=["auth"])
+def me(ctx: UserContext) -> Me:
+    authorize(ctx, "me")
+    assert ctx.user is not None
+    user = ctx.user
+    return Me(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role.value,
+        customer_id=user.customer_id,
+    )
+
+
+@router.get("/audit/verify", name="audit.verify", tags=["audit"])
+def audit_verify(ctx: UserContext) -> AuditReport:
+    """Walk the hash-chained audit log and report the first broken entry, if any."""
+    authorize(ctx, "audit.verify")
+    report: ChainReport = verify(ctx.session)
+    return AuditReport(
+        intact=report.intact,
+        checked=report.checked,
+        first_broken_seq=report.first_broken_seq,
+        reason=report.reason,
+    )

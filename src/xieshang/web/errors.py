@@ -1,0 +1,104 @@
+"""The one place where domain errors become HTTP: RFC 9457 problem JSON with a stable ``type``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from xieshang.errors import (
+    AlreadyExists,
+    Conflict,
+    IdempotencyConflict,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    TooManyAttempts,
+    VersionConflict,
+    XieshangError,
+)
+
+PROBLEM = "application/problem+json"
+BASE = "https://xieshang.dev/problems/"
+
+# (status, type slug, title) for each error, most specific first.
+_MAP: list[tuple[type[XieshangError], int, str, str]] = [
+    (InvalidInput, 422, "invalid-input", "The request has an invalid value"),
+    (NotFound, 404, "not-found", "Not found"),
+    (NotAuthenticated, 401, "not-authenticated", "Authentication required"),
+    (PermissionDenied, 403, "forbidden", "Not allowed for this role"),
+    (TooManyAttempts, 429, "too-many-attempts", "Too many failed logins"),
+    (VersionConflict, 412, "version-conflict", "The object changed since you read it"),
+    (
+        IdempotencyConflict,
+        409,
+        "idempotency-conflict",
+        "Idempotency-Key reused with a different request",
+    ),
+    (AlreadyExists, 409, "already-exists", "Already exists"),
+    (Conflict, 409, "conflict", "Conflict"),
+]
+
+
+def problem(status: int, slug: str, title: str, detail: str, **extra: Any) -> JSONResponse:
+    body = {"type": BASE + slug, "title": title, "status": status, "detail": detail, **extra}
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(XieshangError)
+    async def _domain(request: Request, error: XieshangError) -> JSONResponse:
+        for cls, status, slug, title in _MAP:
+            if isinstance(error, cls):
+                extra: dict[str, Any] = {}
+                if isinstance(error, InvalidInput):
+                    extra["field"] = error.field
+                response = problem(status, slug, title, str(error), **extra)
+                if isinstance(error, TooManyAttempts):
+                    response.headers["Retry-After"] = str(error.retry_after)
+                return response
+        return problem(400, "bad-request", "Bad request", str(error))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
+        errors = error.errors()
+        first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
+        field = (
+            ".".join(str(part) for part in first.get("loc", ()) if part not in ("body",)) or "body"
+        )
+        message = str(first.get("msg", "invalid value"))
+        return problem(
+            422,
+            "invalid-input",
+            "The request has an invalid value",
+            f"{field}: {message}",
+            field=field,
+            errors=[
+                {
+                    "field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"),
+                    "message": str(e.get("msg")),
+                }
+                for e in errors[:20]
+            ],
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        slug = {404: "not-found", 405: "method-not-allowed", 401: "not-authenticated"}.get(
+            error.status_code, "http-error"
+        )
+        return problem(error.status_code, slug, str(error.detail), str(error.detail))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+        return problem(
+            500,
+            "internal-error",
+            "Internal error",
+            "an unexpected error occurred; it has been logged",
+        )

@@ -222,15 +222,15 @@ def test_malformed_or_missing_files_are_one_line(
     assert "as_of: '2024-13-01' is not a valid date" in err
 
 
-def test_the_demo_tour_prints_a_schedule_and_a_statement(
+def test_the_tour_prints_a_schedule_and_a_statement(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code, out, _ = run(capsys, "demo")
+    code, out, _ = run(capsys, "tour")
     assert code == 0
     assert "等额本息" in out
     assert "逐项账单 截至 2026-06-20" in out
     assert "罚息" in out
-    code, out, _ = run(capsys, "demo", "--lang", "en")
+    code, out, _ = run(capsys, "tour", "--lang", "en")
     assert "Itemised statement as of 2026-06-20" in out
 
 

@@ -126,11 +126,26 @@ def test_fees_are_collected_but_never_bear_interest() -> None:
     assert all(line.base != 2_000 for line in first.accruals)
 
 
-def test_money_beyond_the_whole_debt_is_held_as_credit() -> None:
-    total = sum(i.payment for i in Loan.from_terms(TERMS).schedule.installments)
-    result = state(date(2024, 2, 1), Payment(date(2024, 2, 1), total + 100))
-    assert result.credit == 100
+def test_paying_off_early_charges_interest_only_to_date_and_holds_the_rest_as_credit() -> None:
+    # On 1 Feb the payoff is 10 000 + 10 000 × 10 % × 17 days ÷ 360 = 10 000 + 47.22 (提前结清).
+    payoff = state(date(2024, 2, 1)).payoff_amount
+    assert payoff == 1_000_000 + 4_722
+    result = state(date(2024, 3, 1), Payment(date(2024, 2, 1), payoff + 100))
+    assert result.settled_on == date(2024, 2, 1)
     assert result.outstanding_principal == 0
+    assert result.installments[0].charged[Component.INTEREST] == 4_722
+    assert all(s.charged[Component.INTEREST] == 0 for s in result.installments[1:])
+    assert result.credit == 100
+    assert result.payoff_amount == -100  # nothing owed; 1.00 held for the customer
+    assert result.days_past_due == 0
+
+
+def test_a_fee_charged_later_is_paid_from_credit() -> None:
+    payoff = state(date(2024, 2, 1)).payoff_amount
+    fee = Charge(date(2024, 2, 10), 60, ChargeKind.FEE, installment=1)
+    result = state(date(2024, 3, 1), Payment(date(2024, 2, 1), payoff + 100), charges=(fee,))
+    assert result.installments[0].paid[Component.FEE] == 60
+    assert result.credit == 40
 
 
 def test_a_payment_before_the_due_date_pays_the_next_installment_in_advance() -> None:

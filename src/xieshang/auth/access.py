@@ -38,7 +38,10 @@ OPERATIONS: dict[str, frozenset[Role]] = {
     "loans.statement": EVERYONE,
     "loans.payments.create": frozenset({A, S, ADM}),
     "audit.verify": frozenset({C, ADM}),
+    "imports.run": frozenset({ADM}),
 }
+NON_API_OPERATIONS = frozenset({"imports.run"})
+"""Operations with no API route (yet): the CLI and jobs call them."""
 
 
 def authorize(ctx: Context, operation: str) -> None:

@@ -12,9 +12,11 @@ ends it, so a payment on day X settles penalty accrued through X.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Protocol
 
 from xieshang.domain.allocation import Allocation, Component, Due, allocate
 from xieshang.domain.loan import Charge, Loan, Payment
@@ -110,6 +112,8 @@ class LedgerState:
     payments: tuple[PaymentRecord, ...]
     credit: Fen
     """Money received beyond everything the schedule asks for, held for the customer."""
+    settled_on: date | None = None
+    """The day a payment covered the whole payoff: interest after it was no longer charged."""
 
     def due(self) -> tuple[InstallmentState, ...]:
         """Installments whose due date has come (on or before ``as_of``)."""
@@ -138,30 +142,42 @@ class LedgerState:
     def accrued_interest(self) -> Fen:
         """Contract interest earned so far in the current period, not yet due (by days)."""
         for state in self.installments:
-            inst = state.installment
-            if inst.start_date < self.as_of < inst.due_date:
-                terms = self.loan.terms
-                base = inst.balance + inst.principal
-                earned = interest_for_days(
-                    base,
-                    terms.annual_rate,
-                    terms.day_count,
-                    inst.start_date,
-                    min(self.as_of, inst.end_date),
-                )
-                return max(0, min(earned, inst.interest) - state.paid[Component.INTEREST])
+            if state.installment.start_date < self.as_of < state.installment.due_date:
+                earned = interest_to_date(self.loan, state.installment, self.as_of)
+                charged = state.charged[Component.INTEREST]
+                return max(0, min(earned, charged) - state.paid[Component.INTEREST])
         return 0
 
     @property
     def payoff_amount(self) -> Fen:
-        """Everything due today plus all principal not yet due and the interest earned to date."""
-        due_now = sum(self.owed_now(c) for c in Component if c is not Component.PRINCIPAL)
-        future_fees = sum(
-            s.owed(Component.FEE) for s in self.installments if s.installment.due_date > self.as_of
-        )
-        return (
-            due_now + future_fees + self.outstanding_principal + self.accrued_interest - self.credit
-        )
+        """What settles the whole loan today (提前结清): all that is due, principal not yet due,
+        fees, and contract interest only to date — less interest paid in advance and credit."""
+        return payoff(self.loan, self.installments, self.as_of, self.credit)
+
+
+class _Owing(Protocol):
+    @property
+    def installment(self) -> Installment: ...
+
+    @property
+    def charged(self) -> dict[Component, Fen]: ...
+
+    @property
+    def paid(self) -> dict[Component, Fen]: ...
+
+
+def payoff(loan: Loan, items: Sequence[_Owing], on: date, credit: Fen) -> Fen:
+    total = -credit
+    for item in items:
+        inst = item.installment
+        owed = {c: item.charged[c] - item.paid[c] for c in _COMPONENTS}
+        if inst.due_date <= on:
+            total += sum(owed.values())
+            continue
+        total += owed[Component.PRINCIPAL] + owed[Component.FEE]
+        earned = interest_to_date(loan, inst, on) if inst.start_date < on else 0
+        total += min(earned, item.charged[Component.INTEREST]) - item.paid[Component.INTEREST]
+    return total
 
 
 class _Replay:
@@ -176,6 +192,7 @@ class _Replay:
         self.day = loan.schedule.start_date
         self.records: list[PaymentRecord] = []
         self.credit = 0
+        self.settled_on: date | None = None
         grace = timedelta(days=loan.rules.grace_days)
         self.boundaries = sorted(
             {i.due_date for i in loan.schedule.installments}
@@ -232,14 +249,24 @@ class _Replay:
         self.advance_to(charge.on)
         number = charge.installment or _next_due(self.open, charge.on)
         self.open[number - 1].charged[Component.FEE] += charge.amount
+        if self.credit:  # money held for the customer pays a new charge at once
+            self._allocate(charge.on, 0, None)
 
     def pay(self, payment: Payment) -> None:
         self.advance_to(payment.on)
+        if self.settled_on is None and payment.amount >= payoff(
+            self.loan, self.open, payment.on, self.credit
+        ):
+            self._settle_early(payment.on)
+        self._allocate(payment.on, payment.amount, payment)
+
+    def _allocate(self, on: date, amount: Fen, payment: Payment | None) -> None:
+        """Spread ``amount`` plus any credit: what is due first, then later installments in advance."""
         unsettled = [item for item in self.open if not item.settled]
-        due_now = [i for i in unsettled if i.installment.due_date <= payment.on]
-        later = [i for i in unsettled if i.installment.due_date > payment.on]
+        due_now = [i for i in unsettled if i.installment.due_date <= on]
+        later = [i for i in unsettled if i.installment.due_date > on]
         allocations: list[Allocation] = []
-        left = payment.amount
+        left, self.credit = amount + self.credit, 0
         for group in (due_now, later):
             if left == 0:
                 break
@@ -254,10 +281,26 @@ class _Replay:
                 and not item.owed(Component.PRINCIPAL)
                 and not item.owed(Component.INTEREST)
             ):
-                item.cleared_on = payment.on
+                item.cleared_on = on
                 item.pending.clear()
-        self.credit += left
-        self.records.append(PaymentRecord(payment, tuple(allocations), left))
+        self.credit = left
+        if payment is not None:
+            self.records.append(PaymentRecord(payment, tuple(allocations), left))
+
+    def _settle_early(self, on: date) -> None:
+        """Early settlement (提前结清): interest of the current period only to date, none after it;
+        interest already paid in advance beyond that goes back to the customer as credit."""
+        for item in self.open:
+            inst = item.installment
+            if inst.due_date <= on:
+                continue
+            earned = interest_to_date(self.loan, inst, on) if inst.start_date < on else 0
+            item.charged[Component.INTEREST] = min(earned, inst.interest)
+            refund = item.paid[Component.INTEREST] - item.charged[Component.INTEREST]
+            if refund > 0:
+                item.paid[Component.INTEREST] -= refund
+                self.credit += refund
+        self.settled_on = on
 
     def state(self) -> LedgerState:
         installments = tuple(
@@ -271,7 +314,20 @@ class _Replay:
             )
             for item in self.open
         )
-        return LedgerState(self.day, self.loan, installments, tuple(self.records), self.credit)
+        return LedgerState(
+            self.day, self.loan, installments, tuple(self.records), self.credit, self.settled_on
+        )
+
+
+def interest_to_date(loan: Loan, inst: Installment, on: date) -> Fen:
+    """Contract interest an installment has earned by ``on``: its interest base × rate × days so
+    far in its period, never more than the installment's interest."""
+    terms = loan.terms
+    end = min(on, inst.end_date)
+    earned = interest_for_days(
+        inst.interest_base, terms.annual_rate, terms.day_count, inst.start_date, end
+    )
+    return min(earned, inst.interest)
 
 
 def _append_merged(lines: list[AccrualLine], line: AccrualLine) -> None:

@@ -75,16 +75,17 @@ def parse_rate(
             raw, scale = raw[: -len(suffix)], Decimal(divisor)
             break
     try:
-        value = Decimal(raw) / scale
+        exact = Decimal(raw)  # exact: built from the string, no context rounding
     except InvalidOperation:
         raise InvalidInput(field, f"{text!r} is not a rate; write it as '12%' or '0.12'") from None
-    if not value.is_finite():
+    if not exact.is_finite():
         raise InvalidInput(field, f"{text!r} is not a rate; write it as '12%' or '0.12'")
-    if scale == 1 and value > 1:
+    if scale == 1 and exact > 1:
         raise InvalidInput(
             field,
             f"bare rate {text} is ambiguous; write it as '{text}%' or as a fraction like '0.12'",
         )
+    value = exact / scale
     if value < 0:
         raise InvalidInput(field, f"{text} is negative")
     annual = value * _PER_YEAR[basis]

@@ -7,13 +7,12 @@ Debt is conserved to the fen: every part of the old debt ends up in the new sche
 from __future__ import annotations
 
 import enum
-import math
 from dataclasses import dataclass, replace
 from datetime import date
 
 from xieshang.domain.accrual import LedgerState
 from xieshang.domain.allocation import Component
-from xieshang.domain.calendar import add_months
+from xieshang.domain.calendar import months_between
 from xieshang.domain.money import Fen
 from xieshang.domain.schedule import (
     Installment,
@@ -21,7 +20,7 @@ from xieshang.domain.schedule import (
     RepaymentMethod,
     Schedule,
     build_schedule,
-    level_payment,
+    level_amount,
 )
 from xieshang.errors import InvalidInput, ScheduleError
 
@@ -151,55 +150,89 @@ def early_repayment(
 ) -> EarlyRepayment:
     """Repay early on ``state.as_of``: everything (``amount=None``) or ``amount`` fen.
 
-    The amount first settles all that is due today and the interest earned to date; the rest repays
-    principal, and the remaining principal gets a new schedule from today that keeps the payment day.
+    The amount first settles everything owed today — overdue principal included — with the interest
+    earned in the current period and any fees; the rest repays principal not yet due. The remaining
+    principal gets a new schedule from today that keeps the payment day and what is left of any
+    interest-only grace. ``lower_installment`` keeps the number of installments; ``shorter_term``
+    keeps the installment and drops months. Neither ever raises the customer's installment.
     """
-    debt = Debt.of(state)
-    arrears = debt.total - debt.principal - state.credit
+    not_yet_due = [s for s in state.installments if s.installment.due_date > state.as_of]
+    future_principal = sum(s.owed(Component.PRINCIPAL) for s in not_yet_due)
+    arrears = state.payoff_amount - future_principal
     if amount is None:
-        amount = debt.total - state.credit
+        amount = state.payoff_amount
     if amount < arrears:
         raise InvalidInput(
-            "amount", f"must at least cover the {arrears} fen due today and interest to date"
+            "amount", f"must at least cover the {arrears} fen due today with interest to date"
         )
-    principal_repaid = min(amount - arrears, debt.principal)
-    remaining = debt.principal - principal_repaid
+    principal_repaid = min(amount - arrears, future_principal)
+    remaining = future_principal - principal_repaid
     if remaining == 0:
         return EarlyRepayment(
             state.as_of, arrears + principal_repaid, arrears, principal_repaid, None
         )
-    terms = state.loan.terms
-    future = [s.installment for s in state.installments if s.installment.due_date > state.as_of]
-    if not future:
-        raise ScheduleError("amount", "the loan has no installment left to re-schedule")
-    months = len(future)
-    if mode is PrepaymentMode.SHORTER_TERM:
-        months = _months_for_same_payment(terms, remaining, future[0].payment, months)
-    new_terms = replace(
-        terms,
+    schedule = _reschedule(state, [s.installment for s in not_yet_due], remaining, mode)
+    return EarlyRepayment(
+        state.as_of, arrears + principal_repaid, arrears, principal_repaid, schedule
+    )
+
+
+def _reschedule(
+    state: LedgerState, future: list[Installment], remaining: Fen, mode: PrepaymentMode
+) -> Schedule:
+    old = state.loan.terms
+    grace_left = sum(1 for i in future if i.number <= old.principal_grace_periods)
+    if old.method is RepaymentMethod.BULLET:
+        maturity = future[-1].end_date
+        months = max(1, round(months_between(state.as_of, maturity)))
+        first_due: date | None = maturity
+    else:
+        months, first_due = len(future), future[0].end_date
+    terms = replace(
+        old,
         principal=remaining,
         months=months,
         start_date=state.as_of,
-        first_due_date=future[0].end_date,
-        principal_grace_periods=0,
+        first_due_date=first_due,
+        principal_grace_periods=min(grace_left, months - 1),
+        level_amount=None,
     )
-    if new_terms.first_due_date == add_months(state.as_of, 1):
-        new_terms = replace(new_terms, first_due_date=None)
-    return EarlyRepayment(
-        state.as_of,
-        arrears + principal_repaid,
-        arrears,
-        principal_repaid,
-        build_schedule(new_terms),
-    )
+    if old.method in (RepaymentMethod.BULLET, RepaymentMethod.INTEREST_FIRST):
+        return build_schedule(terms)  # nothing is amortised before maturity: no level to keep
+    kept = _level_in_force(state.loan.schedule, old)
+    if mode is PrepaymentMode.SHORTER_TERM:
+        terms = replace(terms, months=_fewest_months(terms, kept))
+    if level_amount(terms) > kept:  # rounding must never raise what the customer pays
+        terms = replace(terms, level_amount=kept)
+    while True:
+        try:
+            return build_schedule(terms)
+        except ScheduleError:  # a few fen left cannot fill every month: use fewer months
+            if terms.months == 1:
+                raise
+            months = min(terms.months - 1, terms.principal)
+            terms = replace(
+                terms, months=months, principal_grace_periods=min(grace_left, months - 1)
+            )
 
 
-def _months_for_same_payment(terms: LoanTerms, principal: Fen, payment: Fen, most: int) -> int:
-    """The fewest months whose installment does not exceed the current one."""
-    if terms.method is RepaymentMethod.EQUAL_PRINCIPAL:
-        per_month = max(1, terms.principal // terms.months)
-        return max(1, min(most, math.ceil(principal / per_month)))
-    for months in range(1, most + 1):
-        if level_payment(principal, terms.monthly_rate, months) <= payment:
-            return months
-    return most
+def _level_in_force(schedule: Schedule, terms: LoanTerms) -> Fen:
+    """The level amount the customer actually pays: read off a regular installment of the schedule
+    in force (the computed level may have been rounded down to fit, or fixed by a restructure)."""
+    regular = [i for i in schedule.installments[1:-1] if i.number > terms.principal_grace_periods]
+    if not regular:
+        return level_amount(terms)
+    row = regular[0]
+    return row.principal if terms.method is RepaymentMethod.EQUAL_PRINCIPAL else row.payment
+
+
+def _fewest_months(terms: LoanTerms, kept: Fen) -> int:
+    """The fewest months (after any grace) whose level amount is not above ``kept``."""
+    low, high = terms.principal_grace_periods + 1, terms.months
+    while low < high:
+        middle = (low + high) // 2
+        if level_amount(replace(terms, months=middle)) <= kept:
+            high = middle
+        else:
+            low = middle + 1
+    return low

@@ -15,7 +15,7 @@ from decimal import Decimal
 from xieshang.domain.calendar import BusinessCalendar, add_months, next_business_day
 from xieshang.domain.money import Fen, apply_rate, round_ratio, round_to_multiple
 from xieshang.domain.rates import MONTHS_PER_YEAR, DayCount
-from xieshang.errors import InvalidInput
+from xieshang.errors import InvalidInput, ScheduleError
 
 MAX_MONTHS = 600
 
@@ -56,6 +56,10 @@ class LoanTerms:
     """The level installment of equal-installment and flat loans is rounded to this (100 = 1 yuan)."""
     principal_grace_periods: int = 0
     """Interest-only periods at the start (本金宽限期); principal is amortised over the rest."""
+    level_amount: Fen | None = None
+    """Fix the level amount instead of computing it (Fineract's "fixed EMI"): the installment of
+    equal-installment and flat loans, the principal part of equal-principal loans. Used when a
+    restructure or early repayment keeps the customer's payment."""
 
     def __post_init__(self) -> None:
         if self.principal <= 0:
@@ -68,11 +72,16 @@ class LoanTerms:
             raise InvalidInput("installment_multiple", "must be at least 0.01 yuan")
         if not 0 <= self.principal_grace_periods < self.months:
             raise InvalidInput("principal_grace_periods", "must be less than the number of months")
+        if self.level_amount is not None and self.level_amount <= 0:
+            raise InvalidInput("level_amount", "must be more than zero")
         if self.first_due_date is not None:
             if self.first_due_date <= self.start_date:
                 raise InvalidInput("first_due_date", "must be after the start date")
-            if self.first_due_date > add_months(self.start_date, 2):
-                raise InvalidInput("first_due_date", "must be within two months of the start date")
+            # A bullet loan's only due date is its maturity; others' first one starts the monthly rhythm.
+            regular = self.months if self.method is RepaymentMethod.BULLET else 1
+            if self.first_due_date > add_months(self.start_date, regular + 1):
+                limit = "a month after maturity" if regular > 1 else "two months of the start date"
+                raise InvalidInput("first_due_date", f"must be within {limit}")
 
     @property
     def monthly_rate(self) -> Decimal:
@@ -152,11 +161,53 @@ def build_schedule(terms: LoanTerms, calendar: BusinessCalendar | None = None) -
     Each period's principal is the level payment less its interest (or the method's fixed principal);
     the last installment takes whatever principal remains, absorbing every rounding residue.
     Interest uses the exact rational rate (annual ÷ 12, or annual × days ÷ days-in-year).
+
+    The level amount is rounded half-up; if that would repay the loan before its last installment
+    (a long, high-rate loan gathers half a fen a month), it is rounded down instead, so that every
+    installment is real and the last one is a little larger. A loan too small to spread over its
+    installments at the rounding multiple is refused.
     """
-    method = terms.method
     periods = period_dates(terms)
+    level = level_amount(terms)
+    if terms.method in _LEVEL_METHODS:
+        if level == 0 and terms.months - terms.principal_grace_periods > 1:
+            raise _too_small(terms)
+        rows = _rows(terms, periods, level, calendar)
+        if rows is None and terms.level_amount is None:
+            multiple = (
+                1 if terms.method is RepaymentMethod.EQUAL_PRINCIPAL else terms.installment_multiple
+            )
+            lower = level - multiple
+            rows = _rows(terms, periods, lower, calendar) if lower > 0 else None
+        if rows is None:
+            raise _too_small(terms)
+    else:
+        rows = _rows(terms, periods, level, calendar)
+        assert rows is not None  # interest-first and bullet loans repay principal only at the end
+    return Schedule(terms.principal, terms.start_date, tuple(rows))
+
+
+def _too_small(terms: LoanTerms) -> ScheduleError:
+    if terms.installment_multiple > 1:
+        return ScheduleError(
+            "installment_multiple",
+            f"rounding to {terms.installment_multiple} fen cannot spread {terms.principal} fen over "
+            f"{terms.months} installments; use a smaller multiple",
+        )
+    return ScheduleError(
+        "months", f"{terms.principal} fen cannot be spread over {terms.months} installments"
+    )
+
+
+def _rows(
+    terms: LoanTerms,
+    periods: list[tuple[date, date]],
+    level: Fen,
+    calendar: BusinessCalendar | None,
+) -> list[Installment] | None:
+    """The installments for this level amount, or None if it repays the loan before the last one."""
+    method = terms.method
     last = len(periods)
-    level = _level_amount(terms)
     rate_num, rate_den = terms.annual_rate.as_integer_ratio()
     year = terms.day_count.days_in_year
     months_charged = terms.months if method is RepaymentMethod.BULLET else 1
@@ -184,13 +235,22 @@ def build_schedule(terms: LoanTerms, calendar: BusinessCalendar | None = None) -
         else:
             principal = min(balance, max(0, level - interest))
         balance -= principal
+        if balance == 0 and number < last:
+            return None
         due = next_business_day(end, calendar) if calendar else end
         rows.append(
             Installment(
                 number, start, end, due, principal, interest, balance, base, months, days_charged
             )
         )
-    return Schedule(terms.principal, terms.start_date, tuple(rows))
+    return rows
+
+
+_LEVEL_METHODS = (
+    RepaymentMethod.EQUAL_INSTALLMENT,
+    RepaymentMethod.EQUAL_PRINCIPAL,
+    RepaymentMethod.FLAT,
+)
 
 
 def _first_period_by_days(terms: LoanTerms, first: tuple[date, date]) -> bool:
@@ -202,8 +262,10 @@ def _first_period_by_days(terms: LoanTerms, first: tuple[date, date]) -> bool:
     return end != add_months(start, regular)
 
 
-def _level_amount(terms: LoanTerms) -> Fen:
+def level_amount(terms: LoanTerms) -> Fen:
     """The level installment (equal installment, flat) or level principal (equal principal)."""
+    if terms.level_amount is not None:
+        return terms.level_amount
     amortising = terms.months - terms.principal_grace_periods
     if terms.method is RepaymentMethod.EQUAL_INSTALLMENT:
         payment = level_payment(terms.principal, terms.monthly_rate, amortising)

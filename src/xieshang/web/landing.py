@@ -5,15 +5,12 @@ from __future__ import annotations
 from html import escape
 
 from xieshang.config import Settings
+from xieshang.demo.seed import CUSTOMER_LOGINS, DEMO_PASSWORD, STAFF_LOGINS
 
 DEMO_LOGINS = [
-    ("customer", "借款人 customer", "customer1"),
-    ("agent", "协商专员 agent", "agent1"),
-    ("supervisor", "主管 supervisor", "supervisor1"),
-    ("compliance", "合规 compliance", "compliance1"),
-    ("admin", "管理员 administrator", "admin1"),
+    *((name, f"借款人 customer ({name})") for name in CUSTOMER_LOGINS),
+    *((name, display) for name, _, display in STAFF_LOGINS),
 ]
-DEMO_PASSWORD = "xieshang-demo"
 
 
 def landing_page(settings: Settings) -> str:
@@ -21,7 +18,7 @@ def landing_page(settings: Settings) -> str:
     if settings.demo:
         rows = "".join(
             f"<tr><td>{escape(label)}</td><td><code>{escape(user)}</code></td><td><code>{DEMO_PASSWORD}</code></td></tr>"
-            for _, label, user in DEMO_LOGINS
+            for user, label in DEMO_LOGINS
         )
         logins = f"<h2>演示账号 Demo logins</h2><table><tr><th>角色 Role</th><th>用户名</th><th>密码</th></tr>{rows}</table>"
     return f"""<!doctype html>

@@ -273,7 +273,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_loan_transactions_loan_id"), ["loan_id"], unique=False)
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("loan_transactions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_loan_transactions_loan_id"))

@@ -1,13 +1,8 @@
-"""The ``xieshang`` command line: the only module that imports Typer.
-
-Every command that fails on bad input prints one line, ``xieshang: error: <field>: <problem>``, to
-stderr and exits with code 2; it never prints a traceback.
-"""
+"""Ledger commands that need no database: ``schedule``, ``statement`` and the ``tour``."""
 
 from __future__ import annotations
 
 import json
-import sys
 import unicodedata
 from datetime import date, datetime
 from importlib import resources
@@ -19,24 +14,17 @@ import typer
 
 from xieshang import __version__
 from xieshang.calendar import ChinaBankCalendar
+from xieshang.cli.app import app
 from xieshang.domain.accrual import ledger_as_of
-from xieshang.domain.money import display_yuan, to_yuan
+from xieshang.domain.money import display_yuan
 from xieshang.domain.rates import apr, format_rate
 from xieshang.domain.schedule import LoanTerms, Schedule, build_schedule
 from xieshang.domain.statement import Statement, itemised_statement
 from xieshang.errors import InvalidInput
 from xieshang.loanfile import parse_date, parse_terms, read_loan_file
+from xieshang.loans.schemas import ScheduleRead, StatementRead
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-app = typer.Typer(
-    name="xieshang",
-    help="xieshang (协商): lawful, explained loan negotiation and complaint handling.",
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
 
 Lang = Annotated[str, typer.Option("--lang", help="zh-CN (default) or en.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -107,7 +95,7 @@ def schedule(
     calendar = _calendar(holiday_overrides) if business_days else None
     plan = build_schedule(terms, calendar)
     if as_json:
-        _print_json(schedule_json(plan))
+        _print_json(ScheduleRead.from_schedule(plan).model_dump(mode="json"))
     else:
         typer.echo(schedule_text(terms, plan, lang))
 
@@ -130,14 +118,14 @@ def statement(
     parsed = read_loan_file(loan, _calendar(holiday_overrides) if holiday_overrides else None)
     result = itemised_statement(ledger_as_of(parsed, day))
     if as_json:
-        _print_json(statement_json(result))
+        _print_json(StatementRead.from_statement(result).model_dump(mode="json"))
     else:
         typer.echo(statement_text(result, lang))
 
 
 @app.command()
-def demo(lang: Lang = "zh-CN") -> None:
-    """A guided tour: a schedule, then the statement of an overdue loan with every formula."""
+def tour(lang: Lang = "zh-CN") -> None:
+    """A guided tour of the ledger: a schedule, then an overdue loan's statement with every formula."""
     _check_lang(lang)
     source = resources.files("xieshang").joinpath("data/demo_loan.json")
     with resources.as_file(source) as path:
@@ -168,25 +156,6 @@ def _calendar(overrides: Path | None) -> ChinaBankCalendar:
 
 def _print_json(data: object) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def schedule_json(plan: Schedule) -> dict[str, Any]:
-    return {
-        "installments": [
-            {
-                "n": i.number,
-                "due_date": i.due_date.isoformat(),
-                "payment": to_yuan(i.payment),
-                "principal": to_yuan(i.principal),
-                "interest": to_yuan(i.interest),
-                "balance": to_yuan(i.balance),
-            }
-            for i in plan.installments
-        ],
-        "total_interest": to_yuan(plan.total_interest),
-        "total_payment": to_yuan(plan.total_payment),
-        "apr": str(apr(plan.cash_flows(), plan.start_date)),
-    }
 
 
 _HEAD = {
@@ -257,33 +226,6 @@ def _pad(text: str, width: int, *, left: bool) -> str:
     return text + fill if left else fill + text
 
 
-def statement_json(result: Statement) -> dict[str, Any]:
-    return {
-        "as_of": result.as_of.isoformat(),
-        "days_past_due": result.days_past_due,
-        "bucket": result.bucket,
-        "classification": result.classification,
-        "owed_now": {c.value: to_yuan(v) for c, v in result.owed_now.items()},
-        "total_owed_now": to_yuan(result.total_owed_now),
-        "outstanding_principal": to_yuan(result.outstanding_principal),
-        "accrued_interest": to_yuan(result.accrued_interest),
-        "payoff_amount": to_yuan(result.payoff_amount),
-        "paid": to_yuan(result.paid),
-        "credit": to_yuan(result.credit),
-        "lines": [
-            {
-                "kind": line.kind,
-                "date": line.on.isoformat(),
-                "installment": line.installment,
-                "amount": to_yuan(line.amount),
-                "formula_zh": line.formula_zh,
-                "formula_en": line.formula_en,
-            }
-            for line in result.lines
-        ],
-    }
-
-
 _LABELS = {
     "zh-CN": {
         "title": "逐项账单 截至 {as_of}",
@@ -344,27 +286,3 @@ def statement_text(result: Statement, lang: str) -> str:
         )
     )
     return "\n".join(out)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the app and turn every input error into one line and exit code 2."""
-    try:
-        app(args=argv, prog_name="xieshang", standalone_mode=False)
-    except InvalidInput as error:
-        typer.echo(f"xieshang: error: {error}", err=True)
-        return 2
-    except typer.Abort:
-        typer.echo("xieshang: aborted", err=True)
-        return 1
-    except typer.TyperException as error:  # Click's usage errors, re-exported by Typer
-        message = error.format_message() if hasattr(error, "format_message") else str(error)
-        if type(error).__name__ == "NoArgsIsHelpError":  # a bare `xieshang` shows the help
-            typer.echo(message)
-            return 0
-        typer.echo(f"xieshang: error: {' '.join(message.split())}", err=True)
-        return 2
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

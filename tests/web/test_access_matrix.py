@@ -1,0 +1,115 @@
+"""Every API route × every role: the outcome is the one ``xieshang.auth.access`` promises.
+
+A route whose name has no rule fails here (and the app refuses to start); a role outside a route's
+rule gets 403; a customer asking for someone else's objects gets 404, like an id that does not exist.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from tests import factories
+from xieshang.auth.access import NON_API_OPERATIONS, OPERATIONS, PUBLIC_OPERATIONS
+from xieshang.context import Context
+from xieshang.models.user import Role
+from xieshang.web.app import ROUTERS, api_routes, check_every_route_has_a_rule
+
+BODIES = {
+    "customers.update": {"address": "杭州市西湖区 2 号"},
+    "loans.payments.create": {"amount": "10.00", "value_date": "2026-02-15"},
+}
+
+
+@dataclass
+class Ids:
+    own_customer: int
+    other_customer: int
+    own_loan: int
+    other_loan: int
+
+
+@pytest.fixture
+def ids(ctx: Context) -> Ids:
+    factories.product(ctx)
+    own, other = factories.customer(ctx), factories.customer(ctx)
+    own_loan, other_loan = factories.loan(ctx, own), factories.loan(ctx, other)
+    for role in Role:
+        factories.user(ctx, role, f"matrix-{role.value}", own.id if role is Role.CUSTOMER else None)
+    ctx.session.commit()
+    return Ids(own.id, other.id, own_loan.id, other_loan.id)
+
+
+def fill(path: str, *, customer: int, loan: int) -> str:
+    return re.sub(r"\{loan_id\}", str(loan), re.sub(r"\{customer_id\}", str(customer), path))
+
+
+def call(client: TestClient, route: APIRoute, url: str, headers: dict[str, str]) -> int:
+    method = sorted((route.methods or set()) - {"HEAD"})[0]
+    headers = {**headers, "If-Match": '"1"'}
+    response = client.request(method, url, json=BODIES.get(route.name), headers=headers)
+    return response.status_code
+
+
+def login(client: TestClient, role: Role) -> dict[str, str]:
+    response = client.post(
+        "/api/v1/auth/token",
+        data={"username": f"matrix-{role.value}", "password": factories.PASSWORD},
+    )
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def test_every_api_route_has_an_access_rule(app: FastAPI) -> None:
+    names = {route.name for _, route in api_routes()}
+    served = {route.path for route in app.routes if isinstance(route, APIRoute)}
+    assert {path for path, _ in api_routes()} <= served | {p for p, _ in api_routes()}
+    assert names - set(OPERATIONS) - PUBLIC_OPERATIONS == set()
+    assert set(OPERATIONS) - NON_API_OPERATIONS - names == set(), (
+        "a rule for a route that does not exist"
+    )
+
+
+def test_every_route_by_every_role(app: FastAPI, client: TestClient, ids: Ids) -> None:
+    tokens = {role: login(client, role) for role in Role}
+    checked = 0
+    for path, route in api_routes():
+        if route.name in PUBLIC_OPERATIONS:
+            continue
+        own = fill(path, customer=ids.own_customer, loan=ids.own_loan)
+        assert call(client, route, own, {}) == 401, f"{path} without a token"
+        for role in Role:
+            status = call(client, route, own, tokens[role])
+            if route.name == "auth.revoke":
+                tokens[role] = login(client, role)  # that call revoked the token it carried
+            if role in OPERATIONS[route.name]:
+                assert status not in (401, 403, 404), f"{role} on {path}: {status}"
+            else:
+                assert status == 403, f"{role} on {path}: {status}"
+            checked += 1
+        if "{" in path and Role.CUSTOMER in OPERATIONS[route.name]:
+            foreign = fill(path, customer=ids.other_customer, loan=ids.other_loan)
+            assert call(client, route, foreign, tokens[Role.CUSTOMER]) == 404, (
+                f"customer on {foreign}"
+            )
+    assert checked >= 10 * len(Role)
+
+
+def test_adding_a_route_without_a_rule_stops_the_app() -> None:
+    router = APIRouter()
+
+    @router.get("/secret", name="secret.unruled")
+    def secret() -> dict[str, str]:
+        return {}
+
+    with pytest.raises(RuntimeError, match=r"/api/v1/secret \(secret.unruled\) has no rule"):
+        check_every_route_has_a_rule((*ROUTERS, router))
+
+
+def test_the_app_serves_exactly_the_ruled_routes(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert set(paths) == {path for path, _ in api_routes()}

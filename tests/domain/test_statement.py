@@ -66,3 +66,20 @@ def test_a_broken_first_period_explains_interest_by_days() -> None:
         == "第1期利息 = 期初本金余额 ¥10,000.00 × 年利率 10.00% × 41 天 ÷ 360 = ¥113.89"
     )
     assert first.amount == 11_389
+
+
+def test_an_early_settlement_explains_the_interest_not_charged() -> None:
+    # Paid 879.16 on 15 Feb, then settled on 1 Mar: 9 204.17 × 10 % × 15 days ÷ 360 = 38.35 to date.
+    payoff = 920_417 + 3_835
+    loan = Loan.from_terms(
+        TERMS, payments=(Payment(date(2024, 2, 15), 87_916), Payment(date(2024, 3, 1), payoff))
+    )
+    statement = itemised_statement(ledger_as_of(loan, date(2024, 3, 5)))
+    settlement = next(line for line in statement.lines if line.kind == "settlement")
+    not_charged = sum(i.interest for i in loan.schedule.installments[1:]) - 3_835
+    assert settlement.amount == -not_charged
+    assert settlement.formula_zh.startswith(
+        "提前结清（2024-03-01）：第2期利息按实际 15 天计至结清日 ¥38.35；未到期利息"
+    )
+    assert statement.total_owed_now == 0
+    assert statement.outstanding_principal == 0

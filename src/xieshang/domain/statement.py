@@ -31,7 +31,7 @@ _NAMES_ZH = {
 @dataclass(frozen=True, slots=True)
 class StatementLine:
     kind: str
-    """``principal``, ``interest``, ``penalty``, ``compound``, ``fee`` or ``payment``."""
+    """``principal``, ``interest``, ``penalty``, ``compound``, ``fee``, ``payment`` or ``settlement``."""
     on: date
     amount: Fen
     installment: int | None
@@ -73,6 +73,8 @@ def itemised_statement(
         lines += [_accrual_line(line) for line in item.accruals]
     lines += [_charge_line(state, index) for index in range(len(state.loan.charges))]
     lines += [_payment_line(record.payment.on, record) for record in state.payments]
+    if state.settled_on is not None:
+        lines.append(_settlement_line(state, state.settled_on))
     lines.sort(key=lambda line: (line.on, line.installment or 0))
     dpd = state.days_past_due
     return Statement(
@@ -172,6 +174,28 @@ def _charge_line(state: LedgerState, index: int) -> StatementLine:
         charge.installment,
         f"{label_zh}{note} {y(charge.amount)}，按合同约定收取，不计利息",
         f"{label_en}{note_en} {y(charge.amount)} as the contract states; no interest accrues on it",
+    )
+
+
+def _settlement_line(state: LedgerState, on: date) -> StatementLine:
+    """Early settlement (提前结清): interest only to the settlement day, none after it."""
+    later = [s for s in state.installments if s.installment.due_date > on]
+    waived = sum(s.installment.interest - s.charged[Component.INTEREST] for s in later)
+    current = [s for s in later if s.installment.start_date < on]
+    to_date_zh = to_date_en = ""
+    if current:
+        item = current[0]
+        days = state.loan.terms.day_count.days(item.installment.start_date, on)
+        charged = y(item.charged[Component.INTEREST])
+        to_date_zh = f"第{item.installment.number}期利息按实际 {days} 天计至结清日 {charged}；"
+        to_date_en = f"installment {item.installment.number} interest for the {days} days to settlement {charged}; "
+    return StatementLine(
+        "settlement",
+        on,
+        -waived,
+        None,
+        f"提前结清（{on}）：{to_date_zh}未到期利息 {y(waived)} 不再收取",
+        f"Early settlement on {on}: {to_date_en}interest not yet earned, {y(waived)}, is not charged",
     )
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import enum
-from functools import cached_property
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -62,7 +61,7 @@ class Settings(BaseSettings):
                 raise ValueError("Argon2 cost below t=3, m=64 MiB is for tests only")
         return self
 
-    @cached_property
+    @property
     def pii_keyring(self) -> list[tuple[str, bytes]]:
         return parse_pii_keys(self.pii_keys)
 

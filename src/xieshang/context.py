@@ -52,8 +52,12 @@ class Context:
     def now(self) -> datetime:
         return self.clock.now()
 
+    def local(self, moment: datetime) -> datetime:
+        """A moment in the bank's timezone (Asia/Shanghai by default), as the API shows times."""
+        return moment.astimezone(ZoneInfo(self.settings.timezone))
+
     def today(self) -> date:
-        return self.now().astimezone(ZoneInfo(self.settings.timezone)).date()
+        return self.local(self.now()).date()
 
 
 def make_cipher(settings: Settings) -> PiiCipher:

@@ -39,8 +39,9 @@ OPERATIONS: dict[str, frozenset[Role]] = {
     "loans.payments.create": frozenset({A, S, ADM}),
     "audit.verify": frozenset({C, ADM}),
     "imports.run": frozenset({ADM}),
+    "pii.rotate": frozenset({ADM}),
 }
-NON_API_OPERATIONS = frozenset({"imports.run"})
+NON_API_OPERATIONS = frozenset({"imports.run", "pii.rotate"})
 """Operations with no API route (yet): the CLI and jobs call them."""
 
 

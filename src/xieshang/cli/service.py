@@ -15,6 +15,7 @@ from xieshang.audit.service import verify
 from xieshang.cli.app import app
 from xieshang.config import Settings
 from xieshang.context import Context, make_cipher
+from xieshang.customers.service import rotate_pii_keys
 from xieshang.db import make_engine, session_factory
 from xieshang.demo.seed import CUSTOMER_LOGINS, DEMO_PASSWORD, STAFF_LOGINS, SeedSummary, seed_demo
 from xieshang.errors import InvalidInput
@@ -24,8 +25,10 @@ from xieshang.web.app import create_app
 
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
+pii_app = typer.Typer(help="Encrypted personal data.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
+app.add_typer(pii_app, name="pii")
 
 Host = Annotated[str, typer.Option(help="Address to listen on (loopback by default).")]
 Port = Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")]
@@ -74,6 +77,14 @@ def audit_verify() -> None:
         return
     typer.echo(f"audit chain BROKEN at entry {report.first_broken_seq}: {report.reason}", err=True)
     raise typer.Exit(1)
+
+
+@pii_app.command("rotate")
+def pii_rotate() -> None:
+    """Re-encrypt all personal data under the first key in XIESHANG_PII_KEYS."""
+    with open_context(load_settings()) as ctx:
+        changed = rotate_pii_keys(ctx)
+    typer.echo(f"re-encrypted the personal data of {changed} customers")
 
 
 @app.command()

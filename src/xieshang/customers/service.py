@@ -171,3 +171,30 @@ def _audit_view(customer: Customer) -> dict[str, object]:
         "email": customer.email,
         "version": customer.version,
     }
+
+
+def rotate_pii_keys(ctx: Context, batch: int = 500) -> int:
+    """Re-encrypt every customer's personal data under the current (first) key; returns how many
+    customers changed. Run after putting a new key first in XIESHANG_PII_KEYS; the old key can be
+    retired once this has run."""
+    authorize(ctx, "pii.rotate")
+    changed, last_id = 0, 0
+    while True:
+        rows = ctx.session.scalars(
+            select(Customer).where(Customer.id > last_id).order_by(Customer.id).limit(batch)
+        ).all()
+        if not rows:
+            break
+        for customer in rows:
+            before = (customer.id_number_enc, customer.phone_enc, customer.bank_account_enc)
+            customer.id_number_enc = ctx.cipher.rotate(customer.id_number_enc)
+            customer.phone_enc = ctx.cipher.rotate(customer.phone_enc)
+            if customer.bank_account_enc is not None:
+                customer.bank_account_enc = ctx.cipher.rotate(customer.bank_account_enc)
+            if (customer.id_number_enc, customer.phone_enc, customer.bank_account_enc) != before:
+                changed += 1
+            last_id = customer.id
+        ctx.session.flush()
+    record(ctx, "customer.pii.rotate", "customers", "*", details={"re_encrypted": changed})
+    ctx.session.commit()
+    return changed

@@ -324,14 +324,14 @@ def record_payment(
         loan.id,
         after=data.model_dump(mode="json") | {"reference": reference},
     )
-    result = _txn_read(txn)
+    result = _txn_read(ctx, txn)
     if idempotency_key is not None:
         remember(ctx, idempotency_key, digest, 201, result.model_dump(mode="json"))
     ctx.session.commit()
     return 201, result
 
 
-def _txn_read(txn: LoanTransaction) -> TransactionRead:
+def _txn_read(ctx: Context, txn: LoanTransaction) -> TransactionRead:
     return TransactionRead(
         id=txn.id,
         loan_id=txn.loan_id,
@@ -342,5 +342,5 @@ def _txn_read(txn: LoanTransaction) -> TransactionRead:
         installment=txn.installment,
         description=txn.description,
         channel=txn.channel,
-        created_at=txn.created_at,
+        created_at=ctx.local(txn.created_at),
     )

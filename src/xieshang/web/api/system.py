@@ -56,7 +56,7 @@ def token(
 ) -> TokenRead:
     """Exchange a username and password (form fields, as OAuth2's password flow) for a bearer token."""
     issued = login(ctx, username, password)
-    return TokenRead(access_token=issued.token, expires_at=issued.expires_at.isoformat())
+    return TokenRead(access_token=issued.token, expires_at=ctx.local(issued.expires_at).isoformat())
 
 
 @router.post("/auth/revoke", name="auth.revoke", tags=["auth"], status_code=204)

@@ -169,3 +169,17 @@ def test_the_same_seed_gives_the_same_customers(
 def test_check_characters() -> None:
     assert demo.check_id_number("11010519491231002") == "11010519491231002X"
     assert demo.luhn_digit("7992739871") == "3"
+
+
+def test_demo_data_is_never_created_in_production(ctx: Context) -> None:
+    from xieshang.errors import PermissionDenied
+
+    ctx.settings = ctx.settings.model_copy(
+        update={
+            "environment": Environment.PRODUCTION,
+            "secret_key": "x" * 40,
+            "pii_keys": "p:" + "A" * 43 + "=",
+        }
+    )
+    with pytest.raises(PermissionDenied, match="never created in production"):
+        seed_demo(ctx, as_of=date(2026, 6, 1), customers=5)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from xieshang.audit.service import record
 from xieshang.auth.service import create_user
+from xieshang.config import Environment
 from xieshang.context import Context
 from xieshang.customers.schemas import CustomerCreate
 from xieshang.customers.service import add_customer
@@ -29,7 +30,7 @@ from xieshang.demo import names
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.domain.calendar import add_months
 from xieshang.domain.money import Fen, to_yuan
-from xieshang.errors import AlreadyExists, InvalidInput
+from xieshang.errors import AlreadyExists, InvalidInput, PermissionDenied
 from xieshang.loans.schemas import LoanCreate, PaymentCreate, ProductCreate
 from xieshang.loans.service import add_loan, add_product, record_payment, to_ledger
 from xieshang.models.customer import Customer
@@ -462,8 +463,13 @@ def seed_demo(ctx: Context, *, as_of: date, customers: int = 60, seed: int = 202
     """Fill an empty database with a demo portfolio as of ``as_of`` (on or before ``ctx.today()``).
 
     Commits once per customer (with their loans), once for the products and once for the logins;
-    ``record_payment`` also commits each payment it posts. Refuses a database that has customers.
+    ``record_payment`` also commits each payment it posts. Refuses a database that has customers,
+    and refuses production: the demo logins share a published password.
     """
+    if ctx.settings.environment is Environment.PRODUCTION:
+        raise PermissionDenied(
+            "demo data and its published password are never created in production"
+        )
     if ctx.session.scalar(select(Customer.id).limit(1)) is not None:
         raise AlreadyExists("the database already has data; seed a fresh one")
     if customers < MIN_CUSTOMERS:

@@ -1,0 +1,130 @@
+"""Ability and willingness to pay, and the signals of moral hazard (道德风险)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xieshang.domain.accrual import LedgerState
+from xieshang.domain.money import Fen, apply_rate
+from xieshang.domain.negotiation.case import Case
+from xieshang.domain.negotiation.policy import Policy
+from xieshang.domain.negotiation.reasons import Reason, money
+from xieshang.domain.restructure import Debt
+
+
+@dataclass(frozen=True)
+class Assessment:
+    debt: Debt
+    days_past_due: int
+    installment: Fen
+    """The contract's regular installment, the yardstick for payment reductions."""
+    remaining_months: int
+    income: Fen
+    disposable: Fen
+    target_payment: Fen
+    willingness: int
+    flags: tuple[Reason, ...]
+    reasons: tuple[Reason, ...]
+
+    @property
+    def may_be_automatic(self) -> bool:
+        return not self.flags
+
+    @property
+    def may_waive_automatically(self) -> bool:
+        return all(flag.code != "MH_ABLE_BUT_NOT_PAYING" for flag in self.flags)
+
+
+def assess(case: Case, state: LedgerState, policy: Policy) -> Assessment:
+    afford, hazard = policy.affordability, policy.moral_hazard
+    fin = case.finances
+    unverified = max(0, fin.stated_income - fin.verified_income)
+    income = fin.verified_income + apply_rate(unverified, afford.unverified_income_weight)
+    disposable = max(0, income - fin.essential_expenses - fin.other_debt_service)
+    by_dti = apply_rate(income, afford.max_debt_to_income) - fin.other_debt_service
+    target = max(0, min(by_dti, apply_rate(disposable, afford.max_share_of_disposable)))
+    future = [s.installment for s in state.installments if s.installment.due_date > case.as_of]
+    regular = future[:-1] or future or [state.installments[-1].installment]
+    installment = regular[0].payment
+    dpd = state.days_past_due
+    willingness = willingness_score(case)
+
+    flags: list[Reason] = []
+    if dpd > 0 and disposable >= installment * hazard.able_to_pay_ratio:
+        flags.append(
+            Reason(
+                "MH_ABLE_BUT_NOT_PAYING",
+                {"disposable": money(disposable), "installment": money(installment)},
+            )
+        )
+    hist = case.history
+    if (
+        hist.months_since_last_plan is not None
+        and hist.months_since_last_plan < hazard.restructure_cooloff_months
+    ):
+        flags.append(
+            Reason(
+                "MH_RECENT_RESTRUCTURE",
+                {
+                    "months_ago": str(hist.months_since_last_plan),
+                    "cooloff": str(hazard.restructure_cooloff_months),
+                },
+            )
+        )
+    if (
+        hist.months_since_broken_plan is not None
+        and hist.months_since_broken_plan <= hazard.broken_plan_lookback_months
+    ):
+        flags.append(Reason("MH_BROKEN_PLAN", {"months_ago": str(hist.months_since_broken_plan)}))
+    if hist.new_debts_recent > hazard.max_recent_new_debts:
+        flags.append(
+            Reason(
+                "MH_MANY_NEW_DEBTS",
+                {
+                    "count": str(hist.new_debts_recent),
+                    "months": str(hazard.recent_new_debt_months),
+                    "limit": str(hazard.max_recent_new_debts),
+                },
+            )
+        )
+    if willingness < hazard.min_willingness_for_automatic:
+        flags.append(
+            Reason(
+                "MH_LOW_WILLINGNESS",
+                {"score": str(willingness), "minimum": str(hazard.min_willingness_for_automatic)},
+            )
+        )
+    reasons = (
+        Reason(
+            "ASSESS_DISPOSABLE",
+            {
+                "income": money(income),
+                "essentials": money(fin.essential_expenses),
+                "other_debt": money(fin.other_debt_service),
+                "disposable": money(disposable),
+            },
+        ),
+        Reason("ASSESS_TARGET", {"target": money(target), "installment": money(installment)}),
+    )
+    return Assessment(
+        debt=Debt.of(state),
+        days_past_due=dpd,
+        installment=installment,
+        remaining_months=max(1, len(future)),
+        income=income,
+        disposable=disposable,
+        target_payment=target,
+        willingness=willingness,
+        flags=tuple(flags),
+        reasons=reasons,
+    )
+
+
+def willingness_score(case: Case) -> int:
+    """0–100 from the record: on-time share (50), tenure (20), plans kept or broken (±), contact (20)."""
+    hist = case.history
+    on_time = hist.installments_on_time / hist.installments_due if hist.installments_due else 1.0
+    score = 50 * on_time + 20 * min(hist.tenure_months, 36) / 36 + 20 * hist.contact_response_rate
+    score += 10 if hist.plans_kept and not hist.plans_broken else 0
+    score -= 20 * hist.plans_broken
+    return max(0, min(100, round(score)))

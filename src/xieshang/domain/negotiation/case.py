@@ -1,0 +1,116 @@
+"""What a negotiation is about: the loan, the customer's finances and history, and the request."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+
+from xieshang.domain.loan import Loan
+from xieshang.domain.money import Fen
+from xieshang.errors import InvalidInput
+
+
+class Scenario(enum.StrEnum):
+    HARDSHIP = "hardship"
+    """Overdue repayment, or about to be: a customer who cannot pay as contracted (逾期还款)."""
+    CHARGE_DISPUTE = "charge_dispute"
+    APPLICATION = "application"
+
+
+class Hardship(enum.StrEnum):
+    """Why the customer cannot pay; temporary hardships favour a grace period."""
+
+    INCOME_DROP_TEMPORARY = "income_drop_temporary"
+    JOB_LOSS = "job_loss"
+    ILLNESS = "illness"
+    BUSINESS_DOWNTURN = "business_downturn"
+    FAMILY = "family"
+    OVER_INDEBTED = "over_indebted"
+    OTHER = "other"
+
+    @property
+    def temporary(self) -> bool:
+        return self in (Hardship.INCOME_DROP_TEMPORARY, Hardship.ILLNESS)
+
+
+@dataclass(frozen=True)
+class Finances:
+    """Monthly figures in fen. ``verified_income`` is evidenced (payslips, statements); the rest stated."""
+
+    verified_income: Fen
+    stated_income: Fen
+    essential_expenses: Fen
+    other_debt_service: Fen
+    lump_sum_available: Fen = 0
+
+    def __post_init__(self) -> None:
+        for name in (
+            "verified_income",
+            "stated_income",
+            "essential_expenses",
+            "other_debt_service",
+            "lump_sum_available",
+        ):
+            if getattr(self, name) < 0:
+                raise InvalidInput(f"finances.{name}", "cannot be negative")
+
+
+@dataclass(frozen=True)
+class History:
+    """The customer's record with the bank."""
+
+    tenure_months: int
+    installments_due: int
+    installments_on_time: int
+    plans_kept: int = 0
+    plans_broken: int = 0
+    months_since_last_plan: int | None = None
+    months_since_broken_plan: int | None = None
+    new_debts_recent: int = 0
+    contact_response_rate: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.tenure_months < 0 or self.installments_due < 0:
+            raise InvalidInput("history", "counts cannot be negative")
+        if not 0 <= self.installments_on_time <= self.installments_due:
+            raise InvalidInput(
+                "history.installments_on_time", "must be between 0 and installments_due"
+            )
+        if not 0.0 <= self.contact_response_rate <= 1.0:
+            raise InvalidInput("history.contact_response_rate", "must be between 0 and 1")
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The customer's own proposal: a monthly amount, a number of months, or both."""
+
+    monthly_payment: Fen | None = None
+    months: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.monthly_payment is not None and self.monthly_payment <= 0:
+            raise InvalidInput("proposal.monthly_payment", "must be more than zero")
+        if self.months is not None and not 1 <= self.months <= 600:
+            raise InvalidInput("proposal.months", "must be between 1 and 600")
+
+
+@dataclass(frozen=True)
+class Request:
+    scenario: Scenario
+    hardship: Hardship = Hardship.OTHER
+    proposal: Proposal | None = None
+    preferred_due_day: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.preferred_due_day is not None and not 1 <= self.preferred_due_day <= 28:
+            raise InvalidInput("request.preferred_due_day", "must be between 1 and 28")
+
+
+@dataclass(frozen=True)
+class Case:
+    loan: Loan
+    finances: Finances
+    history: History
+    request: Request
+    as_of: date

@@ -1,0 +1,208 @@
+"""What a bank tunes, as plain data: the negotiation policy the engine reads.
+
+Loaded from a versioned YAML document by ``xieshang.policy`` (which validates it); every default in
+the shipped document names its source. Constraints that make a policy meaningless are checked here,
+so an invalid policy can never reach the engine.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from xieshang.domain.money import Fen
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ValueError(message)
+
+
+@dataclass(frozen=True)
+class RegulatoryCaps:
+    apr_cap: Decimal
+    """All-in annualised cost by IRR; above it courts reduce on the borrower's claim (法发〔2017〕22号 第2条)."""
+    penalty_markup_min: Decimal
+    penalty_markup_max: Decimal
+    """Penalty rate = contract rate × (1 + markup), markup 30–50 % (银发〔2003〕251号 第三条)."""
+    max_plan_months: int
+    """个性化分期 ≤ 5 years (信用卡办法 第七十条); card workouts ≤ 60 months (FFIEC 2003)."""
+    cash_advance_installment_max: Fen
+    cash_advance_installment_max_months: int
+    interest_on_fees_allowed: bool
+    """No interest on 违约金 and fees (银发〔2016〕111号)."""
+    observation_period_months: int
+    """Restructured-asset observation period ≥ 1 year (风险分类办法 第二十条)."""
+
+    def __post_init__(self) -> None:
+        _require(ZERO < self.apr_cap <= ONE, "apr_cap must be between 0 and 100 %")
+        _require(
+            ZERO <= self.penalty_markup_min <= self.penalty_markup_max <= ONE,
+            "penalty markups must satisfy 0 ≤ min ≤ max ≤ 100 %",
+        )
+        _require(1 <= self.max_plan_months <= 600, "max_plan_months must be 1–600")
+        _require(
+            self.observation_period_months >= 0, "observation_period_months cannot be negative"
+        )
+
+
+@dataclass(frozen=True)
+class Affordability:
+    max_debt_to_income: Decimal
+    """All debt service, the plan included, as a share of monthly income."""
+    max_share_of_disposable: Decimal
+    """The plan payment as a share of income left after essentials and other debts."""
+    unverified_income_weight: Decimal
+    """How much of income the customer states but has not evidenced counts (0–1)."""
+    target_payment_reduction: Decimal
+    """A plan should cut the payment at least this much (GSE Flex: 20 %)."""
+
+    def __post_init__(self) -> None:
+        for name in ("max_debt_to_income", "max_share_of_disposable", "unverified_income_weight"):
+            _require(ZERO <= getattr(self, name) <= ONE, f"{name} must be between 0 and 1")
+        _require(
+            ZERO <= self.target_payment_reduction < ONE, "target_payment_reduction must be 0–1"
+        )
+
+
+@dataclass(frozen=True)
+class MoralHazard:
+    able_to_pay_ratio: Decimal
+    """Overdue although disposable income ≥ this × the contractual installment → able but not paying."""
+    restructure_cooloff_months: int
+    broken_plan_lookback_months: int
+    max_recent_new_debts: int
+    recent_new_debt_months: int
+    min_willingness_for_automatic: int
+    """Willingness score (0–100) below which no plan is automatic."""
+
+    def __post_init__(self) -> None:
+        _require(self.able_to_pay_ratio > ZERO, "able_to_pay_ratio must be positive")
+        _require(
+            0 <= self.min_willingness_for_automatic <= 100, "min_willingness_for_automatic is 0–100"
+        )
+
+
+@dataclass(frozen=True)
+class Waterfall:
+    waive_penalty_and_fees: bool
+    capitalise_arrears: bool
+    grace_months_max: int
+    extension_months_max: int
+    rate_step: Decimal
+    rate_floor: Decimal
+    allow_interest_suspension: bool
+    """停息: the rate may go to 0 only where this is true."""
+    forbearance_max_share: Decimal
+    """Principal forbearance ≤ this share of the balance (HAMP: 30 %)."""
+
+    def __post_init__(self) -> None:
+        _require(self.rate_step > ZERO, "rate_step must be positive")
+        _require(ZERO <= self.rate_floor < ONE, "rate_floor must be 0–100 %")
+        _require(
+            ZERO <= self.forbearance_max_share <= Decimal("0.5"), "forbearance_max_share is 0–50 %"
+        )
+        _require(0 <= self.grace_months_max <= 12, "grace_months_max is 0–12")
+
+
+@dataclass(frozen=True)
+class CurvePoint:
+    x: Decimal
+    y: Decimal
+
+
+@dataclass(frozen=True)
+class Valuation:
+    discount_rate: Decimal
+    """Annual rate for present values (HAMP: at most the market rate + 2.5 points)."""
+    redefault_6m: tuple[CurvePoint, ...]
+    """Re-default within 6 months by payment reduction (OCC Mortgage Metrics Q1 2009, 60+ days)."""
+    redefault_12m: tuple[CurvePoint, ...]
+    """Re-default within 12 months by payment reduction; sets the slower hazard after month 6."""
+    cure_by_dpd: tuple[CurvePoint, ...]
+    """Chance a loan cures with no concession, by days past due (a bank calibrates its own)."""
+    recovery_rate: Decimal
+    recovery_delay_months: int
+    collection_cost_rate: Decimal
+    settlement_payment_probability: Decimal
+
+    def __post_init__(self) -> None:
+        _require(ZERO <= self.discount_rate < ONE, "discount_rate must be 0–100 %")
+        for name in ("redefault_6m", "redefault_12m", "cure_by_dpd"):
+            points = getattr(self, name)
+            _require(len(points) >= 2, f"{name} needs at least two points")
+            _require(
+                all(a.x < b.x for a, b in itertools.pairwise(points)),
+                f"{name} points must be in increasing x",
+            )
+            _require(all(ZERO <= p.y <= ONE for p in points), f"{name} values must be 0–1")
+        _require(ZERO <= self.recovery_rate <= ONE, "recovery_rate must be 0–1")
+
+
+@dataclass(frozen=True)
+class Settlement:
+    min_share_of_debt: Decimal
+    max_share_of_debt: Decimal
+    """Settlements typically close at 40–60 % of the balance (NEGOTIATION.md §4, S)."""
+
+    def __post_init__(self) -> None:
+        _require(
+            ZERO < self.min_share_of_debt <= self.max_share_of_debt <= ONE,
+            "settlement shares 0 < min ≤ max ≤ 1",
+        )
+
+
+@dataclass(frozen=True)
+class Authority:
+    """What one level may grant without someone above."""
+
+    max_waiver: Fen
+    max_extension_months: int
+    max_rate_reduction: Decimal
+    max_forbearance_share: Decimal
+    interest_suspension: bool
+    settlement_min_share: Decimal
+    """The lowest settlement (share of the debt) this level may agree."""
+
+
+@dataclass(frozen=True)
+class Authorities:
+    automatic: Authority
+    agent: Authority
+    supervisor: Authority
+
+
+@dataclass(frozen=True)
+class ReasonText:
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Policy:
+    version: str
+    effective_from: date
+    regulatory: RegulatoryCaps
+    affordability: Affordability
+    moral_hazard: MoralHazard
+    waterfall: Waterfall
+    valuation: Valuation
+    settlement: Settlement
+    authority: Authorities
+    offer_valid_days: int
+    reasons: dict[str, ReasonText] = field(default_factory=dict)
+    digest: str = ""
+    """SHA-256 of the document's text, recorded with every decision (set by the loader)."""
+
+    def __post_init__(self) -> None:
+        _require(bool(self.version.strip()), "version must not be empty")
+        _require(1 <= self.offer_valid_days <= 90, "offer_valid_days is 1–90")
+        _require(
+            self.waterfall.rate_floor > ZERO or self.waterfall.allow_interest_suspension,
+            "a rate floor of 0 (停息) needs allow_interest_suspension",
+        )

@@ -1,0 +1,1 @@
+"""Policy documents: versioned, effective-dated YAML, validated into the engine's ``Policy``."""

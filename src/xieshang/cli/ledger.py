@@ -21,8 +21,8 @@ from xieshang.domain.rates import apr, format_rate
 from xieshang.domain.schedule import LoanTerms, Schedule, build_schedule
 from xieshang.domain.statement import Statement, itemised_statement
 from xieshang.errors import InvalidInput
+from xieshang.ledger_schemas import ScheduleRead, StatementRead
 from xieshang.loanfile import parse_date, parse_terms, read_loan_file
-from xieshang.loans.schemas import ScheduleRead, StatementRead
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

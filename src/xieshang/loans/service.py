@@ -22,6 +22,7 @@ from xieshang.domain.rates import DayCount, parse_rate
 from xieshang.domain.statement import itemised_statement
 from xieshang.errors import AlreadyExists, InvalidInput, NotFound
 from xieshang.idempotency import remember, replay, request_digest
+from xieshang.ledger_schemas import ScheduleRead, StatementRead
 from xieshang.loans.schemas import (
     LoanCreate,
     LoanDetail,
@@ -30,8 +31,6 @@ from xieshang.loans.schemas import (
     PaymentCreate,
     ProductCreate,
     ProductRead,
-    ScheduleRead,
-    StatementRead,
     TransactionRead,
 )
 from xieshang.models.customer import Customer

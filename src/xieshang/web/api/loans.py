@@ -6,12 +6,12 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Query, Response
 
 from xieshang.idempotency import check_key
+from xieshang.ledger_schemas import StatementRead
 from xieshang.loans import service
 from xieshang.loans.schemas import (
     LoanDetail,
     LoanPage,
     PaymentCreate,
-    StatementRead,
     TransactionRead,
 )
 from xieshang.models.loan import LoanStatus

@@ -1,0 +1,1 @@
+"""Negotiation cases: the engine's input and output at the boundary, and (later) their storage."""

@@ -1,0 +1,266 @@
+"""Negotiation case I/O: the JSON a CLI user or API client sends, and the engine's answer.
+
+Money is a decimal string in yuan; the loan is described as in ``docs/loan-file.md``. The published
+JSON Schemas are generated from these models (``docs/negotiation-schemas/``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from xieshang.domain.money import to_yuan, yuan
+from xieshang.domain.negotiation import case as domain
+from xieshang.domain.negotiation.engine import CounterOffer, Evaluation, Offer
+from xieshang.domain.negotiation.policy import Policy
+from xieshang.domain.negotiation.reasons import Reason
+from xieshang.errors import InvalidInput
+from xieshang.ledger_schemas import ScheduleRead, Yuan
+from xieshang.loanfile import parse_loan
+
+_Q = Decimal("0.0001")
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class FinancesIn(_In):
+    verified_income: Yuan = Field(description="monthly income evidenced by payslips or statements")
+    stated_income: Yuan = Field(description="monthly income the customer states (≥ verified)")
+    essential_expenses: Yuan
+    other_debt_service: Yuan = Field(description="monthly payments on other debts")
+    lump_sum_available: Yuan = "0"
+
+
+class HistoryIn(_In):
+    tenure_months: int = Field(ge=0, le=1200)
+    installments_due: int = Field(ge=0, le=10_000)
+    installments_on_time: int = Field(ge=0, le=10_000)
+    plans_kept: int = Field(default=0, ge=0, le=100)
+    plans_broken: int = Field(default=0, ge=0, le=100)
+    months_since_last_plan: int | None = Field(default=None, ge=0, le=1200)
+    months_since_broken_plan: int | None = Field(default=None, ge=0, le=1200)
+    new_debts_recent: int = Field(default=0, ge=0, le=100)
+    contact_response_rate: float = Field(default=1.0, ge=0, le=1)
+
+
+class ProposalIn(_In):
+    monthly_payment: Yuan | None = None
+    months: int | None = Field(default=None, ge=1, le=600)
+
+
+class RequestIn(_In):
+    scenario: Literal["hardship"] = "hardship"
+    hardship: domain.Hardship = domain.Hardship.OTHER
+    proposal: ProposalIn | None = None
+    preferred_due_day: int | None = Field(default=None, ge=1, le=28)
+
+
+class CaseIn(_In):
+    as_of: date
+    loan: dict[str, Any] = Field(description="the loan, as in docs/loan-file.md")
+    finances: FinancesIn
+    history: HistoryIn
+    request: RequestIn
+
+
+def parse_case(data: object) -> domain.Case:
+    """JSON data → the engine's Case; any problem is an InvalidInput naming the field's path."""
+    try:
+        case = CaseIn.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "case"
+        raise InvalidInput(where, str(first["msg"])) from None
+    try:
+        loan = parse_loan(case.loan)
+    except InvalidInput as error:
+        raise InvalidInput(f"loan.{error.field}", error.problem) from None
+    f, h, r = case.finances, case.history, case.request
+    proposal = None
+    if r.proposal is not None:
+        proposal = domain.Proposal(
+            monthly_payment=_fen(r.proposal.monthly_payment, "request.proposal.monthly_payment"),
+            months=r.proposal.months,
+        )
+    return domain.Case(
+        loan=loan,
+        finances=domain.Finances(
+            verified_income=yuan(f.verified_income, "finances.verified_income"),
+            stated_income=max(
+                yuan(f.stated_income, "finances.stated_income"), yuan(f.verified_income)
+            ),
+            essential_expenses=yuan(f.essential_expenses, "finances.essential_expenses"),
+            other_debt_service=yuan(f.other_debt_service, "finances.other_debt_service"),
+            lump_sum_available=yuan(f.lump_sum_available, "finances.lump_sum_available"),
+        ),
+        history=domain.History(**h.model_dump()),
+        request=domain.Request(
+            scenario=domain.Scenario(r.scenario),
+            hardship=r.hardship,
+            proposal=proposal,
+            preferred_due_day=r.preferred_due_day,
+        ),
+        as_of=case.as_of,
+    )
+
+
+def _fen(value: str | None, field: str) -> int | None:
+    return None if value is None else yuan(value, field)
+
+
+class ReasonRead(BaseModel):
+    code: str
+    params: dict[str, str]
+    text_zh: str
+    text_en: str
+
+
+class CheckRead(BaseModel):
+    code: str
+    passed: bool
+    params: dict[str, str]
+
+
+class ConcessionsRead(BaseModel):
+    waived: str
+    extension_months: int
+    rate_reduction: str
+    forbearance_share: str
+    interest_suspended: bool
+    settlement_share: str | None
+    forgiven: str
+
+
+class OfferRead(BaseModel):
+    id: str
+    type: str
+    monthly_payment: str
+    term_months: int
+    apr: str
+    total_cost: str
+    npv: str
+    due_at_signing: str
+    concessions: ConcessionsRead
+    approval: Literal["automatic", "agent", "supervisor"]
+    checks: list[CheckRead]
+    schedule: ScheduleRead | None
+    reasons: list[ReasonRead]
+
+
+class CounterOfferRead(BaseModel):
+    accepted: bool
+    monthly_payment: str
+    months: int
+    schedule: ScheduleRead | None
+    reasons: list[ReasonRead]
+
+
+class AssessmentRead(BaseModel):
+    days_past_due: int
+    installment: str
+    remaining_months: int
+    debt: dict[str, str]
+    income: str
+    disposable: str
+    target_payment: str
+    willingness: int
+    moral_hazard: list[ReasonRead]
+
+
+class BaselineRead(BaseModel):
+    npv: str
+
+
+class EvaluationRead(BaseModel):
+    policy_version: str
+    policy_digest: str
+    as_of: date
+    assessment: AssessmentRead
+    baseline: BaselineRead
+    offers: list[OfferRead]
+    counter_offer: CounterOfferRead | None
+    reasons: list[ReasonRead]
+
+    @classmethod
+    def from_evaluation(cls, result: Evaluation, policy: Policy) -> EvaluationRead:
+        def reasons(items: tuple[Reason, ...]) -> list[ReasonRead]:
+            out = []
+            for r in items:
+                zh, en = r.render(policy.reasons)
+                out.append(ReasonRead(code=r.code, params=r.params, text_zh=zh, text_en=en))
+            return out
+
+        a = result.assessment
+        return cls(
+            policy_version=result.policy_version,
+            policy_digest=result.policy_digest,
+            as_of=result.as_of,
+            assessment=AssessmentRead(
+                days_past_due=a.days_past_due,
+                installment=to_yuan(a.installment),
+                remaining_months=a.remaining_months,
+                debt={
+                    "principal": to_yuan(a.debt.principal),
+                    "interest": to_yuan(a.debt.interest),
+                    "penalty": to_yuan(a.debt.penalty),
+                    "compound": to_yuan(a.debt.compound),
+                    "fee": to_yuan(a.debt.fee),
+                    "total": to_yuan(a.debt.total),
+                },
+                income=to_yuan(a.income),
+                disposable=to_yuan(a.disposable),
+                target_payment=to_yuan(a.target_payment),
+                willingness=a.willingness,
+                moral_hazard=reasons(a.flags),
+            ),
+            baseline=BaselineRead(npv=to_yuan(result.baseline_npv)),
+            offers=[_offer(o, reasons) for o in result.offers],
+            counter_offer=_counter(result.counter_offer, reasons),
+            reasons=reasons(result.reasons),
+        )
+
+
+def _offer(o: Offer, reasons: Any) -> OfferRead:
+    c = o.concessions
+    return OfferRead(
+        id=o.id,
+        type=o.type,
+        monthly_payment=to_yuan(o.monthly_payment),
+        term_months=o.term_months,
+        apr=str(o.apr),
+        total_cost=to_yuan(o.total_cost),
+        npv=to_yuan(o.npv),
+        due_at_signing=to_yuan(o.due_at_signing),
+        concessions=ConcessionsRead(
+            waived=to_yuan(c.waived),
+            extension_months=c.extension_months,
+            rate_reduction=str(c.rate_reduction),
+            forbearance_share=str(c.forbearance_share.quantize(_Q)),
+            interest_suspended=c.interest_suspended,
+            settlement_share=str(c.settlement_share.quantize(_Q))
+            if c.settlement_share is not None
+            else None,
+            forgiven=to_yuan(c.forgiven),
+        ),
+        approval=o.approval,  # type: ignore[arg-type]
+        checks=[CheckRead(code=k.code, passed=k.passed, params=k.params) for k in o.checks],
+        schedule=ScheduleRead.from_schedule(o.schedule) if o.schedule else None,
+        reasons=reasons(o.reasons),
+    )
+
+
+def _counter(c: CounterOffer | None, reasons: Any) -> CounterOfferRead | None:
+    if c is None:
+        return None
+    return CounterOfferRead(
+        accepted=c.accepted,
+        monthly_payment=to_yuan(c.monthly_payment),
+        months=c.months,
+        schedule=ScheduleRead.from_schedule(c.schedule) if c.schedule else None,
+        reasons=reasons(c.reasons),
+    )

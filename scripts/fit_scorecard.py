@@ -40,10 +40,10 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import sklearn  # type: ignore[import-untyped]
-from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
-from sklearn.metrics import roc_auc_score, roc_curve  # type: ignore[import-untyped]
-from sklearn.model_selection import train_test_split  # type: ignore[import-untyped]
+import sklearn
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score, roc_curve
+from sklearn.model_selection import train_test_split
 
 from xieshang.credit_model import load_scorecard, scorecard_to_json
 from xieshang.domain.credit import (

@@ -97,10 +97,12 @@ def _text(result: EvaluationRead, zh: bool) -> str:
             "agent": "专员" if zh else "agent",
             "supervisor": "主管" if zh else "supervisor",
         }[offer.approval]
-        out.append(
-            f"[{offer.id}] {offer.type}: ¥{offer.monthly_payment} × {offer.term_months}, APR {offer.apr}, "
-            f"NPV ¥{offer.npv} — {label}"
+        terms = (
+            f"¥{offer.due_at_signing} once"
+            if offer.type == "settlement"
+            else f"¥{offer.monthly_payment} × {offer.term_months}, APR {offer.apr}"
         )
+        out.append(f"[{offer.id}] {offer.type}: {terms}, NPV ¥{offer.npv} — {label}")
         out += [f"    {say(r)}" for r in offer.reasons]
     if result.counter_offer:
         out.append("还款提议" if zh else "Your proposal")

@@ -388,7 +388,7 @@ def _counter(
         return waterfall.build(debt, replace(shape, months=months), case.as_of)
 
     def pay(months: int) -> Fen:
-        return waterfall.regular_payment(plan(months), 0)
+        return waterfall.level_payment_of(debt, replace(shape, months=months), case.as_of)
 
     wanted = proposal.monthly_payment
     if wanted is not None and proposal.months is None:

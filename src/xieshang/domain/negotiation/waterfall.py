@@ -21,7 +21,7 @@ from xieshang.domain.negotiation.policy import Policy
 from xieshang.domain.negotiation.reasons import Reason, money
 from xieshang.domain.rates import format_rate
 from xieshang.domain.restructure import Debt, Restructuring, restructure
-from xieshang.domain.schedule import LoanTerms, RepaymentMethod
+from xieshang.domain.schedule import LoanTerms, RepaymentMethod, level_amount
 
 WAIVABLE = frozenset({Component.PENALTY, Component.COMPOUND, Component.FEE})
 
@@ -65,6 +65,23 @@ def regular_payment(result: Restructuring, grace: int) -> Fen:
     )
 
 
+def level_payment_of(debt: Debt, shape: PlanShape, start: date) -> Fen:
+    """The regular payment a shape gives, without building its schedule: the level installment on
+    the amortised principal (the searches below call this many times; the final plan is built)."""
+    amortised = debt.principal + (debt.interest if shape.capitalise else 0) - shape.forbear
+    if shape.months - shape.grace <= 1 or amortised <= 0:
+        return regular_payment(build(debt, shape, start), shape.grace)
+    terms = LoanTerms(
+        principal=amortised,
+        annual_rate=shape.rate,
+        months=shape.months,
+        start_date=start,
+        method=RepaymentMethod.EQUAL_INSTALLMENT,
+        principal_grace_periods=shape.grace,
+    )
+    return level_amount(terms)
+
+
 def build(debt: Debt, shape: PlanShape, start: date) -> Restructuring:
     """The restructuring a plan shape describes: level installments from ``start``, monthly."""
     waive = WAIVABLE if shape.waive else frozenset()
@@ -102,7 +119,7 @@ def run(
     reasons: list[Reason] = []
 
     def payment(s: PlanShape) -> Fen:
-        return regular_payment(build(debt, s, start), s.grace)
+        return level_payment_of(debt, s, start)
 
     def above(s: PlanShape) -> bool:
         return payment(s) > target

@@ -6,7 +6,6 @@ rule gets 403; a customer asking for someone else's objects gets 404, like an id
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import pytest
@@ -18,11 +17,25 @@ from tests import factories
 from xieshang.auth.access import NON_API_OPERATIONS, OPERATIONS, PUBLIC_OPERATIONS
 from xieshang.context import Context
 from xieshang.models.user import Role
+from xieshang.negotiations.schemas import NegotiationCreate
+from xieshang.negotiations.service import open_case
 from xieshang.web.app import ROUTERS, api_routes, check_every_route_has_a_rule
 
-BODIES = {
+FINANCES = {
+    "verified_income": "7000.00",
+    "stated_income": "7000.00",
+    "essential_expenses": "4000.00",
+    "other_debt_service": "1000.00",
+}
+NEGOTIATION: dict[str, object] = {
+    "as_of": "2026-03-01",
+    "finances": FINANCES,
+    "request": {"scenario": "hardship"},
+}
+BODIES: dict[str, dict[str, object]] = {
     "customers.update": {"address": "杭州市西湖区 2 号"},
     "loans.payments.create": {"amount": "10.00", "value_date": "2026-02-15"},
+    "negotiations.create": NEGOTIATION,
 }
 
 
@@ -32,6 +45,8 @@ class Ids:
     other_customer: int
     own_loan: int
     other_loan: int
+    own_case: int
+    other_case: int
 
 
 @pytest.fixture
@@ -42,17 +57,29 @@ def ids(ctx: Context) -> Ids:
     for role in Role:
         factories.user(ctx, role, f"matrix-{role.value}", own.id if role is Role.CUSTOMER else None)
     ctx.session.commit()
-    return Ids(own.id, other.id, own_loan.id, other_loan.id)
+    cases = [
+        open_case(
+            ctx,
+            NegotiationCreate.model_validate({**BODIES["negotiations.create"], "loan_id": loan.id}),
+        )
+        for loan in (own_loan, other_loan)
+    ]
+    return Ids(own.id, other.id, own_loan.id, other_loan.id, cases[0].id, cases[1].id)
 
 
-def fill(path: str, *, customer: int, loan: int) -> str:
-    return re.sub(r"\{loan_id\}", str(loan), re.sub(r"\{customer_id\}", str(customer), path))
+def fill(path: str, *, customer: int, loan: int, case: int) -> str:
+    for name, value in (("customer_id", customer), ("loan_id", loan), ("case_id", case)):
+        path = path.replace("{" + name + "}", str(value))
+    return path
 
 
-def call(client: TestClient, route: APIRoute, url: str, headers: dict[str, str]) -> int:
+def call(client: TestClient, route: APIRoute, url: str, headers: dict[str, str], loan: int) -> int:
     method = sorted((route.methods or set()) - {"HEAD"})[0]
     headers = {**headers, "If-Match": '"1"'}
-    response = client.request(method, url, json=BODIES.get(route.name), headers=headers)
+    body = BODIES.get(route.name)
+    if route.name == "negotiations.create":
+        body = {**NEGOTIATION, "loan_id": loan}
+    response = client.request(method, url, json=body, headers=headers)
     return response.status_code
 
 
@@ -80,10 +107,10 @@ def test_every_route_by_every_role(app: FastAPI, client: TestClient, ids: Ids) -
     for path, route in api_routes():
         if route.name in PUBLIC_OPERATIONS:
             continue
-        own = fill(path, customer=ids.own_customer, loan=ids.own_loan)
-        assert call(client, route, own, {}) == 401, f"{path} without a token"
+        own = fill(path, customer=ids.own_customer, loan=ids.own_loan, case=ids.own_case)
+        assert call(client, route, own, {}, ids.own_loan) == 401, f"{path} without a token"
         for role in Role:
-            status = call(client, route, own, tokens[role])
+            status = call(client, route, own, tokens[role], ids.own_loan)
             if route.name == "auth.revoke":
                 tokens[role] = login(client, role)  # that call revoked the token it carried
             if role in OPERATIONS[route.name]:
@@ -92,10 +119,13 @@ def test_every_route_by_every_role(app: FastAPI, client: TestClient, ids: Ids) -
                 assert status == 403, f"{role} on {path}: {status}"
             checked += 1
         if "{" in path and Role.CUSTOMER in OPERATIONS[route.name]:
-            foreign = fill(path, customer=ids.other_customer, loan=ids.other_loan)
-            assert call(client, route, foreign, tokens[Role.CUSTOMER]) == 404, (
-                f"customer on {foreign}"
+            foreign = fill(
+                path, customer=ids.other_customer, loan=ids.other_loan, case=ids.other_case
             )
+            assert call(client, route, foreign, tokens[Role.CUSTOMER], ids.own_loan) == 404, foreign
+    other_loan = {**NEGOTIATION, "loan_id": ids.other_loan}
+    response = client.post("/api/v1/negotiations", json=other_loan, headers=tokens[Role.CUSTOMER])
+    assert response.status_code == 404, "a customer cannot negotiate someone else's loan"
     assert checked >= 10 * len(Role)
 
 

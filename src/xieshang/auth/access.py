@@ -38,6 +38,10 @@ OPERATIONS: dict[str, frozenset[Role]] = {
     "loans.statement": EVERYONE,
     "loans.payments.create": frozenset({A, S, ADM}),
     "audit.verify": frozenset({C, ADM}),
+    # A customer negotiates for themselves, an agent or supervisor for a customer.
+    "negotiations.create": frozenset({CUST, A, S}),
+    "negotiations.get": EVERYONE,
+    "negotiations.reevaluate": frozenset({A, S}),
     "imports.run": frozenset({ADM}),
     "pii.rotate": frozenset({ADM}),
 }

@@ -343,3 +343,53 @@ def _txn_read(ctx: Context, txn: LoanTransaction) -> TransactionRead:
         channel=txn.channel,
         created_at=ctx.local(txn.created_at),
     )
+
+
+def loan_file(loan: Loan) -> dict[str, object]:
+    """The loan in the loan-file format (docs/loan-file.md): what a negotiation snapshot stores."""
+    product = loan.product
+    return {
+        "terms": {
+            "principal": to_yuan(loan.principal),
+            "annual_rate": loan.annual_rate,
+            "months": loan.months,
+            "start_date": loan.start_date.isoformat(),
+            "first_due_date": loan.first_due_date.isoformat() if loan.first_due_date else None,
+            "method": product.method,
+            "interest_basis": product.interest_basis,
+            "day_count": product.day_count,
+            "installment_multiple": to_yuan(product.installment_multiple),
+        },
+        "penalty": {
+            "markup": product.penalty_markup,
+            "grace_days": product.grace_days,
+            "penalty": product.penalty_enabled,
+            "compound": product.compound_enabled,
+            "allocation_order": product.allocation_order,
+        },
+        "payments": [
+            {
+                "date": t.value_date.isoformat(),
+                "amount": to_yuan(t.amount),
+                "reference": t.reference,
+            }
+            for t in loan.transactions
+            if t.kind is TransactionKind.PAYMENT
+        ],
+        "charges": [
+            {
+                "date": t.value_date.isoformat(),
+                "amount": to_yuan(t.amount),
+                "kind": t.kind.value,
+                "installment": t.installment,
+                "description": t.description,
+            }
+            for t in loan.transactions
+            if t.kind is not TransactionKind.PAYMENT
+        ],
+    }
+
+
+def require_loan(ctx: Context, loan_id: int) -> Loan:
+    """The loan with its product, schedule and transactions; 404 for a customer's someone-else's loan."""
+    return _load(ctx, loan_id)

@@ -5,6 +5,7 @@ from xieshang.models.base import Base
 from xieshang.models.customer import Customer
 from xieshang.models.idempotency import IdempotencyRecord
 from xieshang.models.loan import Installment, Loan, LoanProduct, LoanTransaction
+from xieshang.models.negotiation import NegotiationCase, NegotiationEvaluation
 from xieshang.models.user import AccessToken, LoginAttempt, User
 
 __all__ = [
@@ -18,5 +19,7 @@ __all__ = [
     "LoanProduct",
     "LoanTransaction",
     "LoginAttempt",
+    "NegotiationCase",
+    "NegotiationEvaluation",
     "User",
 ]

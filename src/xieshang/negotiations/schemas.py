@@ -6,7 +6,7 @@ JSON Schemas are generated from these models (``docs/negotiation-schemas/``).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -264,3 +264,27 @@ def _counter(c: CounterOffer | None, reasons: Any) -> CounterOfferRead | None:
         schedule=ScheduleRead.from_schedule(c.schedule) if c.schedule else None,
         reasons=reasons(c.reasons),
     )
+
+
+class NegotiationCreate(_In):
+    """Open a negotiation on a loan: the customer's finances and request. The loan and the record of
+    payments come from the bank's own books."""
+
+    loan_id: int = Field(ge=1, le=2**62)
+    as_of: date | None = Field(default=None, description="default: today")
+    finances: FinancesIn
+    new_debts_recent: int = Field(
+        default=0, ge=0, le=100, description="new debts in the last 6 months"
+    )
+    request: RequestIn
+
+
+class NegotiationRead(BaseModel):
+    id: int
+    loan_id: int
+    customer_id: int
+    scenario: str
+    status: str
+    created_at: datetime
+    evaluated_at: datetime
+    evaluation: EvaluationRead

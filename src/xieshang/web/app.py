@@ -12,7 +12,7 @@ from xieshang.config import Settings
 from xieshang.context import Clock, SystemClock, make_cipher
 from xieshang.db import make_engine, session_factory
 from xieshang.web import errors
-from xieshang.web.api import customers, loans, system
+from xieshang.web.api import customers, loans, negotiations, system
 from xieshang.web.deps import AppState
 from xieshang.web.landing import landing_page
 
@@ -44,7 +44,12 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
 
 
 API_PREFIX = "/api/v1"
-ROUTERS: tuple[APIRouter, ...] = (system.router, customers.router, loans.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    system.router,
+    customers.router,
+    loans.router,
+    negotiations.router,
+)
 
 
 def api_routes(routers: tuple[APIRouter, ...] = ROUTERS) -> list[tuple[str, APIRoute]]:

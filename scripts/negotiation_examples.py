@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from xieshang.domain.negotiation.engine import evaluate
-from xieshang.negotiations.schemas import CaseIn, EvaluationRead, parse_case
+from xieshang.credit_model import load_scorecard
+from xieshang.negotiations.evaluate import evaluate_input
+from xieshang.negotiations.schemas import CaseIn, EvaluationRead
 from xieshang.policy.loader import load_policy
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -23,11 +24,8 @@ def dump(data: object) -> str:
 
 
 def example_output(case_file: Path) -> str:
-    policy = load_policy()
-    case = parse_case(json.loads(case_file.read_text(encoding="utf-8")))
-    return dump(
-        EvaluationRead.from_evaluation(evaluate(case, policy), policy).model_dump(mode="json")
-    )
+    data = json.loads(case_file.read_text(encoding="utf-8"))
+    return dump(evaluate_input(data, load_policy(), load_scorecard()).model_dump(mode="json"))
 
 
 def schemas() -> dict[str, str]:

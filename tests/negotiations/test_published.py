@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,8 @@ import negotiation_examples as published  # noqa: E402
 EXAMPLES = sorted(p for p in published.EXAMPLES.glob("*.json") if not p.name.endswith(".out.json"))
 
 
-def test_there_are_three_worked_examples() -> None:
-    assert len(EXAMPLES) >= 3
+def test_there_are_worked_examples_for_every_scenario() -> None:
+    assert len(EXAMPLES) >= 5
 
 
 @pytest.mark.parametrize("case_file", EXAMPLES, ids=lambda p: p.stem)
@@ -45,7 +46,8 @@ def test_the_cli_prints_the_documented_json(capsys: pytest.CaptureFixture[str]) 
     assert code == 0
     data = json.loads(out)
     assert set(data) == {
-        "policy_version", "policy_digest", "as_of", "assessment", "baseline", "offers", "counter_offer", "reasons"
+        "scenario", "policy_version", "policy_digest", "as_of", "assessment", "baseline", "offers",
+        "counter_offer", "dispute", "application", "reasons",
     }  # fmt: skip
     offer = data["offers"][0]
     assert {"id", "type", "monthly_payment", "term_months", "apr", "total_cost", "npv", "concessions",
@@ -119,3 +121,46 @@ def test_policy_diff_says_what_changed(capsys: pytest.CaptureFixture[str], tmp_p
         "changed regulatory.max_plan_months: 60 → 48",
         "changed version: 2026.1 → 2026.2",
     ]
+
+
+def test_a_disputed_penalty_at_a_70_percent_markup_is_refunded_and_flagged(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    case_file = published.EXAMPLES / "disputed-penalty.json"
+    code, out, _ = run(capsys, "negotiate", "evaluate", "--input", str(case_file), "--json")
+    assert code == 0
+    dispute = json.loads(out)["dispute"]
+    assert dispute["refund_due"] == "0.75"
+    assert Decimal(dispute["lawful_markup"]) == Decimal("0.50")
+    assert [f["code"] for f in dispute["compliance_flags"]] == ["DISPUTE_PENALTY_MARKUP_ABOVE_MAX"]
+    assert dispute["lines"][0]["formula"]
+
+
+def test_an_application_is_adjusted_to_what_the_policy_allows(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    case_file = published.EXAMPLES / "application-adjustment.json"
+    code, out, _ = run(capsys, "negotiate", "evaluate", "--input", str(case_file), "--json")
+    assert code == 0
+    data = json.loads(out)
+    application = data["application"]
+    assert application["approved"]
+    assert application["amount"] == "22900.00"
+    assert application["months"] == 12
+    codes = [r["code"] for r in data["reasons"]]
+    assert codes.count("APP_ADVERSE") == 4
+    assert "APP_LIMIT_AFFORDABILITY" in codes
+
+
+def test_a_scenario_without_what_it_needs_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    data = json.loads(
+        (published.EXAMPLES / "application-adjustment.json").read_text(encoding="utf-8")
+    )
+    del data["application"]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    code, _, err = run(capsys, "negotiate", "evaluate", "--input", str(bad))
+    assert code == 2
+    assert err == "xieshang: error: application: is required for scenario application\n"

@@ -9,9 +9,10 @@ from typing import Annotated
 import typer
 
 from xieshang.cli.app import app
-from xieshang.domain.negotiation.engine import evaluate
+from xieshang.credit_model import load_scorecard
 from xieshang.errors import InvalidInput
-from xieshang.negotiations.schemas import EvaluationRead, parse_case
+from xieshang.negotiations.evaluate import evaluate_input
+from xieshang.negotiations.schemas import EvaluationRead
 from xieshang.policy.loader import PolicyInvalid, default_text, diff_policies, load_policy
 
 policy_app = typer.Typer(help="Negotiation policy documents.", no_args_is_help=True)
@@ -75,7 +76,7 @@ def negotiate_evaluate(
         raise InvalidInput("input", f"cannot read {input}: {error.strerror}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise InvalidInput("input", f"{input} is not valid JSON ({error})") from None
-    result = EvaluationRead.from_evaluation(evaluate(parse_case(data), rules), rules)
+    result = evaluate_input(data, rules, load_scorecard())
     if as_json:
         typer.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return

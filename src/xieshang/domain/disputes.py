@@ -13,25 +13,24 @@ markup never above the legal maximum — and compares each disputed amount with 
   24 % a year (法发〔2017〕22号 第2条), measured by IRR (PBoC 公告〔2021〕第3号).
 
 Every verdict and flag carries a reason code and parameters, never a sentence: the texts come from the
-bank's policy. :data:`DEFAULT_TEXTS` gives a zh-CN and an en sentence for each code so that an
-interface can render a finding before any policy exists.
+bank's policy (``reasons`` in the policy document renders each code in zh-CN and en).
 """
 
 from __future__ import annotations
 
 import enum
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import pairwise
-from typing import NamedTuple
 
 from xieshang.domain.accrual import AccrualLine, InstallmentState, LedgerState, ledger_as_of
 from xieshang.domain.allocation import Component
 from xieshang.domain.loan import Charge, ChargeKind, Loan
 from xieshang.domain.money import Fen, round_ratio, to_yuan
+from xieshang.domain.negotiation.reasons import Reason
 from xieshang.domain.rates import apr, format_rate
 from xieshang.domain.statement import StatementLine, itemised_statement
 from xieshang.errors import InvalidInput
@@ -84,80 +83,6 @@ class FlagKind(enum.StrEnum):
     PENALTY_MARKUP_OUT_OF_RANGE = "penalty_markup_out_of_range"
     INTEREST_ON_FEES = "interest_on_fees"
     TOTAL_COST_ABOVE_CAP = "total_cost_above_cap"
-
-
-class Reason(NamedTuple):
-    """A reason code and its parameters (all strings), e.g.
-    ``("DISPUTE_PENALTY_MARKUP_ABOVE_MAX", {"charged_markup": "0.70", "max": "0.50"})``."""
-
-    code: str
-    params: Mapping[str, str]
-
-    def text(self, language: str = "zh-CN") -> str:
-        """The default sentence for this reason (:data:`DEFAULT_TEXTS`), ``zh-CN`` or ``en``."""
-        zh, en = DEFAULT_TEXTS[self.code]
-        return (en if language.startswith("en") else zh).format_map(self.params)
-
-
-DEFAULT_TEXTS: dict[str, tuple[str, str]] = {
-    "DISPUTE_CHARGE_CORRECT": (
-        "第{installment}期{component_zh} ¥{charged} 与按合同和交易记录重算的结果一致。",
-        "Installment {installment} {component} of ¥{charged} matches the recomputation from the "
-        "contract and the transactions.",
-    ),
-    "DISPUTE_OVERCHARGED": (
-        "第{installment}期{component_zh}多收 ¥{difference}：已收 ¥{charged}，按合同应收 ¥{lawful}；"
-        "差额予以更正并退还。",
-        "Installment {installment} {component} was overcharged by ¥{difference}: ¥{charged} "
-        "charged, ¥{lawful} due under the contract; the difference is corrected and refunded.",
-    ),
-    "DISPUTE_UNDERCHARGED_NOT_BILLED": (
-        "第{installment}期{component_zh}少收 ¥{shortfall}：已收 ¥{charged}，按合同应收 ¥{lawful}；"
-        "仅作记录，不向客户追收。",
-        "Installment {installment} {component} was undercharged by ¥{shortfall}: ¥{charged} "
-        "charged, ¥{lawful} due under the contract; this is noted and not billed.",
-    ),
-    "DISPUTE_CAUSE_MARKUP": (
-        "按收取金额推算，罚息利率相当于合同利率加收 {charged_markup}；重算按加收 {lawful_markup}。",
-        "The amount charged corresponds to the contract rate plus a {charged_markup} markup; "
-        "the recomputation uses {lawful_markup}.",
-    ),
-    "DISPUTE_CAUSE_INTEREST_ON_FEE": (
-        "其中 ¥{amount} 是对未付费用 ¥{fee} 按年利率 {rate} 计收的利息；费用不应计收利息。",
-        "Of this, ¥{amount} is interest at {rate} a year on the unpaid fee of ¥{fee}; fees bear no "
-        "interest.",
-    ),
-    "DISPUTE_CAUSE_NOT_IN_CONTRACT": (
-        "合同和交易记录中没有第{installment}期的这笔{component_zh}。",
-        "The contract and the transactions have no such {component} on installment {installment}.",
-    ),
-    "DISPUTE_PENALTY_MARKUP_ABOVE_MAX": (
-        "罚息利率在合同利率上加收 {charged_markup}，超过上限 {max}（银发〔2003〕251号）；"
-        "已按上限重算。",
-        "The penalty rate is the contract rate plus {charged_markup}, above the maximum of {max} "
-        "(PBoC 银发〔2003〕251号); recomputed at the maximum.",
-    ),
-    "DISPUTE_PENALTY_MARKUP_BELOW_MIN": (
-        "罚息利率在合同利率上加收 {charged_markup}，低于下限 {min}（银发〔2003〕251号）；"
-        "对客户有利，未作调整，提请合规复核。",
-        "The penalty rate is the contract rate plus {charged_markup}, below the minimum of {min} "
-        "(PBoC 银发〔2003〕251号); in the customer's favour, so unchanged, for compliance "
-        "review.",
-    ),
-    "DISPUTE_INTEREST_ON_FEES": (
-        "第{installment}期{component_zh}中有 ¥{amount} 是对费用 ¥{fee} 计收的利息，"
-        "违反不得对违约金和费用计收利息的规定（银发〔2016〕111号）。",
-        "¥{amount} of installment {installment} {component} is interest on a fee of ¥{fee}; no "
-        "interest may be charged on fees or late fees (PBoC 银发〔2016〕111号).",
-    ),
-    "DISPUTE_TOTAL_COST_ABOVE_CAP": (
-        "按实际现金流（内部收益率法）计算的综合年化成本为 {apr}，超过 {cap}"
-        "（法发〔2017〕22号 第2条：利息、复利、罚息、违约金和其他费用合计）。",
-        "The all-in annual cost by IRR of the actual cash flows is {apr}, above {cap} "
-        "(法发〔2017〕22号 art. 2: interest, compound and penalty interest, late fees and other fees "
-        "together).",
-    ),
-}
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,14 +6,18 @@ JSON Schemas are generated from these models (``docs/negotiation-schemas/``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from xieshang.domain.disputes import ChargedComponent, ChargedItem, DisputeFinding
+from xieshang.domain.loan import Loan
 from xieshang.domain.money import to_yuan, yuan
 from xieshang.domain.negotiation import case as domain
+from xieshang.domain.negotiation.application import Application, ApplicationDecision
 from xieshang.domain.negotiation.engine import CounterOffer, Evaluation, Offer
 from xieshang.domain.negotiation.policy import Policy
 from xieshang.domain.negotiation.reasons import Reason
@@ -53,34 +57,76 @@ class ProposalIn(_In):
     months: int | None = Field(default=None, ge=1, le=600)
 
 
+class ChargedIn(_In):
+    """An amount the bank charged that the customer disputes (charge_dispute)."""
+
+    installment: int = Field(ge=1, le=600)
+    component: ChargedComponent
+    amount: Yuan
+    first_day: date | None = None
+    last_day: date | None = None
+    markup: str | None = Field(
+        default=None, pattern=r"^\d(\.\d{1,4})?$", description="if the bill states it"
+    )
+
+
 class RequestIn(_In):
-    scenario: Literal["hardship"] = "hardship"
+    scenario: Literal["hardship", "charge_dispute", "application"] = "hardship"
     hardship: domain.Hardship = domain.Hardship.OTHER
     proposal: ProposalIn | None = None
     preferred_due_day: int | None = Field(default=None, ge=1, le=28)
+    charged: list[ChargedIn] = Field(default_factory=list, max_length=200)
+
+
+class ApplicationIn(_In):
+    """The application to adjust (scenario application): scorecard attributes and what was asked."""
+
+    applicant: dict[str, str | int] = Field(
+        description="the scorecard's attributes (docs/credit-scorecard.md)"
+    )
+    requested_amount: Yuan
+    requested_months: int = Field(ge=1, le=600)
 
 
 class CaseIn(_In):
     as_of: date
-    loan: dict[str, Any] = Field(description="the loan, as in docs/loan-file.md")
+    loan: dict[str, Any] | None = Field(
+        default=None, description="the loan, as in docs/loan-file.md"
+    )
     finances: FinancesIn
-    history: HistoryIn
+    history: HistoryIn | None = None
     request: RequestIn
+    application: ApplicationIn | None = None
 
 
-def parse_case(data: object) -> domain.Case:
-    """JSON data → the engine's Case; any problem is an InvalidInput naming the field's path."""
+def parse_input(data: object) -> CaseIn:
     try:
         case = CaseIn.model_validate(data)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "case"
         raise InvalidInput(where, str(first["msg"])) from None
-    try:
-        loan = parse_loan(case.loan)
-    except InvalidInput as error:
-        raise InvalidInput(f"loan.{error.field}", error.problem) from None
-    f, h, r = case.finances, case.history, case.request
+    scenario = case.request.scenario
+    if scenario == "application" and case.application is None:
+        raise InvalidInput("application", "is required for scenario application")
+    if scenario != "application" and case.loan is None:
+        raise InvalidInput("loan", f"is required for scenario {scenario}")
+    if scenario == "hardship" and case.history is None:
+        raise InvalidInput("history", "is required for scenario hardship")
+    if scenario == "charge_dispute" and not case.request.charged:
+        raise InvalidInput("request.charged", "list the disputed charges")
+    return case
+
+
+def parse_case(data: object) -> domain.Case:
+    """JSON data → the engine's hardship Case; any problem is an InvalidInput naming the field."""
+    case = parse_input(data)
+    if case.request.scenario != "hardship" or case.loan is None or case.history is None:
+        raise InvalidInput(
+            "request.scenario", "a hardship case needs scenario hardship, a loan and a history"
+        )
+    loan = _loan(case.loan)
+    r = case.request
     proposal = None
     if r.proposal is not None:
         proposal = domain.Proposal(
@@ -89,22 +135,59 @@ def parse_case(data: object) -> domain.Case:
         )
     return domain.Case(
         loan=loan,
-        finances=domain.Finances(
-            verified_income=yuan(f.verified_income, "finances.verified_income"),
-            stated_income=max(
-                yuan(f.stated_income, "finances.stated_income"), yuan(f.verified_income)
-            ),
-            essential_expenses=yuan(f.essential_expenses, "finances.essential_expenses"),
-            other_debt_service=yuan(f.other_debt_service, "finances.other_debt_service"),
-            lump_sum_available=yuan(f.lump_sum_available, "finances.lump_sum_available"),
-        ),
-        history=domain.History(**h.model_dump()),
+        finances=finances(case.finances),
+        history=domain.History(**case.history.model_dump()),
         request=domain.Request(
             scenario=domain.Scenario(r.scenario),
             hardship=r.hardship,
             proposal=proposal,
             preferred_due_day=r.preferred_due_day,
         ),
+        as_of=case.as_of,
+    )
+
+
+def _loan(data: dict[str, Any]) -> Loan:
+    try:
+        return parse_loan(data)
+    except InvalidInput as error:
+        raise InvalidInput(f"loan.{error.field}", error.problem) from None
+
+
+def finances(f: FinancesIn) -> domain.Finances:
+    return domain.Finances(
+        verified_income=yuan(f.verified_income, "finances.verified_income"),
+        stated_income=max(yuan(f.stated_income, "finances.stated_income"), yuan(f.verified_income)),
+        essential_expenses=yuan(f.essential_expenses, "finances.essential_expenses"),
+        other_debt_service=yuan(f.other_debt_service, "finances.other_debt_service"),
+        lump_sum_available=yuan(f.lump_sum_available, "finances.lump_sum_available"),
+    )
+
+
+def dispute_input(case: CaseIn) -> tuple[Loan, list[ChargedItem]]:
+    assert case.loan is not None
+    items = [
+        ChargedItem(
+            installment=c.installment,
+            component=c.component,
+            amount=yuan(c.amount, f"request.charged[{i}].amount"),
+            first_day=c.first_day,
+            last_day=c.last_day,
+            markup=Decimal(c.markup) if c.markup is not None else None,
+        )
+        for i, c in enumerate(case.request.charged)
+    ]
+    return _loan(case.loan), items
+
+
+def application_input(case: CaseIn) -> Application:
+    assert case.application is not None
+    a = case.application
+    return Application(
+        applicant=a.applicant,
+        requested_amount=yuan(a.requested_amount, "application.requested_amount"),
+        requested_months=a.requested_months,
+        finances=finances(case.finances),
         as_of=case.as_of,
     )
 
@@ -176,24 +259,56 @@ class BaselineRead(BaseModel):
     npv: str
 
 
+class DisputeLineRead(BaseModel):
+    installment: int
+    component: str
+    charged: str
+    lawful: str
+    difference: str
+    refund: str
+    verdict: str
+    reasons: list[ReasonRead]
+    formula: list[str]
+
+
+class DisputeRead(BaseModel):
+    refund_due: str
+    undercharged: str
+    lawful_markup: str
+    all_in_apr: str | None
+    lines: list[DisputeLineRead]
+    compliance_flags: list[ReasonRead]
+
+
+class ApplicationRead(BaseModel):
+    score: int
+    probability_of_default: str
+    approved: bool
+    amount: str
+    annual_rate: str
+    months: int
+    monthly_payment: str
+    apr: str
+    schedule: ScheduleRead | None
+
+
 class EvaluationRead(BaseModel):
+    scenario: str = "hardship"
     policy_version: str
     policy_digest: str
     as_of: date
-    assessment: AssessmentRead
-    baseline: BaselineRead
+    assessment: AssessmentRead | None
+    baseline: BaselineRead | None
     offers: list[OfferRead]
     counter_offer: CounterOfferRead | None
+    dispute: DisputeRead | None = None
+    application: ApplicationRead | None = None
     reasons: list[ReasonRead]
 
     @classmethod
     def from_evaluation(cls, result: Evaluation, policy: Policy) -> EvaluationRead:
         def reasons(items: tuple[Reason, ...]) -> list[ReasonRead]:
-            out = []
-            for r in items:
-                zh, en = r.render(policy.reasons)
-                out.append(ReasonRead(code=r.code, params=r.params, text_zh=zh, text_en=en))
-            return out
+            return render(items, policy)
 
         a = result.assessment
         return cls(
@@ -223,6 +338,76 @@ class EvaluationRead(BaseModel):
             counter_offer=_counter(result.counter_offer, reasons),
             reasons=reasons(result.reasons),
         )
+
+
+def render(items: Sequence[Reason], policy: Policy) -> list[ReasonRead]:
+    out = []
+    for r in items:
+        zh, en = r.render(policy.reasons)
+        out.append(ReasonRead(code=r.code, params=dict(r.params), text_zh=zh, text_en=en))
+    return out
+
+
+def dispute_read(finding: DisputeFinding, policy: Policy, as_of: date) -> EvaluationRead:
+    lines = [
+        DisputeLineRead(
+            installment=line.item.installment,
+            component=line.item.component.value,
+            charged=to_yuan(line.charged),
+            lawful=to_yuan(line.lawful),
+            difference=to_yuan(line.difference),
+            refund=to_yuan(line.refund),
+            verdict=line.verdict.value,
+            reasons=render((line.reason, *line.causes), policy),
+            formula=[f.formula_zh for f in line.formula],
+        )
+        for line in finding.lines
+    ]
+    summary = [line.reason for line in finding.lines] + [flag.reason for flag in finding.flags]
+    return EvaluationRead(
+        scenario="charge_dispute",
+        policy_version=policy.version,
+        policy_digest=policy.digest,
+        as_of=as_of,
+        assessment=None,
+        baseline=None,
+        offers=[],
+        counter_offer=None,
+        dispute=DisputeRead(
+            refund_due=to_yuan(finding.refund_due),
+            undercharged=to_yuan(finding.undercharged),
+            lawful_markup=str(finding.lawful_markup),
+            all_in_apr=str(finding.all_in_apr) if finding.all_in_apr is not None else None,
+            lines=lines,
+            compliance_flags=render([flag.reason for flag in finding.flags], policy),
+        ),
+        reasons=render(summary, policy),
+    )
+
+
+def application_read(decision: ApplicationDecision, policy: Policy, as_of: date) -> EvaluationRead:
+    return EvaluationRead(
+        scenario="application",
+        policy_version=policy.version,
+        policy_digest=policy.digest,
+        as_of=as_of,
+        assessment=None,
+        baseline=None,
+        offers=[],
+        counter_offer=None,
+        application=ApplicationRead(
+            score=decision.score,
+            probability_of_default=f"{decision.probability_of_default:.4f}",
+            approved=decision.approved,
+            amount=to_yuan(decision.amount),
+            annual_rate=str(decision.annual_rate),
+            months=decision.months,
+            monthly_payment=to_yuan(decision.monthly_payment),
+            apr=str(decision.apr),
+            schedule=ScheduleRead.from_schedule(decision.schedule) if decision.schedule else None,
+        ),
+        reasons=render(decision.reasons, policy),
+    )
 
 
 def _offer(o: Offer, reasons: Any) -> OfferRead:

@@ -24,7 +24,11 @@ from xieshang.domain.negotiation.policy import Policy
 from xieshang.errors import InvalidInput
 
 DEFAULT = "default.yaml"
-_MONEY = {("regulatory", "cash_advance_installment_max"), ("authority", "*", "max_waiver")}
+_MONEY = {
+    ("regulatory", "cash_advance_installment_max"),
+    ("authority", "*", "max_waiver"),
+    ("credit", "limit_rounding"),
+}
 _ADAPTER = TypeAdapter(Policy)
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from xieshang.domain.accrual import LedgerState
 from xieshang.domain.money import Fen, apply_rate
-from xieshang.domain.negotiation.case import Case
+from xieshang.domain.negotiation.case import Case, Finances
 from xieshang.domain.negotiation.policy import Policy
 from xieshang.domain.negotiation.reasons import Reason, money
 from xieshang.domain.restructure import Debt
@@ -36,13 +36,9 @@ class Assessment:
 
 
 def assess(case: Case, state: LedgerState, policy: Policy) -> Assessment:
-    afford, hazard = policy.affordability, policy.moral_hazard
+    hazard = policy.moral_hazard
     fin = case.finances
-    unverified = max(0, fin.stated_income - fin.verified_income)
-    income = fin.verified_income + apply_rate(unverified, afford.unverified_income_weight)
-    disposable = max(0, income - fin.essential_expenses - fin.other_debt_service)
-    by_dti = apply_rate(income, afford.max_debt_to_income) - fin.other_debt_service
-    target = max(0, min(by_dti, apply_rate(disposable, afford.max_share_of_disposable)))
+    income, disposable, target = affordable(fin, policy)
     future = [s.installment for s in state.installments if s.installment.due_date > case.as_of]
     regular = future[:-1] or future or [state.installments[-1].installment]
     installment = regular[0].payment
@@ -117,6 +113,20 @@ def assess(case: Case, state: LedgerState, policy: Policy) -> Assessment:
         willingness=willingness,
         flags=tuple(flags),
         reasons=reasons,
+    )
+
+
+def affordable(fin: Finances, policy: Policy) -> tuple[Fen, Fen, Fen]:
+    """(income counted, disposable income, affordable payment target), monthly, in fen."""
+    afford = policy.affordability
+    unverified = max(0, fin.stated_income - fin.verified_income)
+    income = fin.verified_income + apply_rate(unverified, afford.unverified_income_weight)
+    disposable = max(0, income - fin.essential_expenses - fin.other_debt_service)
+    by_dti = apply_rate(income, afford.max_debt_to_income) - fin.other_debt_service
+    return (
+        income,
+        disposable,
+        max(0, min(by_dti, apply_rate(disposable, afford.max_share_of_disposable))),
     )
 
 

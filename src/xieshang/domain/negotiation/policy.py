@@ -11,6 +11,7 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 
 from xieshang.domain.money import Fen
 
@@ -178,6 +179,40 @@ class Authorities:
 
 
 @dataclass(frozen=True)
+class CreditBand:
+    """Applicants whose probability of default is at most ``max_pd`` get these terms at best."""
+
+    max_pd: Decimal
+    annual_rate: Decimal
+    max_income_multiple: Decimal
+    """The limit is at most this many months of counted income."""
+    max_months: int
+
+    def __post_init__(self) -> None:
+        _require(ZERO < self.max_pd <= ONE, "max_pd must be between 0 and 1")
+        _require(ZERO <= self.annual_rate < ONE, "annual_rate must be 0–100 %")
+        _require(self.max_income_multiple > ZERO, "max_income_multiple must be positive")
+        _require(1 <= self.max_months <= 600, "max_months must be 1–600")
+
+
+@dataclass(frozen=True)
+class Credit:
+    """Application adjustment: the score bands the scorecard's PD maps to."""
+
+    bands: tuple[CreditBand, ...]
+    limit_rounding: Fen
+    """Limits are rounded down to a multiple of this."""
+
+    def __post_init__(self) -> None:
+        _require(len(self.bands) >= 1, "at least one credit band")
+        _require(
+            all(a.max_pd < b.max_pd for a, b in pairwise(self.bands)),
+            "credit bands must be in increasing max_pd",
+        )
+        _require(self.limit_rounding >= 1, "limit_rounding must be at least 0.01 yuan")
+
+
+@dataclass(frozen=True)
 class ReasonText:
     zh: str
     en: str
@@ -194,6 +229,7 @@ class Policy:
     valuation: Valuation
     settlement: Settlement
     authority: Authorities
+    credit: Credit
     offer_valid_days: int
     reasons: dict[str, ReasonText] = field(default_factory=dict)
     digest: str = ""

@@ -1,0 +1,40 @@
+"""One entry for every scenario: hardship, charge dispute, application adjustment."""
+
+from __future__ import annotations
+
+from xieshang.domain.credit import Scorecard
+from xieshang.domain.disputes import DisputeLimits, review_charges
+from xieshang.domain.negotiation.application import decide
+from xieshang.domain.negotiation.engine import evaluate
+from xieshang.domain.negotiation.policy import Policy
+from xieshang.negotiations.schemas import (
+    EvaluationRead,
+    application_input,
+    application_read,
+    dispute_input,
+    dispute_read,
+    parse_case,
+    parse_input,
+)
+
+
+def dispute_limits(policy: Policy) -> DisputeLimits:
+    caps = policy.regulatory
+    return DisputeLimits(
+        penalty_markup_min=caps.penalty_markup_min,
+        penalty_markup_max=caps.penalty_markup_max,
+        apr_cap=caps.apr_cap,
+        interest_on_fees_allowed=caps.interest_on_fees_allowed,
+    )
+
+
+def evaluate_input(data: object, policy: Policy, card: Scorecard) -> EvaluationRead:
+    """Validate a case (JSON data) and answer it by its scenario's path."""
+    case = parse_input(data)
+    if case.request.scenario == "charge_dispute":
+        loan, charged = dispute_input(case)
+        finding = review_charges(loan, charged, dispute_limits(policy), case.as_of)
+        return dispute_read(finding, policy, case.as_of)
+    if case.request.scenario == "application":
+        return application_read(decide(application_input(case), card, policy), policy, case.as_of)
+    return EvaluationRead.from_evaluation(evaluate(parse_case(data), policy), policy)

@@ -156,3 +156,25 @@ def test_bad_input_is_refused_and_nothing_is_stored(
     if field:
         assert response.json()["field"] == field
     assert ctx.session.scalar(select(func.count()).select_from(NegotiationCase)) == 0
+
+
+def test_a_customer_disputes_a_charge_and_sees_the_recomputation(
+    client: TestClient, setup: tuple[int, int]
+) -> None:
+    loan_id, _ = setup
+    body = {
+        "loan_id": loan_id,
+        "as_of": "2025-11-20",
+        "finances": FINANCES,
+        "request": {
+            "scenario": "charge_dispute",
+            "charged": [{"installment": 4, "component": "penalty", "amount": "99.00"}],
+        },
+    }
+    response = client.post("/api/v1/negotiations", json=body, headers=token(client, "neg-customer"))
+    assert response.status_code == 201, response.text
+    dispute = response.json()["evaluation"]["dispute"]
+    line = dispute["lines"][0]
+    assert line["verdict"] == "overcharged"
+    assert dispute["refund_due"] == line["refund"]
+    assert line["formula"]

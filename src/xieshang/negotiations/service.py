@@ -15,19 +15,20 @@ from sqlalchemy import select
 from xieshang.audit.service import record
 from xieshang.auth.access import authorize, require_customer_access
 from xieshang.context import Context
+from xieshang.credit_model import load_scorecard
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.domain.calendar import months_between
-from xieshang.domain.negotiation.engine import evaluate
 from xieshang.errors import InvalidInput, NotFound
 from xieshang.loans.service import loan_file, require_loan, to_ledger
 from xieshang.models.customer import Customer
 from xieshang.models.loan import Loan
 from xieshang.models.negotiation import NegotiationCase, NegotiationEvaluation
+from xieshang.negotiations.evaluate import evaluate_input
 from xieshang.negotiations.schemas import (
     EvaluationRead,
     NegotiationCreate,
     NegotiationRead,
-    parse_case,
+    parse_input,
 )
 from xieshang.policy.loader import load_policy
 
@@ -47,7 +48,11 @@ def open_case(ctx: Context, data: NegotiationCreate) -> NegotiationRead:
         "history": _history(ctx, loan, as_of, data.new_debts_recent),
         "request": data.request.model_dump(mode="json"),
     }
-    parse_case(snapshot)  # validates before anything is written
+    if data.request.scenario == "application":
+        raise InvalidInput(
+            "request.scenario", "an application is adjusted from the application, not a loan"
+        )
+    parse_input(snapshot)  # validates before anything is written
     case = NegotiationCase(
         customer_id=loan.customer_id,
         loan_id=loan.id,
@@ -88,7 +93,7 @@ def reevaluate(ctx: Context, case_id: int) -> NegotiationRead:
 
 def _evaluate(ctx: Context, case: NegotiationCase, snapshot: object) -> NegotiationEvaluation:
     policy = load_policy()
-    result = EvaluationRead.from_evaluation(evaluate(parse_case(snapshot), policy), policy)
+    result = evaluate_input(snapshot, policy, load_scorecard())
     row = NegotiationEvaluation(
         case_id=case.id,
         as_of=result.as_of,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from xieshang.audit.service import record
 from xieshang.auth.access import authorize, require_customer_access
@@ -17,6 +17,7 @@ from xieshang.customers.schemas import (
 from xieshang.domain.masking import mask_account, mask_id_number, mask_phone
 from xieshang.errors import AlreadyExists, NotFound, VersionConflict
 from xieshang.models.customer import Customer
+from xieshang.pagination import page_of
 
 
 def add_customer(ctx: Context, data: CustomerCreate) -> Customer:
@@ -84,10 +85,7 @@ def list_customers(
         query = query.where(or_(Customer.name.like(like), Customer.customer_no.like(like)))
     if province:
         query = query.where(Customer.province == province)
-    total = ctx.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = ctx.session.scalars(
-        query.order_by(Customer.id).offset((page - 1) * page_size).limit(page_size)
-    ).all()
+    total, rows = page_of(ctx.session, query, page, page_size, Customer.id)
     return CustomerPage(
         items=[to_read(ctx, c) for c in rows], total=total, page=page, page_size=page_size
     )

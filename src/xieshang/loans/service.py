@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from xieshang.audit.service import record
@@ -17,7 +17,7 @@ from xieshang.domain.accrual import ledger_as_of
 from xieshang.domain.allocation import AllocationOrder
 from xieshang.domain.loan import Charge, ChargeKind, Payment, PenaltyRules
 from xieshang.domain.loan import Loan as LedgerLoan
-from xieshang.domain.money import to_yuan, yuan
+from xieshang.domain.money import Fen, to_yuan, yuan
 from xieshang.domain.rates import DayCount, parse_rate
 from xieshang.domain.statement import itemised_statement
 from xieshang.errors import AlreadyExists, InvalidInput, NotFound
@@ -43,6 +43,7 @@ from xieshang.models.loan import (
     ProductKind,
     TransactionKind,
 )
+from xieshang.pagination import page_of
 
 
 def add_product(ctx: Context, data: ProductCreate) -> LoanProduct:
@@ -77,16 +78,13 @@ def add_loan(ctx: Context, data: LoanCreate) -> Loan:
     if product is None:
         raise InvalidInput("product_code", f"no product {data.product_code}")
     rate = parse_rate(data.annual_rate, field="annual_rate")
-    terms = ledger.LoanTerms(
-        principal=yuan(data.principal, "principal"),
-        annual_rate=rate,
-        months=data.months,
-        start_date=data.start_date,
-        method=ledger.RepaymentMethod(product.method),
-        first_due_date=data.first_due_date,
-        interest_basis=ledger.InterestBasis(product.interest_basis),
-        day_count=DayCount(product.day_count),
-        installment_multiple=product.installment_multiple,
+    terms = product_terms(
+        product,
+        yuan(data.principal, "principal"),
+        rate,
+        data.months,
+        data.start_date,
+        data.first_due_date,
     )
     loan = Loan(
         loan_no=data.loan_no,
@@ -140,19 +138,38 @@ def _load(ctx: Context, loan_id: int) -> Loan:
     return loan
 
 
-def to_ledger(loan: Loan) -> LedgerLoan:
-    """The ORM loan as the pure ledger sees it: terms, the installed schedule, rules and events."""
-    product = loan.product
-    terms = ledger.LoanTerms(
-        principal=loan.principal,
-        annual_rate=Decimal(loan.annual_rate),
-        months=loan.months,
-        start_date=loan.start_date,
+def product_terms(
+    product: LoanProduct,
+    principal: Fen,
+    rate: Decimal,
+    months: int,
+    start: date,
+    first_due: date | None,
+) -> ledger.LoanTerms:
+    """A loan's contract terms: its own amount, rate and dates under its product's conventions."""
+    return ledger.LoanTerms(
+        principal=principal,
+        annual_rate=rate,
+        months=months,
+        start_date=start,
         method=ledger.RepaymentMethod(product.method),
-        first_due_date=loan.first_due_date,
+        first_due_date=first_due,
         interest_basis=ledger.InterestBasis(product.interest_basis),
         day_count=DayCount(product.day_count),
         installment_multiple=product.installment_multiple,
+    )
+
+
+def to_ledger(loan: Loan) -> LedgerLoan:
+    """The ORM loan as the pure ledger sees it: terms, the installed schedule, rules and events."""
+    product = loan.product
+    terms = product_terms(
+        product,
+        loan.principal,
+        Decimal(loan.annual_rate),
+        loan.months,
+        loan.start_date,
+        loan.first_due_date,
     )
     schedule = ledger.Schedule(
         principal=sum(i.principal for i in loan.installments),
@@ -251,13 +268,9 @@ def list_loans(
         query = query.where(Loan.customer_id == customer_id)
     if status is not None:
         query = query.where(Loan.status == status)
-    total = ctx.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = ctx.session.scalars(
-        query.options(selectinload(Loan.product))
-        .order_by(Loan.id)
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    ).all()
+    total, rows = page_of(
+        ctx.session, query.options(selectinload(Loan.product)), page, page_size, Loan.id
+    )
     return LoanPage(
         items=[_loan_read(loan) for loan in rows], total=total, page=page, page_size=page_size
     )

@@ -1,0 +1,20 @@
+"""One way to page a query: the total and the rows of one page."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+
+def page_of(
+    session: Session, query: Select[Any], page: int, page_size: int, *order: Any
+) -> tuple[int, Sequence[Any]]:
+    """The total number of rows ``query`` selects, and the rows of page ``page`` (from 1)."""
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(*order).offset((page - 1) * page_size).limit(page_size)
+    ).all()
+    return total, rows

@@ -19,9 +19,10 @@ def make_engine(url: str, **options: Any) -> Engine:
             url, connect_args={"check_same_thread": False, "timeout": 30}, **options
         )
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, **options)
+    # No pre-ping (a round trip on every checkout); connections are recycled hourly instead.
+    return create_engine(url, pool_size=10, max_overflow=10, pool_recycle=3600, **options)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -34,9 +35,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin_immediate(connection: Any) -> None:
-    # Take the write lock at BEGIN: two writers wait for each other instead of failing mid-way.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+READ_ONLY = "xieshang_read_only"
+"""Execution option for a connection that only reads (an API GET): SQLite then begins deferred."""
+
+
+def _sqlite_begin(connection: Any) -> None:
+    # A writer takes the write lock at BEGIN, so two writers queue instead of failing mid-way;
+    # a reader begins deferred and, in WAL mode, never waits for a writer.
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

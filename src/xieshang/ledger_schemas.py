@@ -6,12 +6,23 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from xieshang.domain.money import to_yuan
 from xieshang.domain.rates import apr
 from xieshang.domain.schedule import Schedule
 from xieshang.domain.statement import Statement
+
+
+def _no_nul(value: str) -> str:
+    """PostgreSQL cannot store NUL (U+0000): refuse it as invalid input, never a database error."""
+    if "\x00" in value:
+        raise ValueError("must not contain the NUL character (U+0000)")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+"""Free text from outside: any characters but NUL."""
 
 YUAN_PATTERN = r"^\d{1,13}(\.\d{1,2})?$"
 Yuan = Annotated[

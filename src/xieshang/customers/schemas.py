@@ -5,6 +5,8 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from xieshang.ledger_schemas import Text
+
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
@@ -21,14 +23,14 @@ class CustomerCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     customer_no: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
-    name: str = Field(min_length=1, max_length=64)
+    name: Text = Field(min_length=1, max_length=64)
     id_number: str = Field(description="18-character resident ID number; stored encrypted")
     phone: str = Field(pattern=r"^1\d{10}$", description="mainland mobile number; stored encrypted")
     bank_account: str | None = Field(default=None, pattern=r"^\d{12,19}$")
-    province: str = Field(min_length=1, max_length=32)
-    city: str = Field(min_length=1, max_length=32)
-    address: str = Field(min_length=1, max_length=200)
-    email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    province: Text = Field(min_length=1, max_length=32)
+    city: Text = Field(min_length=1, max_length=32)
+    address: Text = Field(min_length=1, max_length=200)
+    email: Text | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     since: date
 
     @field_validator("id_number")
@@ -44,8 +46,8 @@ class CustomerUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     phone: str | None = Field(default=None, pattern=r"^1\d{10}$")
-    address: str | None = Field(default=None, min_length=1, max_length=200)
-    email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    address: Text | None = Field(default=None, min_length=1, max_length=200)
+    email: Text | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class CustomerRead(BaseModel):

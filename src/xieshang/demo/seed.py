@@ -32,7 +32,7 @@ from xieshang.domain.calendar import add_months
 from xieshang.domain.money import Fen, to_yuan
 from xieshang.errors import AlreadyExists, InvalidInput, PermissionDenied
 from xieshang.loans.schemas import LoanCreate, PaymentCreate, ProductCreate
-from xieshang.loans.service import add_loan, add_product, record_payment, to_ledger
+from xieshang.loans.service import add_loan, add_product, record_payment, require_loan, to_ledger
 from xieshang.models.customer import Customer
 from xieshang.models.loan import Loan, LoanStatus
 from xieshang.models.user import Role
@@ -51,6 +51,8 @@ CUSTOMER_LOGINS: tuple[str, ...] = ("customer1", "customer2")
 one paid off."""
 
 MIN_CUSTOMERS = 5
+PAYOFF = -1
+"""Stands for "the payoff amount on that day" in a planned payment list."""
 
 Channel = Literal["counter", "transfer", "auto_debit", "import", "app"]
 _ONLINE: tuple[Channel, ...] = ("app", "transfer")
@@ -357,9 +359,8 @@ class _Seeder:
                     day = min(due.due_date + timedelta(offset), as_of)
                     payments.append((day, due.amount, channel))
             if plan.early_payoff:
-                # Early settlement: after ``kept`` installments, the rest of the schedule in one
-                # transfer. (Paying the ledger's ``payoff_amount`` would leave later installments'
-                # interest owed: there is no early-settlement service yet to rebate it.)
+                # Early settlement (提前结清): after ``kept`` installments, the payoff of that day —
+                # principal and interest only to date — in one transfer (amount filled in below).
                 past = [d for d in dues if d.due_date < as_of][: len(dues) - 1]
                 kept = rng.randint(1, len(past))
                 del payments[kept:]
@@ -368,8 +369,14 @@ class _Seeder:
                 day = last_paid + timedelta(
                     rng.randint(0, max(0, (min(nxt, as_of) - last_paid).days))
                 )
-                payments.append((day, sum(d.amount for d in dues[kept:]), "app"))
+                payments.append((day, PAYOFF, "app"))
         for n, (day, amount, channel) in enumerate(payments, start=1):
+            # Never pay more than is owed that day: the last installment paid early settles early.
+            ctx.session.expire_all()
+            owed = ledger_as_of(to_ledger(require_loan(ctx, loan_id)), day).payoff_amount
+            amount = owed if amount == PAYOFF else min(amount, owed)
+            if amount <= 0:
+                continue
             record_payment(
                 ctx,
                 loan_id,

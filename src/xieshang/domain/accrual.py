@@ -254,11 +254,23 @@ class _Replay:
 
     def pay(self, payment: Payment) -> None:
         self.advance_to(payment.on)
-        if self.settled_on is None and payment.amount >= payoff(
+        if self._may_settle(payment) and payment.amount >= payoff(
             self.loan, self.open, payment.on, self.credit
         ):
             self._settle_early(payment.on)
         self._allocate(payment.on, payment.amount, payment)
+
+    def _may_settle(self, payment: Payment) -> bool:
+        """A cheap bound before the payoff: a payment below the principal still owed (less credit and
+        interest paid in advance) settles nothing."""
+        if self.settled_on is not None:
+            return False
+        principal = refundable = 0
+        for item in self.open:
+            principal += item.owed(Component.PRINCIPAL)
+            if item.installment.due_date > payment.on:
+                refundable += item.paid[Component.INTEREST]
+        return payment.amount + self.credit + refundable >= principal
 
     def _allocate(self, on: date, amount: Fen, payment: Payment | None) -> None:
         """Spread ``amount`` plus any credit: what is due first, then later installments in advance."""

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from xieshang.audit.service import record
 from xieshang.auth.access import authorize, require_customer_access
@@ -127,7 +127,7 @@ def _load(ctx: Context, loan_id: int) -> Loan:
         select(Loan)
         .where(Loan.id == loan_id)
         .options(
-            selectinload(Loan.product),
+            joinedload(Loan.product),
             selectinload(Loan.installments),
             selectinload(Loan.transactions),
         )
@@ -303,6 +303,13 @@ def record_payment(
         raise InvalidInput("value_date", f"is before the loan started ({loan.start_date})")
     if data.value_date > ctx.today():
         raise InvalidInput("value_date", "is in the future")
+    owed = ledger_as_of(to_ledger(loan), data.value_date).payoff_amount
+    if amount > owed:
+        raise InvalidInput(
+            "amount",
+            f"is more than everything owed on {data.value_date} ({to_yuan(max(owed, 0))} yuan); "
+            "refund the difference instead",
+        )
     reference = data.reference or f"pay-{uuid.uuid4().hex[:20]}"
     taken = ctx.session.scalar(
         select(LoanTransaction.id).where(

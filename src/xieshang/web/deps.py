@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from xieshang.auth.service import authenticate
 from xieshang.config import Settings
 from xieshang.context import Clock, Context
+from xieshang.db import READ_ONLY
 from xieshang.errors import NotAuthenticated
 from xieshang.pii import PiiCipher
 
@@ -31,9 +32,16 @@ def app_state(request: Request) -> AppState:
     return state
 
 
+WRITING_READS = frozenset({"customers.pii"})
+"""GET routes that write (an unmasking leaves an audit row): they take the write lock like a POST."""
+
+
 def public_context(request: Request) -> Iterator[Context]:
     state = app_state(request)
     session = state.sessions()
+    route = request.scope.get("route")
+    if request.method in ("GET", "HEAD") and getattr(route, "name", None) not in WRITING_READS:
+        session.connection(execution_options={READ_ONLY: True})
     try:
         yield Context(session, state.settings, state.cipher, state.clock)
     finally:

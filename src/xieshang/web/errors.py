@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -68,23 +69,14 @@ def install(app: FastAPI) -> None:
     async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
         errors = error.errors()
         first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
-        field = (
-            ".".join(str(part) for part in first.get("loc", ()) if part not in ("body",)) or "body"
-        )
-        message = str(first.get("msg", "invalid value"))
+        field = _field(first)
         return problem(
             422,
             "invalid-input",
             "The request has an invalid value",
-            f"{field}: {message}",
+            f"{field}: {_message(first)}",
             field=field,
-            errors=[
-                {
-                    "field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"),
-                    "message": str(e.get("msg")),
-                }
-                for e in errors[:20]
-            ],
+            errors=[{"field": _field(e), "message": _message(e)} for e in errors[:20]],
         )
 
     @app.exception_handler(StarletteHTTPException)
@@ -102,3 +94,20 @@ def install(app: FastAPI) -> None:
             "Internal error",
             "an unexpected error occurred; it has been logged",
         )
+
+
+def _field(error: Mapping[str, Any]) -> str:
+    """The input at fault as a client names it: ``amount``, ``query.page``, ``header.if-match``, or
+    ``body`` for the body as a whole (malformed JSON, an array where an object belongs)."""
+    if error.get("type") == "json_invalid":  # its loc is ("body", character offset)
+        return "body"
+    return ".".join(str(part) for part in error.get("loc", ()) if part != "body") or "body"
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    message = str(error.get("msg", "invalid value"))
+    if error.get("type") == "json_invalid":
+        reason = (error.get("ctx") or {}).get("error", "")
+        position = (error.get("loc") or ("body", "?"))[-1]
+        message = f"{message}: {reason} at character {position}"
+    return message

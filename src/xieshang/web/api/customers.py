@@ -7,6 +7,7 @@ from fastapi import APIRouter, Header, Path, Query, Response
 from xieshang.customers import service
 from xieshang.customers.schemas import CustomerPage, CustomerPii, CustomerRead, CustomerUpdate
 from xieshang.errors import InvalidInput
+from xieshang.ledger_schemas import Text
 from xieshang.loans.schemas import LoanPage
 from xieshang.loans.service import list_loans
 from xieshang.web.deps import UserContext
@@ -25,7 +26,7 @@ def parse_if_match(value: str | None) -> int:
     if value is None:
         raise InvalidInput("If-Match", 'required: send the ETag you read, e.g. If-Match: "3"')
     text = value.strip().removeprefix("W/").strip('"')
-    if not text.isdigit() or len(text) > 18:
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:  # not "²" or "١"
         raise InvalidInput("If-Match", f"{value!r} is not an ETag from this API")
     return int(text)
 
@@ -34,9 +35,9 @@ def parse_if_match(value: str | None) -> int:
 def list_customers(
     ctx: UserContext,
     q: Annotated[
-        str | None, Query(max_length=64, description="name or customer number contains")
+        Text | None, Query(max_length=64, description="name or customer number contains")
     ] = None,
-    province: Annotated[str | None, Query(max_length=32)] = None,
+    province: Annotated[Text | None, Query(max_length=32)] = None,
     page: Page = 1,
     page_size: PageSize = 20,
 ) -> CustomerPage:

@@ -10,6 +10,7 @@ from xieshang import __version__
 from xieshang.audit.service import ChainReport, verify
 from xieshang.auth.access import authorize
 from xieshang.auth.service import login, revoke
+from xieshang.ledger_schemas import Text
 from xieshang.web.deps import PublicContext, Token, UserContext
 
 router = APIRouter()
@@ -51,7 +52,7 @@ def health(ctx: PublicContext) -> Health:
 @router.post("/auth/token", name="auth.token", tags=["auth"])
 def token(
     ctx: PublicContext,
-    username: Annotated[str, Form(min_length=1, max_length=64)],
+    username: Annotated[Text, Form(min_length=1, max_length=64)],
     password: Annotated[str, Form(min_length=1, max_length=256)],
 ) -> TokenRead:
     """Exchange a username and password (form fields, as OAuth2's password flow) for a bearer token."""

@@ -217,6 +217,8 @@ class ConcessionsRead(BaseModel):
     interest_suspended: bool
     settlement_share: str | None
     forgiven: str
+    forborne: str
+    interest_forgone: str
 
 
 class OfferRead(BaseModel):
@@ -431,6 +433,8 @@ def _offer(o: Offer, reasons: Any) -> OfferRead:
             if c.settlement_share is not None
             else None,
             forgiven=to_yuan(c.forgiven),
+            forborne=to_yuan(c.forborne),
+            interest_forgone=to_yuan(c.interest_forgone),
         ),
         approval=o.approval,  # type: ignore[arg-type]
         checks=[CheckRead(code=k.code, passed=k.passed, params=k.params) for k in o.checks],

@@ -32,6 +32,11 @@ class Concessions:
     interest_suspended: bool = False
     settlement_share: Decimal | None = None
     forgiven: Fen = 0
+    forborne: Fen = 0
+    """Principal set aside interest-free to the last installment."""
+    interest_forgone: Fen = 0
+    """What the rate cut is worth to the customer: the plan's interest at the contract rate less
+    its interest at the plan rate."""
 
     def exceeds(self, limit: Authority) -> list[str]:
         over = []
@@ -136,7 +141,15 @@ def evaluate(case: Case, policy: Policy) -> Evaluation:
             candidates.append(("grace", "grace_period", grace))
         for offer_id, kind, candidate in candidates:
             offer = _plan_offer(
-                offer_id, kind, candidate, assessment, policy, valuer, baseline, contract_rate
+                offer_id,
+                kind,
+                candidate,
+                assessment,
+                policy,
+                valuer,
+                baseline,
+                contract_rate,
+                case.loan.rules.markup,
             )
             if offer is None:
                 continue
@@ -188,6 +201,7 @@ def _plan_offer(
     valuer: Valuer,
     baseline: float,
     contract_rate: Decimal,
+    markup: Decimal,
 ) -> Offer | None:
     result = plan.restructuring
     schedule = result.schedule
@@ -209,8 +223,10 @@ def _plan_offer(
         if schedule.principal
         else Decimal(0),
         interest_suspended=plan.shape.rate == 0,
+        forborne=result.forborne,
+        interest_forgone=_interest_forgone(plan, assessment, contract_rate),
     )
-    checks = _checks(schedule, result, policy, plan.shape.months)
+    checks = _checks(schedule, result, policy, plan.shape.months, markup)
     reasons = [r for step in plan.steps for r in step.reasons] + list(plan.reasons)
     if not all(c.passed for c in checks):
         return None  # an offer that fails a regulatory check is never produced
@@ -247,8 +263,19 @@ def _plan_offer(
     )
 
 
+def _interest_forgone(plan: waterfall.Plan, assessment: Assessment, contract_rate: Decimal) -> Fen:
+    if plan.shape.rate >= contract_rate:
+        return 0
+    at_contract = waterfall.build(
+        assessment.debt,
+        replace(plan.shape, rate=contract_rate),
+        plan.restructuring.schedule.start_date,
+    )
+    return at_contract.schedule.total_interest - plan.restructuring.schedule.total_interest
+
+
 def _checks(
-    schedule: Schedule, result: Restructuring, policy: Policy, months: int
+    schedule: Schedule, result: Restructuring, policy: Policy, months: int, markup: Decimal
 ) -> tuple[Check, ...]:
     caps = policy.regulatory
     plan_apr = apr(schedule.cash_flows(), schedule.start_date)
@@ -266,6 +293,16 @@ def _checks(
         ),
         Check(
             "CHECK_NO_INTEREST_ON_FEES", caps.interest_on_fees_allowed or not fees_capitalised, {}
+        ),
+        # If the plan breaks, reinstated penalty runs at the contract markup, never above the maximum.
+        Check(
+            "CHECK_PENALTY_MARKUP",
+            min(markup, caps.penalty_markup_max) <= caps.penalty_markup_max,
+            {
+                "markup": format_rate(min(markup, caps.penalty_markup_max), 0),
+                "min": format_rate(caps.penalty_markup_min, 0),
+                "max": format_rate(caps.penalty_markup_max, 0),
+            },
         ),
     )
 

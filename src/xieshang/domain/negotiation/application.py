@@ -62,9 +62,10 @@ def decide(application: Application, card: Scorecard, policy: Policy) -> Applica
             "APP_ADVERSE",
             {
                 "reason": r.reason,
+                "attribute": r.attribute,
+                "attribute_en": r.attribute.replace("_", " "),
                 "label": r.label,
                 "points_lost": str(r.points_lost),
-                "attribute": r.attribute,
             },
         )
         for r in adverse_reasons(result, card)

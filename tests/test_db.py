@@ -1,0 +1,58 @@
+"""SQLite: writers queue at BEGIN; readers (API GETs) begin deferred and never wait for a writer."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from xieshang.db import READ_ONLY, make_engine
+from xieshang.migrate import upgrade
+
+
+def test_a_reader_does_not_wait_for_a_writer_holding_the_lock(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'locks.db'}")
+    upgrade(engine)
+    seen: dict[str, int | None] = {}
+
+    def read() -> None:
+        with Session(engine) as session:
+            session.connection(execution_options={READ_ONLY: True})
+            seen["rows"] = session.scalar(text("SELECT count(*) FROM login_attempts"))
+
+    with engine.connect() as writer:
+        writer.begin()  # BEGIN IMMEDIATE: holds the write lock
+        writer.exec_driver_sql(
+            "INSERT INTO login_attempts (username, at, succeeded) VALUES ('a', '2026-01-01 00:00:00', 0)"
+        )
+        reader = threading.Thread(target=read)
+        reader.start()
+        reader.join(timeout=5)
+        assert not reader.is_alive(), "the reader waited for the writer's lock"
+        assert seen["rows"] == 0  # and it does not see uncommitted rows
+        writer.rollback()
+    engine.dispose()
+
+
+def test_a_second_writer_queues_behind_the_first(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'queue.db'}")
+    upgrade(engine)
+    finished = threading.Event()
+
+    def write() -> None:
+        with Session(engine) as session:
+            session.execute(text("SELECT 1"))  # BEGIN IMMEDIATE waits here for the first writer
+            finished.set()
+
+    with engine.connect() as first:
+        first.begin()
+        second = threading.Thread(target=write)
+        second.start()
+        second.join(timeout=1)
+        assert not finished.is_set(), "the second writer did not wait"
+        first.rollback()
+    second.join(timeout=10)
+    assert finished.is_set()
+    engine.dispose()

@@ -83,3 +83,12 @@ def test_an_early_settlement_explains_the_interest_not_charged() -> None:
     )
     assert statement.total_owed_now == 0
     assert statement.outstanding_principal == 0
+
+
+def test_a_charge_dated_after_the_statement_is_not_on_it() -> None:
+    later = Charge(date(2024, 4, 20), 2_000, ChargeKind.LATE_FEE, 3, "逾期违约金")
+    loan = Loan.from_terms(TERMS, charges=(later,))
+    before = itemised_statement(ledger_as_of(loan, date(2024, 4, 1)))
+    after = itemised_statement(ledger_as_of(loan, date(2024, 4, 21)))
+    assert not [line for line in before.lines if line.kind == "fee"]
+    assert [line.amount for line in after.lines if line.kind == "fee"] == [2_000]

@@ -71,7 +71,11 @@ def itemised_statement(
     for item in (*state.due(), *upcoming):
         lines += _installment_lines(state, item)
         lines += [_accrual_line(line) for line in item.accruals]
-    lines += [_charge_line(state, index) for index in range(len(state.loan.charges))]
+    lines += [
+        _charge_line(state, index)
+        for index, charge in enumerate(state.loan.charges)
+        if charge.on <= state.as_of  # a charge dated later is not on this statement yet
+    ]
     lines += [_payment_line(record.payment.on, record) for record in state.payments]
     if state.settled_on is not None:
         lines.append(_settlement_line(state, state.settled_on))

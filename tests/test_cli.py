@@ -256,3 +256,25 @@ def test_the_installed_command_exits_2_without_a_traceback() -> None:
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr
     assert bad.stderr.strip().count("\n") == 0
+
+
+def test_complaint_deadline_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "complaints", "deadline", "--received", "2025-09-20", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["decision_due"] == "2025-10-09"
+    assert data["moved_for_holiday"] is True
+    code, out, _ = run(
+        capsys,
+        "complaints",
+        "deadline",
+        "--received",
+        "2026-03-02",
+        "--extension",
+        "complex",
+        "--json",
+    )
+    assert json.loads(out)["decision_due"] == "2026-04-01"
+    code, _, err = run(capsys, "complaints", "deadline", "--received", "2026-02-30")
+    assert code == 2
+    assert err == "xieshang: error: received: '2026-02-30' is not a valid date (YYYY-MM-DD)\n"

@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from xieshang.cli import ledger, negotiate, service  # noqa: F401  (they register their commands)
+from xieshang.cli import complaints, ledger, negotiate, service  # noqa: F401  (they register commands)
 from xieshang.cli.app import app
 from xieshang.errors import XieshangError
 

@@ -177,14 +177,36 @@ def build_schedule(terms: LoanTerms, calendar: BusinessCalendar | None = None) -
             multiple = (
                 1 if terms.method is RepaymentMethod.EQUAL_PRINCIPAL else terms.installment_multiple
             )
-            lower = level - multiple
-            rows = _rows(terms, periods, lower, calendar) if lower > 0 else None
+            rows = _largest_level_that_fits(
+                terms, periods, level // multiple - 1, multiple, calendar
+            )
         if rows is None:
             raise _too_small(terms)
     else:
         rows = _rows(terms, periods, level, calendar)
         assert rows is not None  # interest-first and bullet loans repay principal only at the end
     return Schedule(terms.principal, terms.start_date, tuple(rows))
+
+
+def _largest_level_that_fits(
+    terms: LoanTerms,
+    periods: list[tuple[date, date]],
+    most: int,
+    multiple: Fen,
+    calendar: BusinessCalendar | None,
+) -> list[Installment] | None:
+    """The schedule at the largest level (a multiple of ``multiple``, at most ``most`` of them) that
+    does not repay the loan before its last installment — usually one step below the rounded level,
+    further when a short broken first period leaves the formula's level too high."""
+    low, high, found = 1, most, None
+    while low <= high:
+        middle = (low + high) // 2
+        rows = _rows(terms, periods, middle * multiple, calendar)
+        if rows is None:
+            high = middle - 1
+        else:
+            found, low = rows, middle + 1
+    return found
 
 
 def _too_small(terms: LoanTerms) -> ScheduleError:

@@ -252,13 +252,21 @@ def test_automatic_approval_implies_npv_at_least_the_baseline_and_authority(c: C
 @PROPERTY
 @given(c=cases(), extra=st.integers(0, 100_000))
 def test_a_proposal_at_or_above_the_installment_is_always_accepted(c: Case, extra: int) -> None:
-    installment = evaluate(c, POLICY).assessment.installment
-    proposing = replace(
-        c, request=replace(c.request, proposal=Proposal(monthly_payment=installment + extra))
-    )
+    """Always, when nothing is overdue. With arrears to cure, always when the debt can be repaid at
+    that amount within the plan-term cap; otherwise the answer is the least amount that can, which
+    is above the proposal (the 60-month cap is the law's, 信用卡办法 第七十条)."""
+    result = evaluate(c, POLICY)
+    installment = result.assessment.installment
+    wanted = installment + extra
+    proposing = replace(c, request=replace(c.request, proposal=Proposal(monthly_payment=wanted)))
     counter = evaluate(proposing, POLICY).counter_offer
     assert counter is not None
-    assert counter.accepted
+    if result.assessment.days_past_due == 0:
+        assert counter.accepted
+    elif not counter.accepted:
+        assert counter.months == POLICY.regulatory.max_plan_months
+        assert counter.monthly_payment > wanted
+        assert counter.reasons[0].code == "COUNTER_TERM_CAP"
 
 
 @PROPERTY

@@ -7,7 +7,7 @@ from itertools import count
 
 from xieshang.auth.service import create_user
 from xieshang.context import Context
-from xieshang.customers.schemas import CustomerCreate
+from xieshang.customers.schemas import CustomerCreate, with_check_character
 from xieshang.customers.service import add_customer
 from xieshang.loans.schemas import LoanCreate, ProductCreate
 from xieshang.loans.service import add_loan, add_product
@@ -17,13 +17,7 @@ from xieshang.models.user import Role, User
 
 PASSWORD = "correct horse battery staple"
 _serial = count(1)
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def id_number(body17: str) -> str:
-    """Complete 17 digits with the GB 11643 check character."""
-    total = sum(int(d) * w for d, w in zip(body17, _ID_WEIGHTS, strict=True))
-    return body17 + "10X98765432"[total % 11]
+id_number = with_check_character
 
 
 def product(ctx: Context, code: str = "CONSUMER-36", **overrides: object) -> LoanProduct:

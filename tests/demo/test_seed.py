@@ -14,7 +14,7 @@ from xieshang.audit.service import verify
 from xieshang.auth.service import login
 from xieshang.config import Environment, Settings
 from xieshang.context import Context, FixedClock, make_cipher
-from xieshang.customers.schemas import valid_id_number
+from xieshang.customers.schemas import valid_id_number, with_check_character
 from xieshang.demo import names
 from xieshang.demo import seed as demo
 from xieshang.demo.seed import DEMO_PASSWORD, LoanState, SeedSummary, seed_demo, state_of
@@ -167,7 +167,7 @@ def test_the_same_seed_gives_the_same_customers(
 
 
 def test_check_characters() -> None:
-    assert demo.check_id_number("11010519491231002") == "11010519491231002X"
+    assert with_check_character("11010519491231002") == "11010519491231002X"
     assert demo.luhn_digit("7992739871") == "3"
 
 

@@ -24,7 +24,7 @@ from xieshang.audit.service import record
 from xieshang.auth.service import create_user
 from xieshang.config import Environment
 from xieshang.context import Context
-from xieshang.customers.schemas import CustomerCreate
+from xieshang.customers.schemas import CustomerCreate, with_check_character
 from xieshang.customers.service import add_customer
 from xieshang.demo import names
 from xieshang.domain.accrual import ledger_as_of
@@ -270,7 +270,7 @@ class _Seeder:
             age_days = rng.randint(23 * 365, 58 * 365)
             birth = self.as_of - timedelta(age_days)
             sequence = rng.randrange(0, 500) * 2 + (1 if male else 0)  # odd: male, even: female
-            id_number = check_id_number(f"{region}{birth:%Y%m%d}{sequence:03d}")
+            id_number = with_check_character(f"{region}{birth:%Y%m%d}{sequence:03d}")
             if id_number not in self.id_numbers:
                 self.id_numbers.add(id_number)
                 break
@@ -442,15 +442,6 @@ def state_of(days_past_due: int) -> LoanState:
         if days_past_due <= last or state is LoanState.DPD_90_PLUS:
             return state
     raise AssertionError("unreachable")
-
-
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def check_id_number(body17: str) -> str:
-    """Complete the 17 digits of a resident ID number with its GB 11643 check character."""
-    total = sum(int(d) * w for d, w in zip(body17, _ID_WEIGHTS, strict=True))
-    return body17 + "10X98765432"[total % 11]
 
 
 def luhn_digit(body: str) -> str:

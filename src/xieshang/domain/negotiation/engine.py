@@ -444,7 +444,7 @@ def _counter(
                 {"payment": money(wanted), "cap": str(cap), "least": money(least)},
             )
             return CounterOffer(False, least, cap, plan(cap).schedule, (reason,))
-        months = waterfall._search(1, cap, lambda m: pay(m) <= wanted)
+        months = waterfall.smallest_satisfying(1, cap, lambda m: pay(m) <= wanted)
         result = plan(months)
         payment = waterfall.regular_payment(result, 0)
         reason = Reason("COUNTER_ACCEPTED", {"payment": money(payment), "months": str(months)})

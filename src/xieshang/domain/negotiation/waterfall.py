@@ -141,7 +141,9 @@ def run(
 
     longest = min(caps.max_plan_months, assessment.remaining_months + w.extension_months_max)
     if above(shape) and longest > shape.months:
-        fewest = _search(shape.months + 1, longest, lambda m: not above(replace(shape, months=m)))
+        fewest = smallest_satisfying(
+            shape.months + 1, longest, lambda m: not above(replace(shape, months=m))
+        )
         shape = replace(shape, months=fewest)
         why = [Reason("STEP_EXTEND", {"months": str(fewest)})]
         if above(shape):
@@ -152,7 +154,9 @@ def run(
     if above(shape) and shape.rate > floor:
         rates = _rate_ladder(shape.rate, w.rate_step, floor)
         chosen = rates[
-            _search(0, len(rates) - 1, lambda i: not above(replace(shape, rate=rates[i])))
+            smallest_satisfying(
+                0, len(rates) - 1, lambda i: not above(replace(shape, rate=rates[i]))
+            )
         ]
         old = shape.rate
         shape = replace(shape, rate=chosen)
@@ -164,7 +168,7 @@ def run(
     base = debt.principal + (debt.interest if shape.capitalise else 0)
     most = apply_rate(base, w.forbearance_max_share)
     if above(shape) and most > 0:
-        amount = _search(1, most, lambda f: not above(replace(shape, forbear=f)))
+        amount = smallest_satisfying(1, most, lambda f: not above(replace(shape, forbear=f)))
         shape = replace(shape, forbear=amount)
         share = format_rate(Decimal(amount) / base, 1)
         why = [Reason("STEP_FORBEAR", {"amount": money(amount), "share": share})]
@@ -215,7 +219,7 @@ def _rate_ladder(rate: Decimal, step: Decimal, floor: Decimal) -> list[Decimal]:
     return ladder
 
 
-def _search(low: int, high: int, good: Callable[[int], bool]) -> int:
+def smallest_satisfying(low: int, high: int, good: Callable[[int], bool]) -> int:
     """The smallest value in [low, high] for which ``good`` holds, or ``high`` if none does
     (``good`` is monotone: once true, true for every larger value)."""
     while low < high:

@@ -15,7 +15,7 @@ from typing import Any
 from xieshang.calendar import ChinaBankCalendar
 from xieshang.domain.allocation import AllocationOrder
 from xieshang.domain.loan import Charge, ChargeKind, Loan, Payment, PenaltyRules
-from xieshang.domain.money import Fen, yuan
+from xieshang.domain.money import Fen, to_yuan, yuan
 from xieshang.domain.rates import DayCount, RateBasis, parse_rate
 from xieshang.domain.schedule import InterestBasis, LoanTerms, RepaymentMethod, build_schedule
 from xieshang.errors import InvalidInput
@@ -36,6 +36,7 @@ _TERM_KEYS = {
     "day_count",
     "installment_multiple",
     "principal_grace_periods",
+    "level_amount",
     "business_days",
 }
 _PENALTY_KEYS = {
@@ -130,8 +131,28 @@ def parse_terms(data: Mapping[str, Any], prefix: str = "") -> tuple[LoanTerms, b
         principal_grace_periods=parse_int(
             data.get("principal_grace_periods", 0), f"{prefix}principal_grace_periods", 0, 599
         ),
+        level_amount=parse_amount(data["level_amount"], f"{prefix}level_amount")
+        if data.get("level_amount") is not None
+        else None,
     )
     return terms, parse_bool(data.get("business_days", False), f"{prefix}business_days")
+
+
+def terms_file(terms: LoanTerms) -> dict[str, Any]:
+    """``terms`` in the loan-file format: :func:`parse_terms` reads it back to the same terms."""
+    return {
+        "principal": to_yuan(terms.principal),
+        "annual_rate": str(terms.annual_rate),
+        "months": terms.months,
+        "start_date": terms.start_date.isoformat(),
+        "first_due_date": terms.first_due_date.isoformat() if terms.first_due_date else None,
+        "method": terms.method.value,
+        "interest_basis": terms.interest_basis.value,
+        "day_count": terms.day_count.value,
+        "installment_multiple": to_yuan(terms.installment_multiple),
+        "principal_grace_periods": terms.principal_grace_periods,
+        "level_amount": to_yuan(terms.level_amount) if terms.level_amount is not None else None,
+    }
 
 
 def parse_penalty_rules(data: Mapping[str, Any]) -> PenaltyRules:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date
 from decimal import Decimal
@@ -23,6 +24,7 @@ from xieshang.domain.statement import itemised_statement
 from xieshang.errors import AlreadyExists, InvalidInput, NotFound
 from xieshang.idempotency import remember, replay, request_digest
 from xieshang.ledger_schemas import ScheduleRead, StatementRead
+from xieshang.loanfile import parse_terms, terms_file
 from xieshang.loans.schemas import (
     LoanCreate,
     LoanDetail,
@@ -160,20 +162,32 @@ def product_terms(
     )
 
 
-def to_ledger(loan: Loan) -> LedgerLoan:
-    """The ORM loan as the pure ledger sees it: terms, the installed schedule, rules and events."""
-    product = loan.product
-    terms = product_terms(
-        product,
+def terms_in_force(loan: Loan) -> ledger.LoanTerms:
+    """The terms of the schedule in force: the contract's, or those an agreement installed."""
+    if loan.terms_in_force is not None:
+        return parse_terms(json.loads(loan.terms_in_force))[0]
+    return product_terms(
+        loan.product,
         loan.principal,
         Decimal(loan.annual_rate),
         loan.months,
         loan.start_date,
         loan.first_due_date,
     )
+
+
+def segment_transactions(loan: Loan) -> list[LoanTransaction]:
+    """The transactions of the schedule in force (earlier ones were settled into an agreement)."""
+    return [t for t in loan.transactions if t.segment == loan.segment]
+
+
+def to_ledger(loan: Loan) -> LedgerLoan:
+    """The ORM loan as the pure ledger sees it: terms, the installed schedule, rules and events."""
+    product = loan.product
+    terms = terms_in_force(loan)
     schedule = ledger.Schedule(
         principal=sum(i.principal for i in loan.installments),
-        start_date=loan.start_date,
+        start_date=terms.start_date,
         installments=tuple(
             ledger.Installment(
                 i.number,
@@ -197,17 +211,25 @@ def to_ledger(loan: Loan) -> LedgerLoan:
         grace_days=product.grace_days,
         allocation=AllocationOrder.parse(product.allocation_order),
     )
+    events = segment_transactions(loan)
     payments = tuple(
         Payment(t.value_date, t.amount, t.reference)
-        for t in loan.transactions
+        for t in events
         if t.kind is TransactionKind.PAYMENT
     )
     charges = tuple(
-        Charge(t.value_date, t.amount, ChargeKind(t.kind.value), t.installment, t.description)
-        for t in loan.transactions
+        Charge(t.value_date, t.amount, _CHARGE_KINDS[t.kind], t.installment, t.description)
+        for t in events
         if t.kind is not TransactionKind.PAYMENT
     )
     return LedgerLoan(terms, schedule, rules, payments, charges)
+
+
+_CHARGE_KINDS = {
+    TransactionKind.FEE: ChargeKind.FEE,
+    TransactionKind.LATE_FEE: ChargeKind.LATE_FEE,
+    TransactionKind.REINSTATED: ChargeKind.FEE,  # put back as a fee: no interest runs on it
+}
 
 
 def product_read(product: LoanProduct) -> ProductRead:
@@ -299,8 +321,10 @@ def record_payment(
     amount = yuan(data.amount, "amount")
     if amount <= 0:
         raise InvalidInput("amount", "must be more than zero")
-    if data.value_date < loan.start_date:
-        raise InvalidInput("value_date", f"is before the loan started ({loan.start_date})")
+    start = terms_in_force(loan).start_date
+    if data.value_date < start:
+        what = "the agreement in force began" if loan.segment else "the loan started"
+        raise InvalidInput("value_date", f"is before {what} ({start})")
     if data.value_date > ctx.today():
         raise InvalidInput("value_date", "is in the future")
     owed = ledger_as_of(to_ledger(loan), data.value_date).payoff_amount
@@ -327,6 +351,7 @@ def record_payment(
         installment=None,
         description="",
         channel=data.channel,
+        segment=loan.segment,
         created_by=ctx.user.id if ctx.user else None,
         created_at=ctx.now(),
     )
@@ -368,18 +393,10 @@ def _txn_read(ctx: Context, txn: LoanTransaction) -> TransactionRead:
 def loan_file(loan: Loan) -> dict[str, object]:
     """The loan in the loan-file format (docs/loan-file.md): what a negotiation snapshot stores."""
     product = loan.product
+    events = segment_transactions(loan)
+    terms = terms_file(terms_in_force(loan))
     return {
-        "terms": {
-            "principal": to_yuan(loan.principal),
-            "annual_rate": loan.annual_rate,
-            "months": loan.months,
-            "start_date": loan.start_date.isoformat(),
-            "first_due_date": loan.first_due_date.isoformat() if loan.first_due_date else None,
-            "method": product.method,
-            "interest_basis": product.interest_basis,
-            "day_count": product.day_count,
-            "installment_multiple": to_yuan(product.installment_multiple),
-        },
+        "terms": {k: v for k, v in terms.items() if v is not None},
         "penalty": {
             "markup": product.penalty_markup,
             "grace_days": product.grace_days,
@@ -393,18 +410,18 @@ def loan_file(loan: Loan) -> dict[str, object]:
                 "amount": to_yuan(t.amount),
                 "reference": t.reference,
             }
-            for t in loan.transactions
+            for t in events
             if t.kind is TransactionKind.PAYMENT
         ],
         "charges": [
             {
                 "date": t.value_date.isoformat(),
                 "amount": to_yuan(t.amount),
-                "kind": t.kind.value,
+                "kind": _CHARGE_KINDS[t.kind].value,
                 "installment": t.installment,
                 "description": t.description,
             }
-            for t in loan.transactions
+            for t in events
             if t.kind is not TransactionKind.PAYMENT
         ],
     }

@@ -4,22 +4,34 @@ from xieshang.models.audit import AuditEntry
 from xieshang.models.base import Base
 from xieshang.models.customer import Customer
 from xieshang.models.idempotency import IdempotencyRecord
+from xieshang.models.job import JobLock, JobRun
 from xieshang.models.loan import Installment, Loan, LoanProduct, LoanTransaction
-from xieshang.models.negotiation import NegotiationCase, NegotiationEvaluation
+from xieshang.models.negotiation import (
+    Agreement,
+    NegotiationCase,
+    NegotiationEvaluation,
+    NegotiationOffer,
+)
+from xieshang.models.notification import Notification
 from xieshang.models.user import AccessToken, LoginAttempt, User
 
 __all__ = [
     "AccessToken",
+    "Agreement",
     "AuditEntry",
     "Base",
     "Customer",
     "IdempotencyRecord",
     "Installment",
+    "JobLock",
+    "JobRun",
     "Loan",
     "LoanProduct",
     "LoanTransaction",
     "LoginAttempt",
     "NegotiationCase",
     "NegotiationEvaluation",
+    "NegotiationOffer",
+    "Notification",
     "User",
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Date, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from xieshang.models.base import Base, BigId
@@ -34,6 +34,18 @@ class TransactionKind(enum.StrEnum):
     PAYMENT = "payment"
     FEE = "fee"
     LATE_FEE = "late_fee"
+    REINSTATED = "reinstated"
+    """Concessions a broken agreement puts back on the loan."""
+
+
+class InstallmentStatus(enum.StrEnum):
+    """Set by the nightly close of business."""
+
+    SCHEDULED = "scheduled"
+    DUE = "due"
+    """Due today or within its grace days, not yet paid."""
+    LATE = "late"
+    PAID = "paid"
 
 
 class LoanProduct(Base):
@@ -74,8 +86,21 @@ class Loan(Base):
     status: Mapped[LoanStatus] = mapped_column(_enum(LoanStatus))
     restructured: Mapped[bool] = mapped_column(default=False)
     observation_until: Mapped[date | None] = mapped_column(Date)
+    segment: Mapped[int] = mapped_column(Integer, default=0)
+    """How many agreements have replaced the schedule: transactions belong to one segment."""
+    terms_in_force: Mapped[str | None] = mapped_column(Text)
+    """The terms of the schedule in force when an agreement replaced the contract's (loan-file JSON);
+    ``principal``, ``annual_rate``, ``months`` and ``start_date`` above stay the original contract's."""
     created_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer)
+    # The nightly close of business keeps these true as of ``closed_through``.
+    closed_through: Mapped[date | None] = mapped_column(Date)
+    days_past_due: Mapped[int] = mapped_column(Integer, default=0)
+    bucket: Mapped[str] = mapped_column(String(8), default="M0")
+    classification: Mapped[str] = mapped_column(String(24), default="normal")
+    principal_outstanding: Mapped[int] = mapped_column(BigInteger, default=0)
+    owed_now: Mapped[int] = mapped_column(BigInteger, default=0)
+    """Everything due and unpaid at the close (principal, interest, penalty, compound, fees)."""
 
     product: Mapped[LoanProduct] = relationship(lazy="raise")
     installments: Mapped[list[Installment]] = relationship(
@@ -106,6 +131,9 @@ class Installment(Base):
     interest_base: Mapped[int] = mapped_column(BigInteger)
     interest_months: Mapped[int]
     interest_days: Mapped[int]
+    status: Mapped[InstallmentStatus] = mapped_column(
+        _enum(InstallmentStatus), default=InstallmentStatus.SCHEDULED
+    )
 
 
 class LoanTransaction(Base):
@@ -124,5 +152,6 @@ class LoanTransaction(Base):
     installment: Mapped[int | None]
     description: Mapped[str] = mapped_column(String(200), default="")
     channel: Mapped[str] = mapped_column(String(16))
+    segment: Mapped[int] = mapped_column(Integer, default=0)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime]

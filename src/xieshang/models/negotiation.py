@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xieshang.models.base import Base, BigId
@@ -37,3 +37,67 @@ class NegotiationEvaluation(Base):
     result: Mapped[str] = mapped_column(Text)
     evaluated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     evaluated_at: Mapped[datetime]
+
+
+class NegotiationOffer(Base):
+    """An offer made on a case: by the engine, or adjusted by a person; who approved it and until
+    when it may be accepted."""
+
+    __tablename__ = "negotiation_offers"
+    __table_args__ = (UniqueConstraint("evaluation_id", "offer_key"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("negotiation_cases.id"), index=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("negotiation_evaluations.id"))
+    offer_key: Mapped[str] = mapped_column(String(24))
+    """The offer's id within its evaluation (plan, grace, settlement, due_date, adjusted)."""
+    approval: Mapped[str] = mapped_column(String(16))
+    """The level the engine routed it to: automatic, agent or supervisor."""
+    status: Mapped[str] = mapped_column(String(24))
+    proposed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    """The person whose proposal this is (who adjusted it, or who entered the case); none: the customer."""
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str] = mapped_column(String(500), default="")
+    expires_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Agreement(Base):
+    """An accepted offer installed on the loan: one per case, whatever races to accept it."""
+
+    __tablename__ = "agreements"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("negotiation_cases.id"), unique=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("negotiation_offers.id"))
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loans.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    """active (kept), late (within grace), broken, completed."""
+    segment: Mapped[int] = mapped_column(Integer)
+    """The loan segment whose schedule this agreement installed."""
+    start_date: Mapped[date] = mapped_column(Date)
+    installation: Mapped[str] = mapped_column(Text)
+    """What was installed (debt by component, terms, conditional concessions), as JSON."""
+    previous: Mapped[str] = mapped_column(Text)
+    """The loan as it stood before (loan file and schedule), as JSON."""
+    conditional: Mapped[int] = mapped_column(BigInteger)
+    """Fen forgiven on condition the agreement is kept."""
+    reinstated: Mapped[int] = mapped_column(BigInteger, default=0)
+    days_late: Mapped[int] = mapped_column(Integer, default=0)
+    judged_through: Mapped[date | None] = mapped_column(Date)
+    broken_on: Mapped[date | None] = mapped_column(Date)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    terms_text_sha256: Mapped[str] = mapped_column(String(64))
+    """The digest of the terms text the customer consented to."""
+    consent_channel: Mapped[str] = mapped_column(String(16))
+    consented_at: Mapped[datetime]
+    accepted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}

@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from xieshang.domain import agreement
+from xieshang.domain.allocation import Component
 from xieshang.domain.disputes import ChargedComponent, ChargedItem, DisputeFinding
 from xieshang.domain.loan import Loan
 from xieshang.domain.money import to_yuan, yuan
@@ -21,9 +23,10 @@ from xieshang.domain.negotiation.application import Application, ApplicationDeci
 from xieshang.domain.negotiation.engine import CounterOffer, Evaluation, Offer
 from xieshang.domain.negotiation.policy import Policy
 from xieshang.domain.negotiation.reasons import Reason
+from xieshang.domain.restructure import Debt
 from xieshang.errors import InvalidInput
 from xieshang.ledger_schemas import ScheduleRead, Yuan
-from xieshang.loanfile import parse_loan
+from xieshang.loanfile import parse_loan, parse_terms, terms_file
 
 _Q = Decimal("0.0001")
 
@@ -221,6 +224,42 @@ class ConcessionsRead(BaseModel):
     interest_forgone: str
 
 
+class InstallationRead(BaseModel):
+    """What accepting the offer puts on the loan: the debt at the offer's date by component, the new
+    terms (loan-file format), what is forgiven only if the agreement is kept, principal set aside
+    interest-free, and arrears carried into the first installment."""
+
+    debt: dict[str, str]
+    terms: dict[str, Any]
+    conditional: dict[str, str]
+    forborne: str
+    carried: str
+
+    @classmethod
+    def from_installation(cls, plan: agreement.Installation) -> InstallationRead:
+        return cls(
+            debt={c.value: to_yuan(plan.debt.part(c)) for c in Component},
+            terms=terms_file(plan.terms),
+            conditional={c.value: to_yuan(v) for c, v in plan.conditional.items()},
+            forborne=to_yuan(plan.forborne),
+            carried=to_yuan(plan.carried),
+        )
+
+    def to_installation(self) -> agreement.Installation:
+        """The domain value again; its schedule is rebuilt from the terms (raises if the stored
+        figures no longer conserve the debt)."""
+        terms, _ = parse_terms(self.terms)
+        forborne = yuan(self.forborne)
+        return agreement.Installation(
+            debt=Debt(**{c: yuan(v) for c, v in self.debt.items()}),
+            terms=terms,
+            schedule=agreement.rebuild(terms, forborne),
+            conditional={Component(c): yuan(v) for c, v in self.conditional.items()},
+            forborne=forborne,
+            carried=yuan(self.carried),
+        )
+
+
 class OfferRead(BaseModel):
     id: str
     type: str
@@ -235,6 +274,7 @@ class OfferRead(BaseModel):
     checks: list[CheckRead]
     schedule: ScheduleRead | None
     reasons: list[ReasonRead]
+    installation: InstallationRead | None = None
 
 
 class CounterOfferRead(BaseModel):
@@ -440,6 +480,7 @@ def _offer(o: Offer, reasons: Any) -> OfferRead:
         checks=[CheckRead(code=k.code, passed=k.passed, params=k.params) for k in o.checks],
         schedule=ScheduleRead.from_schedule(o.schedule) if o.schedule else None,
         reasons=reasons(o.reasons),
+        installation=InstallationRead.from_installation(o.installation) if o.installation else None,
     )
 
 

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xieshang.domain.accrual import ledger_as_of
+from xieshang.domain.agreement import rebuild
 from xieshang.domain.loan import Loan, Payment
 from xieshang.domain.negotiation.assess import assess
 from xieshang.domain.negotiation.case import (
@@ -219,12 +220,16 @@ def test_every_plan_repays_exactly_the_debt_it_claims(c: Case) -> None:
     result = evaluate(c, POLICY)
     debt = result.assessment.debt
     for offer in result.offers:
-        if offer.schedule is None:
-            continue
-        assert sum(i.principal for i in offer.schedule.installments) == offer.schedule.principal
-        waived = offer.concessions.waived
-        # Every fen of the debt is in the plan's principal, waived, or due at signing.
-        assert offer.schedule.principal + waived + offer.due_at_signing == debt.total
+        plan = offer.installation
+        assert plan is not None
+        assert plan.schedule == offer.schedule
+        assert sum(i.principal for i in plan.schedule.installments) == plan.schedule.principal
+        # Every fen of the debt is in the new schedule, forgiven on condition, or carried.
+        assert plan.debt == debt
+        assert plan.schedule.principal + plan.conditional_total + plan.carried == debt.total
+        forgiven = offer.concessions.waived + offer.concessions.forgiven
+        assert plan.conditional_total == forgiven
+        assert plan.schedule == rebuild(plan.terms, plan.forborne)  # what accept checks
 
 
 @PROPERTY

@@ -4,10 +4,12 @@ level and reasons, and the answer to the customer's own proposal."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+from xieshang.domain import agreement
 from xieshang.domain.accrual import LedgerState, ledger_as_of
+from xieshang.domain.calendar import add_months
 from xieshang.domain.money import Fen, apply_rate
 from xieshang.domain.negotiation import waterfall
 from xieshang.domain.negotiation.assess import Assessment, assess
@@ -17,7 +19,7 @@ from xieshang.domain.negotiation.reasons import Reason, money
 from xieshang.domain.negotiation.valuation import Valuer
 from xieshang.domain.rates import apr, format_rate
 from xieshang.domain.restructure import Restructuring
-from xieshang.domain.schedule import Schedule
+from xieshang.domain.schedule import RepaymentMethod, Schedule
 from xieshang.errors import InvalidInput
 
 LEVELS = ("automatic", "agent", "supervisor")
@@ -83,6 +85,8 @@ class Offer:
     schedule: Schedule | None
     due_at_signing: Fen
     reasons: tuple[Reason, ...]
+    installation: agreement.Installation | None = None
+    """What accepting the offer puts on the loan."""
 
 
 @dataclass(frozen=True)
@@ -260,6 +264,7 @@ def _plan_offer(
         schedule=schedule,
         due_at_signing=result.due_at_signing,
         reasons=tuple(reasons),
+        installation=agreement.from_restructuring(result),
     )
 
 
@@ -370,6 +375,9 @@ def _settlement_offer(
         ),
         why,
     )
+    installation = agreement.settlement(
+        assessment.debt, amount, case.as_of, policy.agreements.settlement_pay_within_days
+    )
     return Offer(
         id="settlement",
         type="settlement",
@@ -381,29 +389,53 @@ def _settlement_offer(
         concessions=concessions,
         approval=approval,
         checks=(),
-        schedule=None,
+        schedule=installation.schedule,
         due_at_signing=amount,
         reasons=reasons,
+        installation=installation,
     )
 
 
 def _due_date_offer(case: Case, assessment: Assessment, baseline: float) -> Offer:
     day = case.request.preferred_due_day
+    assert day is not None
+    first = _next_day_of_month(case.as_of, day)
+    months = max(1, assessment.remaining_months)
+    terms = replace(
+        case.loan.terms,
+        months=months,
+        start_date=case.as_of,
+        first_due_date=first,
+        principal_grace_periods=0,
+        level_amount=None,
+    )
+    if terms.method is RepaymentMethod.BULLET:
+        terms = replace(terms, first_due_date=add_months(first, months - 1))
+    installation = agreement.rescheduled(assessment.debt, terms)
     return Offer(
         id="due_date",
         type="due_date_change",
         monthly_payment=assessment.installment,
-        term_months=assessment.remaining_months,
+        term_months=months,
         apr=case.loan.terms.annual_rate,
         total_cost=0,
         npv=round(baseline),
         concessions=Concessions(),
         approval="automatic",
         checks=(),
-        schedule=None,
-        due_at_signing=0,
+        schedule=installation.schedule,
+        due_at_signing=installation.carried,
         reasons=(Reason("DUE_DATE_CHANGE", {"day": str(day)}), Reason("APPROVAL_AUTOMATIC")),
+        installation=installation,
     )
+
+
+def _next_day_of_month(after: date, day: int) -> date:
+    """The first date after ``after`` (by at least a week) that falls on ``day`` of its month."""
+    candidate = after.replace(day=day)
+    while candidate < after + timedelta(days=7):
+        candidate = add_months(candidate, 1)
+    return candidate
 
 
 def _counter(

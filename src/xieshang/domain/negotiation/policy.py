@@ -159,6 +159,29 @@ class Settlement:
 
 
 @dataclass(frozen=True)
+class Agreements:
+    """How an accepted offer is held to account."""
+
+    grace_days: int
+    """Days an installment may be overdue before the agreement counts as broken."""
+    reinstatement: str
+    """``all`` or ``unpaid_share``: what a broken agreement puts back of its conditional concessions."""
+    settlement_pay_within_days: int
+    """Days after the offer's date within which a settlement must be paid."""
+
+    def __post_init__(self) -> None:
+        _require(0 <= self.grace_days <= 90, "agreements.grace_days is 0–90")
+        _require(
+            self.reinstatement in ("all", "unpaid_share"),
+            "agreements.reinstatement is all or unpaid_share",
+        )
+        _require(
+            1 <= self.settlement_pay_within_days <= 90,
+            "agreements.settlement_pay_within_days is 1–90",
+        )
+
+
+@dataclass(frozen=True)
 class Authority:
     """What one level may grant without someone above."""
 
@@ -230,6 +253,7 @@ class Policy:
     settlement: Settlement
     authority: Authorities
     credit: Credit
+    agreements: Agreements
     offer_valid_days: int
     reasons: dict[str, ReasonText] = field(default_factory=dict)
     digest: str = ""

@@ -36,6 +36,12 @@ BODIES: dict[str, dict[str, object]] = {
     "customers.update": {"address": "杭州市西湖区 2 号"},
     "loans.payments.create": {"amount": "10.00", "value_date": "2026-02-15"},
     "negotiations.create": NEGOTIATION,
+    "negotiations.approve": {"note": "checked the payslips"},
+    "negotiations.reject": {"note": "income not evidenced"},
+    "negotiations.adjust": {"months": 24, "annual_rate": "0.10"},
+    "negotiations.decline": {},
+    "negotiations.counter": {"months": 30},
+    "negotiations.accept": {"consent": True, "terms_sha256": "0" * 64},
 }
 
 
@@ -47,6 +53,8 @@ class Ids:
     other_loan: int
     own_case: int
     other_case: int
+    own_offer: int
+    other_offer: int
 
 
 @pytest.fixture
@@ -64,11 +72,22 @@ def ids(ctx: Context) -> Ids:
         )
         for loan in (own_loan, other_loan)
     ]
-    return Ids(own.id, other.id, own_loan.id, other_loan.id, cases[0].id, cases[1].id)
+    own_offer, other_offer = (case.offers[0].id for case in cases)
+    return Ids(
+        own.id,
+        other.id,
+        own_loan.id,
+        other_loan.id,
+        cases[0].id,
+        cases[1].id,
+        own_offer,
+        other_offer,
+    )
 
 
-def fill(path: str, *, customer: int, loan: int, case: int) -> str:
-    for name, value in (("customer_id", customer), ("loan_id", loan), ("case_id", case)):
+def fill(path: str, *, customer: int, loan: int, case: int, offer: int) -> str:
+    names = (("customer_id", customer), ("loan_id", loan), ("case_id", case), ("offer_id", offer))
+    for name, value in names:
         path = path.replace("{" + name + "}", str(value))
     return path
 
@@ -107,7 +126,13 @@ def test_every_route_by_every_role(app: FastAPI, client: TestClient, ids: Ids) -
     for path, route in api_routes():
         if route.name in PUBLIC_OPERATIONS:
             continue
-        own = fill(path, customer=ids.own_customer, loan=ids.own_loan, case=ids.own_case)
+        own = fill(
+            path,
+            customer=ids.own_customer,
+            loan=ids.own_loan,
+            case=ids.own_case,
+            offer=ids.own_offer,
+        )
         assert call(client, route, own, {}, ids.own_loan) == 401, f"{path} without a token"
         for role in Role:
             status = call(client, route, own, tokens[role], ids.own_loan)
@@ -120,7 +145,11 @@ def test_every_route_by_every_role(app: FastAPI, client: TestClient, ids: Ids) -
             checked += 1
         if "{" in path and Role.CUSTOMER in OPERATIONS[route.name]:
             foreign = fill(
-                path, customer=ids.other_customer, loan=ids.other_loan, case=ids.other_case
+                path,
+                customer=ids.other_customer,
+                loan=ids.other_loan,
+                case=ids.other_case,
+                offer=ids.other_offer,
             )
             assert call(client, route, foreign, tokens[Role.CUSTOMER], ids.own_loan) == 404, foreign
     other_loan = {**NEGOTIATION, "loan_id": ids.other_loan}

@@ -85,9 +85,15 @@ def test_a_customer_negotiates_and_gets_offers_with_reasons_at_once(
     audit = ctx.session.scalars(
         select(AuditEntry).where(AuditEntry.subject_type == "negotiation")
     ).all()
-    assert [a.action for a in audit] == ["negotiation.open", "negotiation.evaluate"]
-    assert audit[1].policy_version is not None
-    assert audit[1].policy_version.startswith("2026.1@")
+    actions = [a.action for a in audit]
+    # submitted → evaluated → offered, each move audited, each offer recorded
+    assert actions[:3] == ["negotiation.open", "negotiation.status", "negotiation.evaluate"]
+    assert actions.count("negotiation.offer") == len(case["offers"])
+    assert actions[-1] == "negotiation.status"
+    assert case["status"] == "offered"
+    evaluated = audit[2]
+    assert evaluated.policy_version is not None
+    assert evaluated.policy_version.startswith("2026.1@")
 
     again = client.get(f"/api/v1/negotiations/{case['id']}", headers=token(client, "neg-customer"))
     assert again.json()["evaluation"] == evaluation

@@ -42,10 +42,22 @@ OPERATIONS: dict[str, frozenset[Role]] = {
     "negotiations.create": frozenset({CUST, A, S}),
     "negotiations.get": EVERYONE,
     "negotiations.reevaluate": frozenset({A, S}),
+    "negotiations.list": EVERYONE,
+    # Staff decide offers that need a person; four-eyes is checked on the offer itself.
+    "negotiations.approve": frozenset({A, S}),
+    "negotiations.reject": frozenset({A, S}),
+    "negotiations.adjust": frozenset({A, S}),
+    "negotiations.decline": frozenset({CUST, A, S}),
+    "negotiations.counter": frozenset({CUST, A, S}),
+    "negotiations.terms": EVERYONE,
+    # The customer consents; an agent or supervisor may record consent given by phone or in branch.
+    "negotiations.accept": frozenset({CUST, A, S}),
+    "jobs.run": frozenset({ADM}),
+    "jobs.status": frozenset({C, ADM}),
     "imports.run": frozenset({ADM}),
     "pii.rotate": frozenset({ADM}),
 }
-NON_API_OPERATIONS = frozenset({"imports.run", "pii.rotate"})
+NON_API_OPERATIONS = frozenset({"imports.run", "pii.rotate", "jobs.run"})
 """Operations with no API route (yet): the CLI and jobs call them."""
 
 

@@ -109,6 +109,45 @@ def add_loan(ctx: Context, data: LoanCreate) -> Loan:
     return loan
 
 
+def install_schedule(
+    ctx: Context,
+    loan: Loan,
+    terms: ledger.LoanTerms,
+    schedule: ledger.Schedule,
+    *,
+    carried: Fen = 0,
+    reference: str,
+) -> None:
+    """Replace the schedule in force (flush only): a new segment begins on ``terms.start_date``;
+    the earlier transactions stay with the segment they belonged to. ``carried`` fen of arrears are
+    put on the first installment as a charge (no interest runs on them)."""
+    for row in loan.installments:
+        ctx.session.delete(row)
+    ctx.session.flush()  # the old rows go before the new take their (loan, number) places
+    loan.segment += 1
+    loan.terms_in_force = json.dumps(terms_file(terms), sort_keys=True)
+    loan.installments = [_installment_row(i) for i in schedule.installments]
+    loan.status = LoanStatus.ACTIVE
+    if carried:
+        ctx.session.add(
+            LoanTransaction(
+                loan_id=loan.id,
+                kind=TransactionKind.FEE,
+                value_date=terms.start_date,
+                amount=carried,
+                reference=reference,
+                installment=1,
+                description="协议前欠款转入首期 arrears carried into the first installment",
+                channel="agreement",
+                segment=loan.segment,
+                created_by=ctx.user.id if ctx.user else None,
+                created_at=ctx.now(),
+            )
+        )
+    ctx.session.flush()
+    ctx.session.refresh(loan, ["installments", "transactions"])
+
+
 def _installment_row(i: ledger.Installment) -> Installment:
     return Installment(
         number=i.number,

@@ -452,6 +452,10 @@ def application_read(decision: ApplicationDecision, policy: Policy, as_of: date)
     )
 
 
+def offer_read(o: Offer, policy: Policy) -> OfferRead:
+    return _offer(o, lambda items: render(items, policy))
+
+
 def _offer(o: Offer, reasons: Any) -> OfferRead:
     c = o.concessions
     return OfferRead(
@@ -509,6 +513,41 @@ class NegotiationCreate(_In):
     request: RequestIn
 
 
+class CaseOfferRead(BaseModel):
+    """An offer made on a case, where it stands, and until when it may be accepted."""
+
+    id: int = Field(description="the id to approve, reject or accept it by")
+    key: str = Field(
+        description="the engine's name for it: plan, grace, settlement, due_date, adjusted"
+    )
+    status: str
+    approval: Literal["automatic", "agent", "supervisor"]
+    proposed_by: int | None
+    decided_by: int | None
+    decision_note: str
+    expires_on: date
+    offer: OfferRead
+
+
+class AgreementRead(BaseModel):
+    id: int
+    case_id: int
+    loan_id: int
+    offer_id: int
+    kind: str
+    status: str
+    start_date: date
+    conditional: str
+    reinstated: str
+    days_late: int
+    observation_until: date | None
+    broken_on: date | None
+    completed_on: date | None
+    consented_at: datetime
+    consent_channel: str
+    terms_sha256: str
+
+
 class NegotiationRead(BaseModel):
     id: int
     loan_id: int
@@ -518,3 +557,61 @@ class NegotiationRead(BaseModel):
     created_at: datetime
     evaluated_at: datetime
     evaluation: EvaluationRead
+    offers: list[CaseOfferRead] = Field(
+        default_factory=list, description="offers still open or decided on this case, newest first"
+    )
+    agreement: AgreementRead | None = None
+
+
+class NegotiationPage(BaseModel):
+    items: list[NegotiationRead]
+    total: int
+    page: int
+    page_size: int
+
+
+class DecisionIn(_In):
+    note: str = Field(default="", max_length=500)
+
+
+class RejectIn(_In):
+    note: str = Field(min_length=1, max_length=500, description="why: the customer is told")
+
+
+class AdjustIn(_In):
+    """A plan shaped by a person; the engine re-checks it before it can be offered."""
+
+    months: int = Field(ge=1, le=600)
+    annual_rate: str = Field(description="e.g. 0.06 for 6 % a year", max_length=24)
+    waive: bool = Field(
+        default=False, description="waive penalty, compound interest and fees on condition"
+    )
+    forbear: Yuan = Field(default="0", description="principal set aside interest-free to the end")
+    grace_months: int = Field(default=0, ge=0, le=24, description="interest-only months first")
+    note: str = Field(default="", max_length=500)
+
+
+class DeclineIn(_In):
+    note: str = Field(default="", max_length=500)
+
+
+class CounterIn(_In):
+    monthly_payment: Yuan | None = None
+    months: int | None = Field(default=None, ge=1, le=600)
+
+
+class TermsRead(BaseModel):
+    """The full terms of an offer as the customer reads them before consenting."""
+
+    offer_id: int
+    language: Literal["zh", "en"]
+    text: str
+    sha256: str = Field(
+        description="send this back when accepting: it proves what was consented to"
+    )
+
+
+class AcceptIn(_In):
+    consent: Literal[True] = Field(description="the customer agrees to the terms")
+    terms_sha256: str = Field(min_length=64, max_length=64, pattern="^[0-9a-f]{64}$")
+    channel: Literal["app", "web", "phone", "branch"] = "app"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
@@ -18,18 +19,37 @@ from xieshang.context import Context
 from xieshang.credit_model import load_scorecard
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.domain.calendar import months_between
-from xieshang.errors import InvalidInput, NotFound
-from xieshang.loans.service import loan_file, require_loan, to_ledger
+from xieshang.errors import Conflict, InvalidInput, NotFound
+from xieshang.loans.service import loan_file, require_loan, segment_transactions, to_ledger
 from xieshang.models.customer import Customer
 from xieshang.models.loan import Loan
-from xieshang.models.negotiation import NegotiationCase, NegotiationEvaluation
+from xieshang.models.negotiation import NegotiationCase, NegotiationEvaluation, NegotiationOffer
+from xieshang.models.user import Role
+from xieshang.negotiations import offers as workflow
+from xieshang.negotiations.agreements import (
+    accept,
+    agreement_of_case,
+    agreement_read,
+    offer_of,
+    offer_row,
+    terms_for,
+)
 from xieshang.negotiations.evaluate import evaluate_input
 from xieshang.negotiations.schemas import (
+    AcceptIn,
+    AdjustIn,
+    AgreementRead,
+    CaseOfferRead,
+    CounterIn,
+    DeclineIn,
     EvaluationRead,
     NegotiationCreate,
+    NegotiationPage,
     NegotiationRead,
+    TermsRead,
     parse_input,
 )
+from xieshang.pagination import page_of
 from xieshang.policy.loader import load_policy
 
 
@@ -53,11 +73,16 @@ def open_case(ctx: Context, data: NegotiationCreate) -> NegotiationRead:
             "request.scenario", "an application is adjusted from the application, not a loan"
         )
     parse_input(snapshot)  # validates before anything is written
+    later = [t.value_date for t in segment_transactions(loan) if t.value_date > as_of]
+    if later:
+        raise InvalidInput(
+            "as_of", f"is before the loan's latest transaction ({max(later)}): use a later date"
+        )
     case = NegotiationCase(
         customer_id=loan.customer_id,
         loan_id=loan.id,
         scenario=data.request.scenario,
-        status="evaluated",
+        status="submitted",
         input_snapshot=json.dumps(snapshot, ensure_ascii=False, sort_keys=True),
         created_by=ctx.user.id if ctx.user else None,
         created_at=ctx.now(),
@@ -65,30 +90,147 @@ def open_case(ctx: Context, data: NegotiationCreate) -> NegotiationRead:
     ctx.session.add(case)
     ctx.session.flush()
     record(ctx, "negotiation.open", "negotiation", case.id, after=snapshot)
-    evaluation = _evaluate(ctx, case, snapshot)
+    evaluation = _evaluate_and_offer(ctx, case, snapshot)
     ctx.session.commit()
     return _read(ctx, case, evaluation)
 
 
 def get_case(ctx: Context, case_id: int) -> NegotiationRead:
     authorize(ctx, "negotiations.get")
-    case = _require(ctx, case_id)
-    latest = ctx.session.scalars(
+    case = require_case(ctx, case_id)
+    return _read(ctx, case, _latest(ctx, case))
+
+
+def reevaluate(ctx: Context, case_id: int) -> NegotiationRead:
+    """Run the engine again on the stored input with the policy in force now: open offers are
+    withdrawn and the new ones take their place."""
+    authorize(ctx, "negotiations.reevaluate")
+    case = require_case(ctx, case_id)
+    if agreement_of_case(ctx, case.id) is not None:
+        raise Conflict(f"negotiation {case.id} already has an agreement")
+    workflow.withdraw_open_offers(ctx, case, "evaluated again")
+    evaluation = _evaluate_and_offer(ctx, case, json.loads(case.input_snapshot))
+    ctx.session.commit()
+    return _read(ctx, case, evaluation)
+
+
+def list_cases(
+    ctx: Context,
+    *,
+    status: str | None = None,
+    awaiting: bool = False,
+    page: int = 1,
+    page_size: int = 20,
+) -> NegotiationPage:
+    """Cases, newest first; ``awaiting``: the caller's approval queue — cases with an offer waiting
+    for a person of the caller's level, not proposed by the caller, soonest to expire first."""
+    authorize(ctx, "negotiations.list")
+    query = select(NegotiationCase)
+    if ctx.user is not None and ctx.user.role is Role.CUSTOMER:
+        query = query.where(NegotiationCase.customer_id == ctx.user.customer_id)
+    if status is not None:
+        query = query.where(NegotiationCase.status == status)
+    order: Any = NegotiationCase.id.desc()
+    if awaiting:
+        level = workflow.ROLE_LEVEL.get(ctx.user.role, 0) if ctx.user else 2
+        levels = [k for k, v in workflow.LEVEL.items() if 0 < v <= level]
+        waiting = select(NegotiationOffer.case_id).where(
+            NegotiationOffer.status == "pending_approval",
+            NegotiationOffer.approval.in_(levels),
+        )
+        if ctx.user is not None:
+            waiting = waiting.where(
+                (NegotiationOffer.proposed_by.is_(None))
+                | (NegotiationOffer.proposed_by != ctx.user.id)
+            )
+        query = query.where(NegotiationCase.id.in_(waiting))
+        order = NegotiationCase.id
+    total, rows = page_of(ctx.session, query, page, page_size, order)
+    return NegotiationPage(
+        items=[_read(ctx, case, _latest(ctx, case)) for case in rows],
+        total=total,
+        page=page,
+        page_size=page_size,
+    )
+
+
+def decide(
+    ctx: Context, case_id: int, offer_id: int, *, approve: bool, note: str
+) -> NegotiationRead:
+    case = require_case(ctx, case_id)
+    row = offer_row(ctx, case, offer_id)
+    if approve:
+        workflow.approve(ctx, case, row, note)
+    else:
+        workflow.reject(ctx, case, row, note)
+    ctx.session.commit()
+    return get_case(ctx, case_id)
+
+
+def adjust(ctx: Context, case_id: int, data: AdjustIn) -> NegotiationRead:
+    case = require_case(ctx, case_id)
+    if agreement_of_case(ctx, case.id) is not None:
+        raise Conflict(f"negotiation {case.id} already has an agreement")
+    workflow.adjust(ctx, case, data)
+    ctx.session.commit()
+    return get_case(ctx, case_id)
+
+
+def decline(ctx: Context, case_id: int, data: DeclineIn) -> NegotiationRead:
+    case = require_case(ctx, case_id)
+    workflow.decline(ctx, case, data.note)
+    ctx.session.commit()
+    return get_case(ctx, case_id)
+
+
+def counter(ctx: Context, case_id: int, data: CounterIn) -> NegotiationRead:
+    case = require_case(ctx, case_id)
+    snapshot = workflow.counter(ctx, case, data)
+    evaluation = _evaluate(ctx, case, snapshot)
+    ctx.session.commit()
+    return _read(ctx, case, evaluation)
+
+
+def offer_terms(ctx: Context, case_id: int, offer_id: int, language: str) -> TermsRead:
+    authorize(ctx, "negotiations.terms")
+    case = require_case(ctx, case_id)
+    row = offer_row(ctx, case, offer_id)
+    text, sha = terms_for(ctx, case, row, language)
+    return TermsRead(offer_id=row.id, language=language, text=text, sha256=sha)  # type: ignore[arg-type]
+
+
+def accept_offer(
+    ctx: Context, case_id: int, offer_id: int, data: AcceptIn, idempotency_key: str | None
+) -> tuple[int, AgreementRead]:
+    case = require_case(ctx, case_id)
+    return accept(ctx, case, offer_id, data, idempotency_key)
+
+
+def _evaluate_and_offer(
+    ctx: Context, case: NegotiationCase, snapshot: object
+) -> NegotiationEvaluation:
+    workflow.move(ctx, case, "evaluated")
+    evaluation = _evaluate(ctx, case, snapshot)
+    result = EvaluationRead.model_validate_json(evaluation.result)
+    staff = ctx.user is not None and ctx.user.role is not Role.CUSTOMER
+    workflow.make_offers(
+        ctx,
+        case,
+        evaluation,
+        result.offers,
+        proposed_by=ctx.user.id if staff and ctx.user else None,
+    )
+    workflow.settle_status(ctx, case)
+    return evaluation
+
+
+def _latest(ctx: Context, case: NegotiationCase) -> NegotiationEvaluation:
+    return ctx.session.scalars(
         select(NegotiationEvaluation)
         .where(NegotiationEvaluation.case_id == case.id)
         .order_by(NegotiationEvaluation.id.desc())
         .limit(1)
     ).one()
-    return _read(ctx, case, latest)
-
-
-def reevaluate(ctx: Context, case_id: int) -> NegotiationRead:
-    """Run the engine again on the stored input with the policy in force now."""
-    authorize(ctx, "negotiations.reevaluate")
-    case = _require(ctx, case_id)
-    evaluation = _evaluate(ctx, case, json.loads(case.input_snapshot))
-    ctx.session.commit()
-    return _read(ctx, case, evaluation)
 
 
 def _evaluate(ctx: Context, case: NegotiationCase, snapshot: object) -> NegotiationEvaluation:
@@ -116,7 +258,7 @@ def _evaluate(ctx: Context, case: NegotiationCase, snapshot: object) -> Negotiat
     return row
 
 
-def _require(ctx: Context, case_id: int) -> NegotiationCase:
+def require_case(ctx: Context, case_id: int) -> NegotiationCase:
     case = ctx.session.get(NegotiationCase, case_id)
     if case is None:
         raise NotFound("negotiation", case_id)
@@ -159,4 +301,39 @@ def _read(
         created_at=ctx.local(case.created_at),
         evaluated_at=ctx.local(evaluation.evaluated_at),
         evaluation=EvaluationRead.model_validate_json(evaluation.result),
+        offers=[_case_offer(ctx, row) for row in _offers(ctx, case)],
+        agreement=_agreement(ctx, case),
     )
+
+
+def _offers(ctx: Context, case: NegotiationCase) -> list[NegotiationOffer]:
+    return list(
+        ctx.session.scalars(
+            select(NegotiationOffer)
+            .where(NegotiationOffer.case_id == case.id, NegotiationOffer.status != "withdrawn")
+            .order_by(NegotiationOffer.id.desc())
+        )
+    )
+
+
+def _case_offer(ctx: Context, row: NegotiationOffer) -> CaseOfferRead:
+    return CaseOfferRead(
+        id=row.id,
+        key=row.offer_key,
+        status=row.status,
+        approval=row.approval,  # type: ignore[arg-type]
+        proposed_by=row.proposed_by,
+        decided_by=row.decided_by,
+        decision_note=row.decision_note,
+        expires_on=row.expires_on,
+        offer=offer_of(ctx, row),
+    )
+
+
+def _agreement(ctx: Context, case: NegotiationCase) -> AgreementRead | None:
+    found = agreement_of_case(ctx, case.id)
+    if found is None:
+        return None
+    loan = ctx.session.get(Loan, found.loan_id)
+    assert loan is not None
+    return agreement_read(found, loan)

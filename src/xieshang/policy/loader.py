@@ -9,6 +9,7 @@ reported with the path of its field (``authority.agent.max_waiver``).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import typing
 from collections.abc import Iterator
@@ -51,7 +52,7 @@ def default_text() -> str:
 def load_policy(path: Path | None = None) -> Policy:
     """The policy in ``path``, or the default shipped with xieshang."""
     if path is None:
-        return parse_policy(default_text())
+        return _default_policy()
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
@@ -59,6 +60,12 @@ def load_policy(path: Path | None = None) -> Policy:
     except UnicodeDecodeError:
         raise InvalidInput("policy", f"{path} is not UTF-8 text") from None
     return parse_policy(text)
+
+
+@functools.cache
+def _default_policy() -> Policy:
+    """The shipped document never changes while the process runs: parse it once."""
+    return parse_policy(default_text())
 
 
 def parse_policy(text: str) -> Policy:

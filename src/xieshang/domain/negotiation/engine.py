@@ -155,9 +155,8 @@ def evaluate(case: Case, policy: Policy) -> Evaluation:
                 contract_rate,
                 case.loan.rules.markup,
             )
-            if offer is None:
-                continue
-            offers.append(offer)
+            if isinstance(offer, Offer):
+                offers.append(offer)
     settlement = _settlement_offer(case, assessment, policy, valuer, baseline)
     if isinstance(settlement, Offer):
         offers.append(settlement)
@@ -206,7 +205,8 @@ def _plan_offer(
     baseline: float,
     contract_rate: Decimal,
     markup: Decimal,
-) -> Offer | None:
+) -> Offer | Reason:
+    """The offer a plan makes, or the reason it cannot be made (a failed check, beyond authority)."""
     result = plan.restructuring
     schedule = result.schedule
     payment = plan.payment
@@ -232,8 +232,9 @@ def _plan_offer(
     )
     checks = _checks(schedule, result, policy, plan.shape.months, markup)
     reasons = [r for step in plan.steps for r in step.reasons] + list(plan.reasons)
-    if not all(c.passed for c in checks):
-        return None  # an offer that fails a regulatory check is never produced
+    failed = [c.code for c in checks if not c.passed]
+    if failed:  # an offer that fails a regulatory check is never produced
+        return Reason("CHECK_FAILED", {"checks": ", ".join(failed)})
     npv_ok = npv >= baseline
     reasons.append(
         Reason(
@@ -247,7 +248,7 @@ def _plan_offer(
     reached = hardship_payment <= assessment.target_payment
     approval, why = _approval(concessions, policy, assessment, npv_ok=npv_ok, reached=reached)
     if approval is None:
-        return None
+        return why
     reasons.append(why)
     total_paid = sum(i.payment for i in schedule.installments) + result.due_at_signing
     return Offer(
@@ -265,6 +266,32 @@ def _plan_offer(
         due_at_signing=result.due_at_signing,
         reasons=tuple(reasons),
         installation=agreement.from_restructuring(result),
+    )
+
+
+def adjusted_offer(case: Case, policy: Policy, shape: waterfall.PlanShape) -> Offer | Reason:
+    """A plan a person shaped, put through the same regulatory checks, NPV test and authority
+    routing as the engine's own; the reason when it cannot be offered."""
+    state = ledger_as_of(case.loan, case.as_of)
+    assessment = assess(case, state, policy)
+    valuer = Valuer(policy.valuation)
+    baseline = _baseline(state, assessment, valuer)
+    result = waterfall.build(assessment.debt, shape, case.as_of)
+    why = Reason(
+        "ADJUSTED_PLAN",
+        {"months": str(shape.months), "rate": format_rate(shape.rate)},
+    )
+    plan = waterfall.Plan(shape, result, (), (why,))
+    return _plan_offer(
+        "adjusted",
+        "adjusted_plan",
+        plan,
+        assessment,
+        policy,
+        valuer,
+        baseline,
+        case.loan.terms.annual_rate,
+        case.loan.rules.markup,
     )
 
 

@@ -1,0 +1,106 @@
+"""Batch jobs: ``jobs run close-of-business --as-of DATE`` and ``jobs status``."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from xieshang.cli.app import app
+from xieshang.cli.service import load_settings
+from xieshang.db import make_engine, session_factory
+from xieshang.jobs import close_of_business
+from xieshang.jobs.lock import JobLocked
+from xieshang.loanfile import parse_date
+
+jobs_app = typer.Typer(help="Batch jobs (the nightly close of business).", no_args_is_help=True)
+run_app = typer.Typer(help="Run a job.", no_args_is_help=True)
+app.add_typer(jobs_app, name="jobs")
+jobs_app.add_typer(run_app, name="run")
+
+
+@run_app.command("close-of-business")
+def run_close_of_business(
+    as_of: Annotated[str, typer.Option(help="The business day to close, YYYY-MM-DD.")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the run's record as JSON.")
+    ] = False,
+) -> None:
+    """Accrue, age and classify every active loan, judge agreements, expire offers — through
+    AS_OF, one day at a time from where each loan was last closed. Safe to run twice."""
+    day = parse_date(as_of, "as_of")
+    settings = load_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        report = close_of_business.run(session_factory(engine), settings, day)
+    except JobLocked as locked:
+        typer.echo(f"xieshang: {locked}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+    counts = dict(sorted(report.counts.items()))
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "run": report.run_id,
+                    "as_of": day.isoformat(),
+                    "status": report.status,
+                    "counts": counts,
+                    "failures": report.failures,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        typer.echo(f"close of business {day}: run {report.run_id} {report.status}")
+        for name, value in counts.items():
+            typer.echo(f"  {name}: {value}")
+        for failure in report.failures[:20]:
+            typer.echo(f"  FAILED loan {failure['loan_no']}: {failure['error']}")
+    if report.failures:
+        raise typer.Exit(1)
+
+
+@jobs_app.command("status")
+def status(
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="How many recent runs.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The most recent job runs: when, for which day, what they did, what failed."""
+    settings = load_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        with session_factory(engine)() as session:
+            runs = close_of_business.recent_runs(session, limit)
+            rows = [
+                {
+                    "run": r.id,
+                    "job": r.job,
+                    "as_of": r.as_of.isoformat(),
+                    "status": r.status,
+                    "started_at": r.started_at.isoformat(timespec="seconds"),
+                    "finished_at": r.finished_at.isoformat(timespec="seconds")
+                    if r.finished_at
+                    else None,
+                    "counts": json.loads(r.counts),
+                    "failures": len(json.loads(r.failures)),
+                }
+                for r in runs
+            ]
+    finally:
+        engine.dispose()
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        typer.echo("no job runs yet")
+        return
+    for row in rows:
+        closed = row["counts"].get("loans_closed", 0)
+        typer.echo(
+            f"#{row['run']} {row['job']} as of {row['as_of']}: {row['status']}, "
+            f"{closed} loans closed, {row['failures']} failed (started {row['started_at']})"
+        )

@@ -1,0 +1,311 @@
+"""The nightly close of business (日终批处理): keep every loan's state true as of a day.
+
+For each active loan not yet closed through ``as_of``, in its own transaction: replay the ledger
+(interest, penalty and compound interest accrue by the day in the replay), store days past due,
+bucket, five-category classification, principal outstanding and what is owed, mark installments
+scheduled / due / late / paid, mark loans paid off; judge each performing agreement one day at a
+time (kept, late, broken — reinstating concessions — or completed). Then expire stale offers.
+
+Idempotent per day: a loan closed through ``as_of`` is skipped, so a second run changes nothing;
+a run after skipped days walks each of them. One run at a time (:mod:`xieshang.jobs.lock`); even
+without the lock, a loan's version column stops two runs from closing it twice. A loan that fails is
+rolled back, reported in the run's record, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import uuid
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from pydantic import BaseModel
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from xieshang.audit.service import record
+from xieshang.auth.access import authorize
+from xieshang.config import Settings
+from xieshang.context import Clock, Context, SystemClock, make_cipher
+from xieshang.domain.accrual import LedgerState, ledger_as_of
+from xieshang.domain.delinquency import LOAN_THRESHOLDS, Buckets
+from xieshang.errors import InvalidInput
+from xieshang.jobs import lock
+from xieshang.loans.service import to_ledger
+from xieshang.models.job import JobRun
+from xieshang.models.loan import InstallmentStatus, Loan, LoanStatus
+from xieshang.models.negotiation import Agreement, NegotiationCase, NegotiationOffer
+from xieshang.negotiations import offers as workflow
+from xieshang.negotiations.agreements import PERFORMING, review
+
+JOB = "close-of-business"
+BUCKETS = Buckets()
+
+
+@dataclass
+class Report:
+    run_id: int
+    as_of: date
+    status: str
+    counts: Counter[str] = field(default_factory=Counter)
+    failures: list[dict[str, object]] = field(default_factory=list)
+
+
+def run(
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    as_of: date,
+    *,
+    clock: Clock | None = None,
+    chunk: int = 500,
+    on_progress: Callable[[int], None] | None = None,
+) -> Report:
+    """Close every active loan through ``as_of`` and expire stale offers; record a ``JobRun``."""
+    clock = clock or SystemClock()
+    holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    with sessions() as session:
+        ctx = Context(session, settings, make_cipher(settings), clock)
+        if as_of > ctx.today():
+            raise InvalidInput("as_of", f"is after today ({ctx.today()})")
+        job_run = JobRun(
+            job=JOB,
+            as_of=as_of,
+            status="running",
+            started_at=clock.now(),
+            counts="{}",
+            failures="[]",
+            holder=holder,
+        )
+        try:
+            lock.acquire(session, JOB, holder, clock)
+        except lock.JobLocked as refused:
+            job_run.status, job_run.finished_at = "refused", clock.now()
+            job_run.failures = json.dumps([{"error": str(refused)}], ensure_ascii=False)
+            session.add(job_run)
+            session.commit()
+            raise
+        session.add(job_run)
+        session.commit()
+        report = Report(job_run.id, as_of, "running")
+        try:
+            _close_loans(ctx, as_of, chunk, report, holder, on_progress)
+            _expire_offers(ctx, as_of, report)
+            report.status = "succeeded" if not report.failures else "completed_with_failures"
+        except BaseException:
+            session.rollback()
+            report.status = "failed"
+            raise
+        finally:
+            job_run.status = report.status
+            job_run.finished_at = clock.now()
+            job_run.counts = json.dumps(dict(sorted(report.counts.items())))
+            job_run.failures = json.dumps(report.failures[:1000], ensure_ascii=False)
+            session.merge(job_run)
+            session.commit()
+            lock.release(session, JOB, holder)
+    return report
+
+
+def _close_loans(
+    ctx: Context,
+    as_of: date,
+    chunk: int,
+    report: Report,
+    holder: str,
+    on_progress: Callable[[int], None] | None,
+) -> None:
+    session = ctx.session
+    report.counts["already_closed"] = (
+        session.scalar(
+            select(func.count())
+            .select_from(Loan)
+            .where(Loan.status == LoanStatus.ACTIVE, Loan.closed_through >= as_of)
+        )
+        or 0
+    )
+    ids = session.scalars(
+        select(Loan.id)
+        .where(
+            Loan.status == LoanStatus.ACTIVE,
+            (Loan.closed_through.is_(None)) | (Loan.closed_through < as_of),
+        )
+        .order_by(Loan.id)
+    ).all()
+    done = 0
+    for start in range(0, len(ids), chunk):
+        pending = list(ids[start : start + chunk])
+        while pending:
+            pending = _close_chunk(ctx, pending, as_of, report)
+        done += min(chunk, len(ids) - start)
+        lock.refresh(session, JOB, holder, ctx.clock)
+        if on_progress is not None:
+            on_progress(done)
+
+
+def _close_chunk(ctx: Context, ids: Sequence[int], as_of: date, report: Report) -> list[int]:
+    """Close the loans in ``ids``; after a failure, return the ones not yet tried (reloaded fresh:
+    a rollback expires everything the session held)."""
+    session = ctx.session
+    session.expunge_all()
+    loans = session.scalars(
+        select(Loan)
+        .where(Loan.id.in_(ids))
+        .options(
+            joinedload(Loan.product),
+            selectinload(Loan.installments),
+            selectinload(Loan.transactions),
+        )
+        .order_by(Loan.id)
+    ).all()
+    agreements = {
+        a.loan_id: a
+        for a in session.scalars(
+            select(Agreement).where(Agreement.loan_id.in_(ids), Agreement.status.in_(PERFORMING))
+        )
+    }
+    for index, loan in enumerate(loans):
+        try:
+            for event in close_loan(ctx, loan, agreements.get(loan.id), as_of):
+                report.counts[event] += 1
+            session.commit()
+            report.counts["loans_closed"] += 1
+        except StaleDataError:  # another run closed it first: nothing to do
+            session.rollback()
+            report.counts["closed_by_another_run"] += 1
+            return [loan.id for loan in loans[index + 1 :]]
+        except Exception as error:  # one bad loan is reported, not fatal
+            session.rollback()
+            report.failures.append(
+                {"loan_id": loan.id, "loan_no": loan.loan_no, "error": _describe(error)}
+            )
+            report.counts["loans_failed"] += 1
+            return [loan.id for loan in loans[index + 1 :]]
+    return []
+
+
+def close_loan(ctx: Context, loan: Loan, agreement: Agreement | None, as_of: date) -> list[str]:
+    """Close one loan through ``as_of`` (flush only). Returns the events, for the run's counts."""
+    events: list[str] = []
+    first = loan.closed_through + timedelta(days=1) if loan.closed_through else as_of
+    if agreement is not None:
+        day = max(first, agreement.start_date)
+        if agreement.judged_through is not None:
+            day = max(day, agreement.judged_through + timedelta(days=1))
+        while agreement is not None and day <= as_of:
+            change = review(ctx, agreement, loan, ledger_as_of(to_ledger(loan), day))
+            if change is not None:
+                events.append(f"agreements_{change}")
+            if agreement.status in ("broken", "completed"):
+                ctx.session.flush()
+                ctx.session.refresh(loan, ["transactions"])
+                agreement = None
+            day += timedelta(days=1)
+    state = ledger_as_of(to_ledger(loan), as_of)
+    events += _store_state(ctx, loan, state)
+    events.append("loan_days_closed_" + ("1" if first == as_of else "many"))
+    return events
+
+
+def _store_state(ctx: Context, loan: Loan, state: LedgerState) -> list[str]:
+    events = []
+    as_of = state.as_of
+    dpd = state.days_past_due
+    observing = loan.restructured and (loan.observation_until or as_of) >= as_of
+    classification = LOAN_THRESHOLDS.classify(dpd, restructured=observing).value
+    if classification != loan.classification:
+        record(
+            ctx,
+            "loan.classification",
+            "loan",
+            loan.id,
+            before={"classification": loan.classification},
+            after={"classification": classification, "on": as_of.isoformat(), "dpd": dpd},
+        )
+        events.append("classification_changed")
+    loan.days_past_due = dpd
+    loan.bucket = BUCKETS.bucket(dpd)
+    loan.classification = classification
+    loan.principal_outstanding = state.outstanding_principal
+    loan.owed_now = sum(s.total_owed for s in state.due())
+    grace = timedelta(days=loan.product.grace_days)
+    by_number = {s.installment.number: s for s in state.installments}
+    for row in loan.installments:
+        item = by_number[row.number]
+        if item.total_owed == 0 and (item.cleared_on is not None or row.due_date <= as_of):
+            status = InstallmentStatus.PAID
+        elif row.due_date > as_of:
+            status = InstallmentStatus.SCHEDULED
+        elif as_of <= row.due_date + grace:
+            status = InstallmentStatus.DUE
+        else:
+            status = InstallmentStatus.LATE
+        row.status = status
+    if state.settled_on is not None or (
+        state.outstanding_principal == 0 and all(s.total_owed == 0 for s in state.installments)
+    ):
+        loan.status = LoanStatus.PAID_OFF
+        record(ctx, "loan.paid_off", "loan", loan.id, after={"on": as_of.isoformat()})
+        events.append("loans_paid_off")
+    loan.closed_through = as_of
+    ctx.session.flush()
+    return events
+
+
+def _expire_offers(ctx: Context, as_of: date, report: Report) -> None:
+    session = ctx.session
+    cases = session.scalars(
+        select(NegotiationCase).where(
+            NegotiationCase.id.in_(
+                select(NegotiationOffer.case_id).where(
+                    NegotiationOffer.status.in_(workflow.LIVE),
+                    NegotiationOffer.expires_on < as_of,
+                )
+            )
+        )
+    ).all()
+    for case in cases:
+        report.counts["offers_expired"] += workflow.expire(ctx, case, as_of)
+        session.commit()
+
+
+def _describe(error: Exception) -> str:
+    text = " ".join(str(error).split())
+    return f"{type(error).__name__}: {text}"[:300]
+
+
+def recent_runs(session: Session, limit: int = 10) -> list[JobRun]:
+    return list(session.scalars(select(JobRun).order_by(JobRun.id.desc()).limit(limit)))
+
+
+class JobRunRead(BaseModel):
+    id: int
+    job: str
+    as_of: date
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    counts: dict[str, int]
+    failures: list[dict[str, object]]
+
+
+def job_runs(ctx: Context, limit: int = 20) -> list[JobRunRead]:
+    """Recent runs of every job, newest first (compliance and administrators)."""
+    authorize(ctx, "jobs.status")
+    return [
+        JobRunRead(
+            id=r.id,
+            job=r.job,
+            as_of=r.as_of,
+            status=r.status,
+            started_at=ctx.local(r.started_at),
+            finished_at=ctx.local(r.finished_at) if r.finished_at else None,
+            counts=json.loads(r.counts),
+            failures=json.loads(r.failures),
+        )
+        for r in recent_runs(ctx.session, limit)
+    ]

@@ -1,0 +1,317 @@
+"""Offers on a case and the people who decide them: approve, reject, adjust; the customer declines
+or counters; stale offers expire.
+
+A case moves through explicit states — submitted → evaluated → offered → accepted / declined /
+countered / expired, or → pending approval → approved / rejected — and every move leaves an audit row.
+Four-eyes: whoever proposed an offer (adjusted it, or entered the case for the customer) never
+approves it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from xieshang.audit.service import record
+from xieshang.auth.access import authorize
+from xieshang.context import Context
+from xieshang.domain.money import display_yuan, yuan
+from xieshang.domain.negotiation.engine import adjusted_offer
+from xieshang.domain.negotiation.reasons import Reason
+from xieshang.domain.negotiation.waterfall import PlanShape
+from xieshang.domain.rates import parse_rate
+from xieshang.errors import Conflict, InvalidInput, PermissionDenied
+from xieshang.models.loan import Loan
+from xieshang.models.negotiation import NegotiationCase, NegotiationEvaluation, NegotiationOffer
+from xieshang.models.user import Role
+from xieshang.negotiations.schemas import (
+    AdjustIn,
+    CounterIn,
+    EvaluationRead,
+    OfferRead,
+    offer_read,
+    parse_case,
+    render,
+)
+from xieshang.notifications.service import notify
+from xieshang.policy.loader import load_policy
+
+LEVEL = {"automatic": 0, "agent": 1, "supervisor": 2}
+ROLE_LEVEL = {Role.AGENT: 1, Role.SUPERVISOR: 2}
+LIVE = ("offered", "pending_approval", "approved")
+"""Offer states that may still become an agreement."""
+CLOSED_CASE = ("accepted", "declined", "expired")
+
+
+def make_offers(
+    ctx: Context,
+    case: NegotiationCase,
+    evaluation: NegotiationEvaluation,
+    offers: list[OfferRead],
+    proposed_by: int | None,
+) -> list[NegotiationOffer]:
+    """Record the evaluation's offers on the case: automatic ones are offered at once, the rest wait
+    in the queue of the role that may approve them."""
+    valid = load_policy().offer_valid_days
+    rows = []
+    for offer in offers:
+        if offer.installation is None:
+            continue
+        row = NegotiationOffer(
+            case_id=case.id,
+            evaluation_id=evaluation.id,
+            offer_key=offer.id,
+            approval=offer.approval,
+            status="offered" if offer.approval == "automatic" else "pending_approval",
+            proposed_by=proposed_by,
+            decision_note="",
+            expires_on=ctx.today() + timedelta(days=valid),
+            created_at=ctx.now(),
+            version=1,
+        )
+        ctx.session.add(row)
+        rows.append(row)
+    ctx.session.flush()
+    for row in rows:
+        record(
+            ctx,
+            "negotiation.offer",
+            "negotiation",
+            case.id,
+            after={"offer": row.id, "key": row.offer_key, "status": row.status},
+        )
+    return rows
+
+
+def withdraw_open_offers(ctx: Context, case: NegotiationCase, why: str) -> None:
+    for row in live_offers(ctx, case.id):
+        _set(ctx, case, row, "withdrawn", why)
+
+
+def live_offers(ctx: Context, case_id: int) -> list[NegotiationOffer]:
+    return list(
+        ctx.session.scalars(
+            select(NegotiationOffer)
+            .where(NegotiationOffer.case_id == case_id, NegotiationOffer.status.in_(LIVE))
+            .order_by(NegotiationOffer.id)
+        )
+    )
+
+
+def settle_status(ctx: Context, case: NegotiationCase, *, otherwise: str | None = None) -> None:
+    """The case's state from its offers: offered if one may be accepted now, approved if one was
+    approved by a person, pending approval if one waits for a person; else ``otherwise``."""
+    statuses = {row.status for row in live_offers(ctx, case.id)}
+    if "offered" in statuses:
+        new = "offered"
+    elif "approved" in statuses:
+        new = "approved"
+    elif "pending_approval" in statuses:
+        new = "pending_approval"
+    else:
+        new = otherwise or case.status
+    move(ctx, case, new)
+
+
+def move(ctx: Context, case: NegotiationCase, status: str) -> None:
+    if case.status == status:
+        return
+    record(
+        ctx,
+        "negotiation.status",
+        "negotiation",
+        case.id,
+        before={"status": case.status},
+        after={"status": status},
+    )
+    case.status = status
+
+
+def approve(ctx: Context, case: NegotiationCase, row: NegotiationOffer, note: str) -> None:
+    authorize(ctx, "negotiations.approve")
+    _require_pending(row)
+    _may_decide(ctx, row)
+    row.decided_by = ctx.user.id if ctx.user else None
+    row.decided_at = ctx.now()
+    _set(ctx, case, row, "approved", note)
+    settle_status(ctx, case)
+    notify(
+        ctx,
+        case.customer_id,
+        "offer_approved",
+        {"loan_no": _loan_no(ctx, case), "expires_on": row.expires_on.isoformat()},
+    )
+
+
+def reject(ctx: Context, case: NegotiationCase, row: NegotiationOffer, note: str) -> None:
+    authorize(ctx, "negotiations.reject")
+    _require_pending(row)
+    _may_decide(ctx, row)
+    row.decided_by = ctx.user.id if ctx.user else None
+    row.decided_at = ctx.now()
+    _set(ctx, case, row, "rejected", note)
+    settle_status(ctx, case, otherwise="rejected")
+    notify(ctx, case.customer_id, "offer_rejected", {"loan_no": _loan_no(ctx, case), "note": note})
+
+
+def adjust(ctx: Context, case: NegotiationCase, data: AdjustIn) -> NegotiationOffer:
+    """A person shapes a plan; the engine re-checks it (regulation, NPV, authority) before it can be
+    offered. Within the adjuster's own authority and above the baseline NPV it is offered at once;
+    otherwise it waits for someone else with the authority it needs."""
+    authorize(ctx, "negotiations.adjust")
+    assert ctx.user is not None
+    _require_open(case)
+    policy = load_policy()
+    snapshot = json.loads(case.input_snapshot)
+    domain_case = parse_case(snapshot)
+    shape = PlanShape(
+        months=data.months,
+        rate=parse_rate(data.annual_rate, field="annual_rate"),
+        waive=data.waive,
+        capitalise=policy.waterfall.capitalise_arrears,
+        forbear=yuan(data.forbear, "forbear"),
+        grace=data.grace_months,
+    )
+    if shape.grace >= shape.months:
+        raise InvalidInput("grace_months", "must be fewer than the months")
+    if shape.forbear < 0:
+        raise InvalidInput("forbear", "cannot be negative")
+    result = adjusted_offer(domain_case, policy, shape)
+    if isinstance(result, Reason):
+        text = render([result], policy)[0]
+        raise InvalidInput("plan", f"{text.text_en} ({text.code})")
+    offer = offer_read(result, policy)
+    below_baseline = any(r.code == "NPV_BELOW_BASELINE" for r in offer.reasons)
+    needed = "supervisor" if below_baseline else offer.approval
+    own = ROLE_LEVEL.get(ctx.user.role, 0)
+    direct = LEVEL[needed] <= own and not below_baseline
+    evaluation = NegotiationEvaluation(
+        case_id=case.id,
+        as_of=domain_case.as_of,
+        policy_version=policy.version,
+        policy_digest=policy.digest,
+        result=EvaluationRead(
+            policy_version=policy.version,
+            policy_digest=policy.digest,
+            as_of=domain_case.as_of,
+            assessment=None,
+            baseline=None,
+            offers=[offer],
+            counter_offer=None,
+            reasons=render([Reason("ADJUSTED_PLAN", _params(shape))], policy),
+        ).model_dump_json(),
+        evaluated_by=ctx.user.id,
+        evaluated_at=ctx.now(),
+    )
+    ctx.session.add(evaluation)
+    ctx.session.flush()
+    (row,) = make_offers(
+        ctx,
+        case,
+        evaluation,
+        [offer.model_copy(update={"approval": needed})],
+        proposed_by=ctx.user.id,
+    )
+    if direct:  # within the adjuster's own authority: the engine's re-check is the second look
+        row.status = "offered"
+        row.decided_by = ctx.user.id
+        row.decided_at = ctx.now()
+    else:
+        row.status = "pending_approval"
+    row.decision_note = data.note
+    record(
+        ctx,
+        "negotiation.adjust",
+        "negotiation",
+        case.id,
+        after={"offer": row.id, "shape": data.model_dump(mode="json"), "approval": needed},
+    )
+    settle_status(ctx, case)
+    return row
+
+
+def decline(ctx: Context, case: NegotiationCase, note: str) -> None:
+    authorize(ctx, "negotiations.decline")
+    _require_open(case)
+    for row in live_offers(ctx, case.id):
+        _set(ctx, case, row, "declined", note)
+    move(ctx, case, "declined")
+
+
+def counter(ctx: Context, case: NegotiationCase, data: CounterIn) -> dict[str, Any]:
+    """The customer proposes their own payment or term. Returns the case input with the proposal,
+    for the engine to answer; the case goes to staff with that answer (an agent turns an acceptable
+    counter into an adjusted offer). Open offers stay open meanwhile."""
+    authorize(ctx, "negotiations.counter")
+    _require_open(case)
+    if data.monthly_payment is None and data.months is None:
+        raise InvalidInput("monthly_payment", "give a monthly payment, a number of months or both")
+    snapshot: dict[str, Any] = json.loads(case.input_snapshot)
+    snapshot["request"]["proposal"] = data.model_dump(mode="json")
+    case.input_snapshot = json.dumps(snapshot, ensure_ascii=False, sort_keys=True)
+    move(ctx, case, "countered")
+    return snapshot
+
+
+def expire(ctx: Context, case: NegotiationCase, on: date) -> int:
+    """Expire the case's offers whose acceptance window ended before ``on`` (the nightly job)."""
+    expired = 0
+    for row in live_offers(ctx, case.id):
+        if row.expires_on < on:
+            _set(ctx, case, row, "expired", "not accepted in time")
+            expired += 1
+    if expired:
+        settle_status(ctx, case, otherwise="expired")
+    return expired
+
+
+def _set(
+    ctx: Context, case: NegotiationCase, row: NegotiationOffer, status: str, note: str
+) -> None:
+    record(
+        ctx,
+        f"negotiation.offer.{status}",
+        "negotiation",
+        case.id,
+        before={"offer": row.id, "status": row.status},
+        after={"offer": row.id, "status": status, "note": note},
+    )
+    row.status = status
+    if note:
+        row.decision_note = note
+
+
+def _require_pending(row: NegotiationOffer) -> None:
+    if row.status != "pending_approval":
+        raise Conflict(f"offer {row.id} is {row.status}, not pending approval")
+
+
+def _require_open(case: NegotiationCase) -> None:
+    if case.status in CLOSED_CASE:
+        raise Conflict(f"negotiation {case.id} is {case.status}")
+
+
+def _may_decide(ctx: Context, row: NegotiationOffer) -> None:
+    assert ctx.user is not None
+    if ROLE_LEVEL.get(ctx.user.role, 0) < LEVEL[row.approval]:
+        raise PermissionDenied(f"offer {row.id} needs a {row.approval}'s approval")
+    if row.proposed_by == ctx.user.id:
+        raise PermissionDenied(
+            f"four-eyes: you proposed offer {row.id}; someone else must approve or reject it"
+        )
+
+
+def _loan_no(ctx: Context, case: NegotiationCase) -> str:
+    loan = ctx.session.get(Loan, case.loan_id)
+    return loan.loan_no if loan else str(case.loan_id)
+
+
+def _params(shape: PlanShape) -> dict[str, str]:
+    rate = f"{(shape.rate * 100).normalize():f}%"
+    params = {"months": str(shape.months), "rate": rate}
+    if shape.forbear:
+        params["forbear"] = display_yuan(shape.forbear)
+    return params

@@ -1,0 +1,1 @@
+"""Messages to customers: rendered from templates (zh-CN, en) and kept as sent."""

@@ -128,10 +128,12 @@ def _close_loans(
         )
         or 0
     )
+    performing = select(Agreement.loan_id).where(Agreement.status.in_(PERFORMING))
     ids = session.scalars(
         select(Loan.id)
         .where(
-            Loan.status == LoanStatus.ACTIVE,
+            # a loan paid off by a payment today still has its agreement to complete
+            (Loan.status == LoanStatus.ACTIVE) | Loan.id.in_(performing),
             (Loan.closed_through.is_(None)) | (Loan.closed_through < as_of),
         )
         .order_by(Loan.id)
@@ -248,9 +250,10 @@ def _store_state(ctx: Context, loan: Loan, state: LedgerState) -> list[str]:
     if state.settled_on is not None or (
         state.outstanding_principal == 0 and all(s.total_owed == 0 for s in state.installments)
     ):
-        loan.status = LoanStatus.PAID_OFF
-        record(ctx, "loan.paid_off", "loan", loan.id, after={"on": as_of.isoformat()})
-        events.append("loans_paid_off")
+        if loan.status is not LoanStatus.PAID_OFF:
+            loan.status = LoanStatus.PAID_OFF
+            record(ctx, "loan.paid_off", "loan", loan.id, after={"on": as_of.isoformat()})
+            events.append("loans_paid_off")
     loan.closed_through = as_of
     ctx.session.flush()
     return events

@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -30,11 +32,13 @@ if os.environ.get("CI") == "true":
     hypothesis_settings.load_profile("ci")
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def _new_database(folder: Path) -> Iterator[str]:
+    """A new empty database: a SQLite file in ``folder``, or one created on the PostgreSQL server
+    named by XIESHANG_TEST_DATABASE_URL (dropped afterwards)."""
     server = os.environ.get("XIESHANG_TEST_DATABASE_URL")
     if not server:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        yield f"sqlite:///{folder / 'test.db'}"
         return
     name = f"xieshang_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
@@ -47,6 +51,25 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with _new_database(tmp_path_factory.mktemp("db")) as url:
+        yield url
+
+
+@pytest.fixture
+def committed_engine(tmp_path: Path) -> Iterator[Engine]:
+    """A migrated database of the test's own whose commits are real: for tests where several
+    connections, threads or processes must see each other's work."""
+    with _new_database(tmp_path) as url:
+        eng = make_engine(url)
+        upgrade(eng)
+        try:
+            yield eng
+        finally:
+            eng.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -149,6 +149,13 @@ class LedgerState:
         return 0
 
     @property
+    def paid_off(self) -> bool:
+        """Nothing is owed any more, now or later."""
+        return self.settled_on is not None or (
+            self.outstanding_principal == 0 and all(s.total_owed == 0 for s in self.installments)
+        )
+
+    @property
     def payoff_amount(self) -> Fen:
         """What settles the whole loan today (提前结清): all that is due, principal not yet due,
         fees, and contract interest only to date — less interest paid in advance and credit."""

@@ -129,9 +129,7 @@ class Judgement:
 
 def judge(state: LedgerState, grace_days: int) -> Judgement:
     """The agreement's standing on ``state.as_of``, from the ledger of the schedule it installed."""
-    if state.settled_on is not None or (
-        state.outstanding_principal == 0 and all(s.total_owed == 0 for s in state.installments)
-    ):
+    if state.paid_off:
         return Judgement(Standing.COMPLETED, 0)
     late = _days_late(state)
     if late == 0:

@@ -247,13 +247,10 @@ def _store_state(ctx: Context, loan: Loan, state: LedgerState) -> list[str]:
         else:
             status = InstallmentStatus.LATE
         row.status = status
-    if state.settled_on is not None or (
-        state.outstanding_principal == 0 and all(s.total_owed == 0 for s in state.installments)
-    ):
-        if loan.status is not LoanStatus.PAID_OFF:
-            loan.status = LoanStatus.PAID_OFF
-            record(ctx, "loan.paid_off", "loan", loan.id, after={"on": as_of.isoformat()})
-            events.append("loans_paid_off")
+    if state.paid_off and loan.status is not LoanStatus.PAID_OFF:
+        loan.status = LoanStatus.PAID_OFF
+        record(ctx, "loan.paid_off", "loan", loan.id, after={"on": as_of.isoformat()})
+        events.append("loans_paid_off")
     loan.closed_through = as_of
     ctx.session.flush()
     return events

@@ -398,7 +398,7 @@ def record_payment(
     ctx.session.flush()
     ctx.session.refresh(loan, ["transactions"])
     state = ledger_as_of(to_ledger(loan), max(ctx.today(), data.value_date))
-    if state.outstanding_principal == 0 and all(s.total_owed == 0 for s in state.installments):
+    if state.paid_off:
         loan.status = LoanStatus.PAID_OFF
     record(
         ctx,

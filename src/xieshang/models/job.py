@@ -16,8 +16,8 @@ class JobRun(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     job: Mapped[str] = mapped_column(String(48), index=True)
     as_of: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16))
-    """running, succeeded, failed (some items failed), refused (another run held the lock)."""
+    status: Mapped[str] = mapped_column(String(32))
+    """running, succeeded, completed_with_failures, failed (some items failed), refused (another run held the lock)."""
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
     counts: Mapped[str] = mapped_column(Text, default="{}")

@@ -19,6 +19,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        # 0001 declared this foreign key with use_alter, which op.create_table does not emit: add it
+        # (SQLite created it inline). Found by tests/test_db.py comparing migrations with the models.
+        op.create_foreign_key(
+            op.f("fk_customers_created_by_users"), "customers", "users", ["created_by"], ["id"]
+        )
     op.create_table(
         "job_locks",
         sa.Column("job", sa.String(length=48), nullable=False),
@@ -32,7 +38,7 @@ def upgrade() -> None:
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("job", sa.String(length=48), nullable=False),
         sa.Column("as_of", sa.Date(), nullable=False),
-        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("status", sa.String(length=32), nullable=False),
         sa.Column("started_at", xieshang.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("finished_at", xieshang.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("counts", sa.Text(), nullable=False),
@@ -216,6 +222,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.drop_constraint(op.f("fk_customers_created_by_users"), "customers", type_="foreignkey")
     with op.batch_alter_table("loans", schema=None) as batch_op:
         batch_op.drop_column("owed_now")
         batch_op.drop_column("principal_outstanding")

@@ -128,6 +128,7 @@ def ctx(
 def app(settings: Settings, sessions: sessionmaker[Session], clock: FixedClock) -> FastAPI:
     application = create_app(settings, clock)
     application.state.xieshang.sessions = sessions
+    application.state.xieshang.readers = sessions
     return application
 
 

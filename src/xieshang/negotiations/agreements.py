@@ -89,6 +89,9 @@ def _accept(
     idempotency_key: str | None,
 ) -> tuple[int, AgreementRead]:
     authorize(ctx, "negotiations.accept")
+    # Accepts of one case queue here (PostgreSQL row lock; SQLite's writers already queue at BEGIN),
+    # so each sees whether an earlier one made the agreement.
+    ctx.session.refresh(case, with_for_update=True)
     request = request_digest(f"accept:{case.id}:{offer_id}", data.model_dump(mode="json"))
     if idempotency_key is not None:
         stored = replay(ctx, idempotency_key, request)

@@ -10,7 +10,7 @@ from xieshang import __version__
 from xieshang.auth.access import OPERATIONS, PUBLIC_OPERATIONS
 from xieshang.config import Settings
 from xieshang.context import Clock, SystemClock, make_cipher
-from xieshang.db import make_engine, session_factory
+from xieshang.db import READ_ONLY, make_engine, session_factory
 from xieshang.web import errors
 from xieshang.web.api import customers, jobs, loans, negotiations, system
 from xieshang.web.deps import AppState
@@ -29,7 +29,12 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.xieshang = AppState(
-        settings, engine, session_factory(engine), make_cipher(settings), clock or SystemClock()
+        settings,
+        engine,
+        session_factory(engine),
+        session_factory(engine.execution_options(**{READ_ONLY: True})),
+        make_cipher(settings),
+        clock or SystemClock(),
     )
     errors.install(app)
     check_every_route_has_a_rule()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from xieshang.auth.service import authenticate
 from xieshang.config import Settings
 from xieshang.context import Clock, Context
-from xieshang.db import READ_ONLY
 from xieshang.errors import NotAuthenticated
 from xieshang.pii import PiiCipher
 
@@ -23,6 +22,9 @@ class AppState:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
+    """Sessions for requests that write (SQLite: BEGIN IMMEDIATE)."""
+    readers: sessionmaker[Session]
+    """Sessions for requests that only read (SQLite: a deferred BEGIN that never waits)."""
     cipher: PiiCipher
     clock: Clock
 
@@ -36,12 +38,18 @@ WRITING_READS = frozenset({"customers.pii"})
 """GET routes that write (an unmasking leaves an audit row): they take the write lock like a POST."""
 
 
-def public_context(request: Request) -> Iterator[Context]:
+async def public_context(request: Request) -> AsyncIterator[Context]:
+    """A session for the request, closed when the request is done.
+
+    Deliberately ``async``: creating a session touches no connection, and closing it here runs on
+    the event loop. A sync generator's teardown would need a worker thread, and when every worker
+    waits for a pooled connection held by a request whose teardown waits for a worker, the server
+    deadlocks (found by 50 parallel accepts: tests/negotiations/test_accept_race.py).
+    """
     state = app_state(request)
-    session = state.sessions()
     route = request.scope.get("route")
-    if request.method in ("GET", "HEAD") and getattr(route, "name", None) not in WRITING_READS:
-        session.connection(execution_options={READ_ONLY: True})
+    reads = request.method in ("GET", "HEAD") and getattr(route, "name", None) not in WRITING_READS
+    session = (state.readers if reads else state.sessions)()
     try:
         yield Context(session, state.settings, state.cipher, state.clock)
     finally:
@@ -58,9 +66,18 @@ def bearer_token(
 
 
 def user_context(
-    ctx: Annotated[Context, Depends(public_context)], token: Annotated[str, Depends(bearer_token)]
+    request: Request,
+    ctx: Annotated[Context, Depends(public_context)],
+    token: Annotated[str, Depends(bearer_token)],
 ) -> Context:
-    ctx.user = authenticate(ctx, token)
+    """The signed-in user, looked up in a short read of its own.
+
+    The request's own session is left untouched until the route runs, so no connection (nor, on
+    SQLite, the write lock) is held while the request waits for a worker thread to run its route.
+    """
+    state = app_state(request)
+    with state.readers() as session:
+        ctx.user = authenticate(Context(session, state.settings, state.cipher, state.clock), token)
     return ctx
 
 

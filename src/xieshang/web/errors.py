@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from xieshang.errors import (
@@ -85,6 +87,29 @@ def install(app: FastAPI) -> None:
             error.status_code, "http-error"
         )
         return problem(error.status_code, slug, str(error.detail), str(error.detail))
+
+    @app.exception_handler(StaleDataError)
+    async def _stale(request: Request, error: StaleDataError) -> JSONResponse:
+        """Another request changed the same object between our read and our write."""
+        return problem(
+            409,
+            "conflict",
+            "Conflict",
+            "another request changed this at the same moment; nothing was changed, read it again",
+        )
+
+    @app.exception_handler(sqlalchemy.exc.TimeoutError)
+    @app.exception_handler(sqlalchemy.exc.OperationalError)
+    async def _busy(request: Request, error: Exception) -> JSONResponse:
+        """No database connection came free in time (or SQLite's write lock did not): the
+        request changed nothing, and the client may simply retry."""
+        if isinstance(error, sqlalchemy.exc.OperationalError) and "locked" not in str(error):
+            return await _unexpected(request, error)
+        response = problem(
+            503, "busy", "Busy", "the service is busy; nothing was changed, try again shortly"
+        )
+        response.headers["Retry-After"] = "1"
+        return response
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:

@@ -10,7 +10,13 @@ import sys
 
 import typer
 
-from xieshang.cli import complaints, ledger, negotiate, service  # noqa: F401  (they register commands)
+from xieshang.cli import (  # noqa: F401  (they register commands)
+    complaints,
+    ledger,
+    negotiate,
+    service,
+    triage,
+)
 from xieshang.cli.app import app
 from xieshang.errors import XieshangError
 

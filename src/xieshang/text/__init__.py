@@ -15,14 +15,14 @@ from xieshang.text.evaluation import Evaluation, evaluate
 from xieshang.text.linear_model import TextClassifier, load_classifier
 from xieshang.text.normalize import normalize
 from xieshang.text.rules import TriageRules, load_rules
-from xieshang.text.triage import TriageResult, Triager, default_triager, triage
+from xieshang.text.triage import Triager, TriageResult, default_triager, triage
 
 __all__ = [
     "Evaluation",
     "TextClassifier",
     "TriageResult",
-    "Triager",
     "TriageRules",
+    "Triager",
     "default_triager",
     "evaluate",
     "load_classifier",

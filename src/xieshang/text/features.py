@@ -14,6 +14,7 @@ A text is Chinese when it has at least as many Chinese characters as Latin words
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Literal
 
@@ -49,7 +50,7 @@ def chinese_features(text: str) -> list[str]:
 def english_features(text: str) -> list[str]:
     """Lower-cased word unigrams and bigrams, redaction marks and amounts removed."""
     words = [w for w in _TOKEN.findall(_REDACTION.sub(" ", text).lower()) if not w.isdigit()]
-    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
 def features(text: str, language: Language) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -29,22 +30,38 @@ _WORDLIKE = re.compile(r"[a-z0-9]")
 
 @dataclass(frozen=True)
 class Matcher:
-    """Keywords (whole words when Latin) and regular expressions, compiled into one search."""
+    """Keywords (whole words when Latin) and regular expressions, matched as one alternation.
 
-    keywords: tuple[str, ...]
+    Speed: a keyword can only match where it occurs as a substring, so each search first keeps the
+    keywords that occur (``in``, done in C) and runs the alternation of those alone (compiled once
+    per combination and cached). The result is the same as running the full alternation.
+    """
+
+    keywords: tuple[str, ...]  # longest first, so the alternation prefers the longer keyword
     patterns: tuple[str, ...]
-    regex: re.Pattern[str] | None
+
+    def _regex(self, lowered: str) -> re.Pattern[str] | None:
+        present = tuple(k for k in self.keywords if k in lowered)
+        if not present and not self.patterns:
+            return None
+        return _alternation(present, self.patterns)
 
     def search(self, lowered: str) -> str | None:
         """The first matching text in ``lowered`` (normalised, lower-cased), or ``None``."""
-        if self.regex is None:
-            return None
-        found = self.regex.search(lowered)
+        regex = self._regex(lowered)
+        found = regex.search(lowered) if regex else None
         return found.group(0) if found else None
 
     def findall(self, lowered: str) -> list[str]:
         """Every non-overlapping match in ``lowered``."""
-        return [] if self.regex is None else [m.group(0) for m in self.regex.finditer(lowered)]
+        regex = self._regex(lowered)
+        return [m.group(0) for m in regex.finditer(lowered)] if regex else []
+
+
+@lru_cache(maxsize=4096)
+def _alternation(keywords: tuple[str, ...], patterns: tuple[str, ...]) -> re.Pattern[str]:
+    parts = [_keyword_regex(k) for k in keywords] + [f"(?:{p})" for p in patterns]
+    return re.compile("|".join(parts))
 
 
 @dataclass(frozen=True)
@@ -97,7 +114,6 @@ class TriageRules:
     version: str
     flags: tuple[Flag, ...]
     categories: Mapping[str, CategoryRule]
-    default_urgency: str
     urgency_rules: tuple[UrgencyRule, ...]
     urgency_by_sentiment: Mapping[str, str]
     sentiment_terms: tuple[SentimentTerm, ...]
@@ -138,9 +154,7 @@ def parse_rules(text: str) -> TriageRules:
         raise InvalidInput("format", f"must be {FORMAT!r}")
     flags = tuple(_flag(name, doc) for name, doc in _mapping(top["flags"], "flags").items())
     categories = _categories(top["categories"])
-    urgency = _object(
-        top["urgency"], "urgency", required={"default"}, optional={"rules", "by_sentiment"}
-    )
+    urgency = _object(top["urgency"], "urgency", required=set(), optional={"rules", "by_sentiment"})
     rules = tuple(
         _urgency_rule(doc, f"urgency.rules[{i}]")
         for i, doc in enumerate(_list(urgency.get("rules", []), "urgency.rules"))
@@ -163,7 +177,6 @@ def parse_rules(text: str) -> TriageRules:
         version=_string(top["version"], "version"),
         flags=flags,
         categories=categories,
-        default_urgency=_choice(urgency["default"], URGENCY_LEVELS, "urgency.default"),
         urgency_rules=rules,
         urgency_by_sentiment=by_sentiment,
         sentiment_terms=terms,
@@ -298,9 +311,9 @@ def _matcher(doc: Mapping[str, Any], path: str, *, field: str = "patterns") -> M
         patterns.append(pattern)
     if not keywords and not patterns:
         raise InvalidInput(path, "needs at least one keyword or pattern")
-    parts = [_keyword_regex(k) for k in sorted(keywords, key=len, reverse=True)]
-    parts += [f"(?:{p})" for p in patterns]
-    return Matcher(tuple(keywords), tuple(patterns), re.compile("|".join(parts)))
+    ordered = tuple(sorted(dict.fromkeys(keywords), key=len, reverse=True))
+    _alternation(ordered, tuple(patterns))  # fail here, not on first use
+    return Matcher(ordered, tuple(patterns))
 
 
 def _keyword_regex(keyword: str) -> str:

@@ -7,12 +7,13 @@ Two layers, combined in the open:
 - the **rules** (:mod:`xieshang.text.rules`, ``triage_rules.yaml``) add keyword hints to those
   scores, raise flags, set urgency and sentiment and pick the group.
 
-A category's score is ``(p_model + s · Σ weights of the hints that matched) / total``, where ``s``
-is the model's ``hint_scale`` (chosen when it was fitted: the weight the hints earned on the
-training rows; 1 for the rules alone); the category is the highest score. Urgency is the highest of the default, the category's level, each flag's level,
-the urgency rules and the sentiment rule (``self_harm`` is critical, whatever else). The group is
-the first override whose flag was raised, else the category's. Every raised level comes with its
-reason in ``urgency_reasons``, so an agent sees why a complaint is at the top of the queue.
+A category's score is ``(p_model + s · Σ weights of the hints that matched) / total``, where
+``s`` is the model's ``hint_scale`` (chosen when it was fitted: the weight the hints earned on the
+training rows; 1 for the rules alone); the category is the highest score. Urgency is the highest of
+the category's level, each flag's level, the urgency rules and the sentiment rule
+(``self_harm`` is critical, whatever else). The group is the first override whose flag was raised,
+else the category's. Every deciding level comes with its reason in ``urgency_reasons``, so an
+agent sees why a complaint is at the top of the queue.
 
 The caller keeps the original text: :func:`Triager.triage` returns the normalised text beside the
 result and never changes its input.
@@ -140,7 +141,9 @@ class Triager:
         return tuple(hits)
 
     def sentiment(self, lowered: str) -> Sentiment:
-        score = sum(t.weight * len(set(t.matcher.findall(lowered))) for t in self.rules.sentiment_terms)
+        score = sum(
+            t.weight * len(set(t.matcher.findall(lowered))) for t in self.rules.sentiment_terms
+        )
         very, negative, positive = self.rules.sentiment_thresholds
         if score <= very:
             label = "very_negative"
@@ -156,8 +159,7 @@ class Triager:
         self, lowered: str, category: str, flags: tuple[FlagHit, ...], sentiment: Sentiment
     ) -> tuple[str, tuple[str, ...]]:
         rules = self.rules
-        candidates = [(rules.default_urgency, "default")]
-        candidates.append((rules.categories[category].urgency, f"category {category}"))
+        candidates = [(rules.categories[category].urgency, f"category {category}")]
         by_name = {f.name: f for f in rules.flags}
         candidates += [(by_name[h.name].urgency, f"flag {h.name} ({h.matched})") for h in flags]
         for rule in rules.urgency_rules:

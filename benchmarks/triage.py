@@ -23,15 +23,18 @@ from functools import partial
 from importlib import resources
 from typing import Any
 
-from xieshang.text.features import features
+from xieshang.text.features import Language, features
 from xieshang.text.normalize import normalize
 from xieshang.text.triage import Triager, default_triager
 
-CORPORA = {"zh": ("complaints_zh.csv", "text"), "en": ("complaints_cfpb.csv", "narrative")}
+CORPORA: dict[Language, tuple[str, str]] = {
+    "zh": ("complaints_zh.csv", "text"),
+    "en": ("complaints_cfpb.csv", "narrative"),
+}
 TARGET = 500.0
 
 
-def corpus(language: str) -> list[tuple[str, str, str]]:
+def corpus(language: Language) -> list[tuple[str, str, str]]:
     name, column = CORPORA[language]
     text = resources.files("xieshang").joinpath("data", name).read_text(encoding="utf-8")
     return [(r[column], r["category"], r["split"]) for r in csv.DictReader(text.splitlines(True))]
@@ -48,7 +51,7 @@ def rate(work: Callable[[str], object], texts: Sequence[str], repeats: int) -> f
 
 
 def sklearn_baseline(
-    language: str, rows: list[tuple[str, str, str]]
+    language: Language, rows: list[tuple[str, str, str]]
 ) -> Callable[[str], object] | None:
     try:
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -111,10 +114,10 @@ def main() -> None:
     print(f"Python {platform.python_version()}, CPUs {os.cpu_count()}, one process, one at a time")
     header = ("corpus", "n", "median chars", "triage/s", "rules alone/s", "sklearn/s", "ratio")
     print("{:<7} {:>5} {:>12} {:>9} {:>13} {:>9} {:>6}".format(*header))
-    for language, row in figures.items():
+    for name, row in figures.items():
         sk = row.get("sklearn_predict")
         cells = (
-            language,
+            name,
             f"{row['complaints']:.0f}",
             f"{row['median_chars']:.0f}",
             f"{row['triage']:,.0f}",

@@ -37,7 +37,9 @@ def main(source: Path) -> None:
         items = sorted(by_category[category], key=lambda r: int(r["Complaint ID"]))
         rng.shuffle(items)
         held_out = round(len(items) * TEST_SHARE)
-        labelled += [(r, category, "test" if i < held_out else "train") for i, r in enumerate(items)]
+        labelled += [
+            (r, category, "test" if i < held_out else "train") for i, r in enumerate(items)
+        ]
     labelled.sort(key=lambda item: int(item[0]["Complaint ID"]))
     with OUT.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")

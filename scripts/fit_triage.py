@@ -205,10 +205,8 @@ def evaluations(
         results[name] = (evaluate(gold, predicted), predicted)
         check = f1_score(gold, predicted, average="macro")
         assert abs(check - results[name][0].macro_f1) < 1e-9, (name, check)
-    majority = max(
-        set(r.category for r in rows if r.split == "train"),
-        key=[r.category for r in rows if r.split == "train"].count,
-    )
+    train_labels = [r.category for r in rows if r.split == "train"]
+    majority = max(sorted(set(train_labels)), key=train_labels.count)
     results["majority class"] = (evaluate(gold, [majority] * len(gold)), [majority] * len(gold))
     return results
 
@@ -250,7 +248,8 @@ def markdown(
         )
     lines += [
         "",
-        f"Largest difference between the shipped pure-Python probabilities and scikit-learn's on these rows: {drift:.1e}.",
+        "Largest difference between the shipped pure-Python probabilities and scikit-learn's "
+        f"on these rows: {drift:.1e}.",
         "",
     ]
     return lines

@@ -45,7 +45,8 @@ def test_text_is_read_from_stdin_when_absent(
 def test_the_plain_output_says_why(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "triage", "我已经委托律师起诉你们")
     assert code == 0
-    assert "lawyer (律师)" in out and "complaint_escalation" in out
+    assert "lawyer (律师)" in out
+    assert "complaint_escalation" in out
 
 
 def test_a_file_gets_a_category_column(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -59,7 +60,8 @@ def test_a_file_gets_a_category_column(capsys: pytest.CaptureFixture[str], tmp_p
     assert "triaged 2 complaints" in err
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
     assert [r["category"] for r in rows] == ["collection_conduct", "credit_report"]
-    assert rows[0]["id"] == "1" and rows[0]["body"] == "催收天天打电话骂我"
+    assert rows[0]["id"] == "1"
+    assert rows[0]["body"] == "催收天天打电话骂我"
 
 
 def test_evaluate_prints_per_category_figures_and_macro_f1_last(
@@ -120,3 +122,18 @@ def test_bad_input_is_one_line_and_exit_2(
     assert message in err
     assert len(err.strip().splitlines()) == 1
     assert "Traceback" not in err
+
+
+def test_evaluate_can_keep_only_the_held_out_split(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    source = tmp_path / "split.csv"
+    source.write_text(
+        "text,label,split\n我的征信有错误记录,credit_report,test\n积分没了,credit_report,train\n",
+        encoding="utf-8",
+    )
+    argv = ["triage", "evaluate", "--file", str(source), "--text-column", "text"]
+    code, out, _ = run(capsys, *argv, "--label-column", "label", "--split", "test")
+    assert code == 0
+    assert "rows=1 " in out
+    assert out.strip().splitlines()[-1] == "macro_f1=1.00"

@@ -16,7 +16,8 @@ def test_the_seed_article_loses_its_pinyin_and_traditional_characters() -> None:
     text = normalize(original)
     assert text.splitlines()[0] == "网商银行不同意协商"
     assert "(" not in text  # every annotation removed; the article has no other parentheses
-    assert "協" not in text and "銀" not in text
+    assert "協" not in text
+    assert "銀" not in text
     assert "随着用户数量的不断增加" in text  # tw2s maps the Taiwan particle 著 to 着
     assert "15070879527" in text  # digits survive
     assert original.startswith("網(wǎng)商銀行")  # the caller's text is untouched

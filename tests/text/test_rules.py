@@ -80,7 +80,7 @@ def test_a_missing_category_is_refused() -> None:
     categories = document["categories"]
     assert isinstance(categories, dict)
     del categories["credit_report"]
-    with pytest.raises(InvalidInput, match="categories.credit_report: missing"):
+    with pytest.raises(InvalidInput, match=r"categories\.credit_report: missing"):
         parse_rules(yaml.safe_dump(document, allow_unicode=True))
 
 

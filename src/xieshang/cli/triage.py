@@ -102,14 +102,21 @@ def evaluate(
     rules_only: Annotated[
         bool, typer.Option("--rules-only", help="Evaluate the rule layer alone (the baseline).")
     ] = False,
+    split: Annotated[
+        str | None, typer.Option("--split", help="Only rows whose 'split' column is this (test).")
+    ] = None,
     rules: RulesOption = None,
 ) -> None:
     """Per-category precision and recall against --label-column; the last line is macro_f1=0.xx."""
     triager = _triager(rules, rules_only=rules_only)
-    _, rows = _read_csv(file, (text_column, label_column), ("text-column", "label-column"))
+    columns = (text_column, label_column) + (("split",) if split is not None else ())
+    options = ("text-column", "label-column", "split")[: len(columns)]
+    _, rows = _read_csv(file, columns, options)
     gold: list[str] = []
     predicted: list[str] = []
     for number, row in rows:
+        if split is not None and row["split"] != split:
+            continue
         label = row[label_column].strip()
         if not label:
             raise InvalidInput(f"{file}: row {number}", f"column {label_column!r} is empty")

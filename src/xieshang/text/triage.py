@@ -32,7 +32,7 @@ from xieshang.text.linear_model import TextClassifier, load_classifier
 from xieshang.text.normalize import normalize
 from xieshang.text.rules import URGENCY_LEVELS, TriageRules, load_rules
 
-MAX_CHARS = 20_000
+MAX_CHARS = 100_000  # a guard against abuse; the longest CFPB narrative here is 21,928
 
 
 @dataclass(frozen=True)

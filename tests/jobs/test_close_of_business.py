@@ -239,8 +239,9 @@ def test_a_loan_closed_by_another_run_meanwhile_is_not_closed_twice(
     stale = require_loan(stale_ctx, ids[0])  # read before the other run closes it …
     stale_session.commit()  # … (its read transaction ends; the objects stay as they were read)
     close_of_business.run(sessions, settings, DAY, clock=clock)
+    close_of_business.close_loan(stale_ctx, stale, None, DAY)
     with pytest.raises(StaleDataError, match="expected to update 1 row"):
-        close_of_business.close_loan(stale_ctx, stale, None, DAY)  # it flushes: refused here
+        stale_session.commit()
     stale_session.close()
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -170,8 +170,11 @@ def _close_chunk(ctx: Context, ids: Sequence[int], as_of: date, report: Report) 
             select(Agreement).where(Agreement.loan_id.in_(ids), Agreement.status.in_(PERFORMING))
         )
     }
+    relaxed = session.get_bind().dialect.name == "postgresql"
     for index, loan in enumerate(loans):
         try:
+            if relaxed:  # a crash may lose the last few closes; the rerun redoes them (idempotent)
+                session.execute(text("SET LOCAL synchronous_commit TO OFF"))
             for event in close_loan(ctx, loan, agreements.get(loan.id), as_of):
                 report.counts[event] += 1
             session.commit()
@@ -191,7 +194,8 @@ def _close_chunk(ctx: Context, ids: Sequence[int], as_of: date, report: Report) 
 
 
 def close_loan(ctx: Context, loan: Loan, agreement: Agreement | None, as_of: date) -> list[str]:
-    """Close one loan through ``as_of`` (flush only). Returns the events, for the run's counts."""
+    """Close one loan through ``as_of`` (the caller commits). Returns the events, for the run's
+    counts."""
     events: list[str] = []
     first = loan.closed_through + timedelta(days=1) if loan.closed_through else as_of
     if agreement is not None:
@@ -252,7 +256,6 @@ def _store_state(ctx: Context, loan: Loan, state: LedgerState) -> list[str]:
         record(ctx, "loan.paid_off", "loan", loan.id, after={"on": as_of.isoformat()})
         events.append("loans_paid_off")
     loan.closed_through = as_of
-    ctx.session.flush()
     return events
 
 

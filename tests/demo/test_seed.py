@@ -21,7 +21,7 @@ from xieshang.demo.seed import DEMO_PASSWORD, LoanState, SeedSummary, seed_demo,
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.errors import AlreadyExists, InvalidInput
 from xieshang.loans.service import to_ledger
-from xieshang.models import AuditEntry, Customer, Loan, User
+from xieshang.models import Agreement, AuditEntry, Customer, Loan, User
 from xieshang.models.loan import LoanStatus
 from xieshang.web import landing
 
@@ -63,12 +63,21 @@ def test_every_loan_state_is_present_audited_and_counted_as_reported(
     by_state = seeded.by_state()
     assert all(by_state[state] > 0 for state in LoanState), by_state
     assert sum(by_state.values()) == seeded.loans
+    # The counts are as built; a loan that then got an agreement is current on its new schedule.
+    agreed = set(ctx.session.scalars(select(Agreement.loan_id)))
+    assert seeded.negotiations is not None
+    assert len(agreed) == seeded.negotiations.agreements == 1
     recount = Counter(state for loans in _states(ctx).values() for _, state in loans)
-    assert dict(recount) == {s: n for s, n in by_state.items() if n}
+    assert sum(recount.values()) == seeded.loans
+    moved = {s: n for s, n in by_state.items() if n}
+    assert recount[LoanState.CURRENT] == moved[LoanState.CURRENT] + len(agreed)
     assert len(ctx.session.scalars(select(Customer)).all()) == 25
+    assert seeded.negotiations.offered + seeded.negotiations.pending_approval >= 1
 
-    # A couple of loans are restructured, each with its audit row.
-    flagged = ctx.session.scalars(select(Loan).where(Loan.restructured.is_(True))).all()
+    # A couple of loans are restructured in the seed, each with its audit row.
+    flagged = ctx.session.scalars(
+        select(Loan).where(Loan.restructured.is_(True), Loan.id.not_in(agreed))
+    ).all()
     assert len(flagged) == seeded.restructured == 2
     assert all(loan.observation_until and loan.observation_until > AS_OF for loan in flagged)
     audited = ctx.session.scalars(

@@ -7,6 +7,7 @@ import json
 import threading
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 from typing import Any
 
 import pytest
@@ -252,18 +253,20 @@ def test_the_commands(
     monkeypatch.setenv("XIESHANG_ARGON2_TIME_COST", "1")
     monkeypatch.setenv("XIESHANG_ARGON2_MEMORY_KIB", "1024")
     assert main(["db", "upgrade"]) == 0
-    assert main(["seed-demo", "--customers", "6"]) == 0
+    assert main(["seed-demo", "--customers", "6"]) == 0  # seeds, then closes today
     capsys.readouterr()
-    today = datetime.now(UTC).date()
+    today = datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai")).date()
+    assert main(["jobs", "status"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith(f"#1 close-of-business as of {today}: succeeded, ")
+    assert " 0 loans closed" not in first
     assert main(["jobs", "run", "close-of-business", "--as-of", today.isoformat()]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"close of business {today}: run 1 succeeded")
-    assert "loans_closed:" in out
-    assert main(["jobs", "run", "close-of-business", "--as-of", today.isoformat(), "--json"]) == 0
-    assert '"loans_closed"' not in capsys.readouterr().out, "the second run closes nothing"
-    assert main(["jobs", "status"]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("#2 close-of-business as of")
+    assert out.startswith(f"close of business {today}: run 2 succeeded")
+    assert "already_closed:" in out
+    assert "loans_closed:" not in out, "the second run of a day closes nothing"
+    assert main(["jobs", "status", "--json"]) == 0
+    assert '"run": 2' in capsys.readouterr().out
     assert main(["jobs", "run", "close-of-business", "--as-of", "2026-02-30"]) == 2
     assert capsys.readouterr().err.strip().startswith("xieshang: error: as_of:")
     tomorrow = (today + timedelta(days=2)).isoformat()

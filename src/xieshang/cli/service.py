@@ -20,6 +20,7 @@ from xieshang.db import make_engine, session_factory
 from xieshang.demo.seed import CUSTOMER_LOGINS, DEMO_PASSWORD, STAFF_LOGINS, SeedSummary, seed_demo
 from xieshang.errors import InvalidInput
 from xieshang.imports.service import KINDS, ImportKind, import_file
+from xieshang.jobs import close_of_business
 from xieshang.migrate import upgrade
 from xieshang.web.app import create_app
 
@@ -108,8 +109,7 @@ def seed_demo_command(
     ] = 2026,
 ) -> None:
     """Fill an empty, migrated database with a realistic synthetic portfolio and demo logins."""
-    with open_context(load_settings()) as ctx:
-        summary = seed_demo(ctx, as_of=ctx.today(), customers=customers, seed=seed)
+    summary = seed_and_close(load_settings(), customers, seed)
     typer.echo(_summary_line(summary))
 
 
@@ -125,9 +125,8 @@ def demo(
     engine = make_engine(settings.database_url)
     upgrade(engine)
     engine.dispose()
-    with open_context(settings) as ctx:
-        typer.echo("xieshang 协商 demo — seeding a synthetic portfolio …")
-        summary = seed_demo(ctx, as_of=ctx.today(), customers=60)
+    typer.echo("xieshang 协商 demo — seeding a synthetic portfolio …")
+    summary = seed_and_close(settings, 60, 2026)
     typer.echo(_summary_line(summary))
     typer.echo(
         f"\n  open  http://127.0.0.1:{port}/      (API docs: http://127.0.0.1:{port}/docs)\n"
@@ -143,7 +142,28 @@ def demo(
 
 def _summary_line(summary: SeedSummary) -> str:
     states = ", ".join(f"{state.value} {count}" for state, count in summary.by_state().items())
-    return f"seeded {summary.customers} customers, {summary.loans} loans ({states}), {summary.payments} payments"
+    line = f"seeded {summary.customers} customers, {summary.loans} loans ({states}), {summary.payments} payments"
+    if summary.negotiations is not None:
+        n = summary.negotiations
+        line += (
+            f"; negotiations: {n.offered} with offers, {n.pending_approval} awaiting approval, "
+            f"{n.agreements} agreement"
+        )
+    return line
+
+
+def seed_and_close(settings: Settings, customers: int, seed: int) -> SeedSummary:
+    """Seed the demo portfolio as of today, then run the close of business for today so every
+    loan's days past due, bucket and classification are stored as the nightly job would."""
+    with open_context(settings) as ctx:
+        summary = seed_demo(ctx, as_of=ctx.today(), customers=customers, seed=seed)
+        today = ctx.today()
+    engine = make_engine(settings.database_url)
+    try:
+        close_of_business.run(session_factory(engine), settings, today)
+    finally:
+        engine.dispose()
+    return summary
 
 
 @app.command("import")

@@ -27,6 +27,7 @@ from xieshang.context import Context
 from xieshang.customers.schemas import CustomerCreate, with_check_character
 from xieshang.customers.service import add_customer
 from xieshang.demo import names
+from xieshang.demo.negotiations import DemoNegotiations, seed_negotiations
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.domain.calendar import add_months
 from xieshang.domain.money import Fen, to_yuan
@@ -98,6 +99,7 @@ class SeedSummary:
     restructured: int
     """Loans flagged restructured (also counted in their state)."""
     usernames: tuple[str, ...]
+    negotiations: DemoNegotiations | None = None
 
     def by_state(self) -> dict[LoanState, int]:
         return {state: int(getattr(self, state.value)) for state in LoanState}
@@ -497,6 +499,7 @@ def seed_demo(ctx: Context, *, as_of: date, customers: int = 60, seed: int = 202
     for username, role, display_name in STAFF_LOGINS:
         create_user(ctx, username, DEMO_PASSWORD, role, display_name)
     ctx.session.commit()
+    negotiations = seed_negotiations(ctx, as_of, [customer_id for customer_id, _ in linked])
 
     counts = seeder.counts
     return SeedSummary(
@@ -511,4 +514,5 @@ def seed_demo(ctx: Context, *, as_of: date, customers: int = 60, seed: int = 202
         paid_off=counts[LoanState.PAID_OFF],
         restructured=seeder.restructured,
         usernames=CUSTOMER_LOGINS + tuple(u for u, _, _ in STAFF_LOGINS),
+        negotiations=negotiations,
     )

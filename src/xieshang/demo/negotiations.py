@@ -1,0 +1,96 @@
+"""Demo negotiations: cases in the states people should see first — offers waiting for the customer,
+an offer in the agents' approval queue, an agreement being kept — made through the real services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from xieshang.context import Context
+from xieshang.domain.accrual import ledger_as_of
+from xieshang.loans.service import require_loan, to_ledger
+from xieshang.models.loan import Loan, LoanStatus
+from xieshang.models.user import User
+from xieshang.negotiations import service
+from xieshang.negotiations.schemas import AcceptIn, NegotiationCreate, NegotiationRead
+
+FINANCES = {
+    "verified_income": "6000.00",
+    "stated_income": "6500.00",
+    "essential_expenses": "3800.00",
+    "other_debt_service": "700.00",
+}
+
+
+@dataclass(frozen=True)
+class DemoNegotiations:
+    offered: int
+    pending_approval: int
+    agreements: int
+
+
+def seed_negotiations(ctx: Context, as_of: date, customer_ids: list[int]) -> DemoNegotiations:
+    """For the demo customers' overdue loans: a case with offers; for other overdue loans, one
+    case waiting for an agent's approval and one accepted agreement."""
+    overdue = [loan_id for loan_id in _active_loans(ctx) if _overdue(ctx, loan_id, as_of)]
+    own = [i for i in overdue if require_loan(ctx, i).customer_id in customer_ids]
+    others = [i for i in overdue if i not in own]
+    offered = pending = agreements = 0
+    for loan_id in own:
+        _open(ctx, loan_id, as_of, temporary=True)
+        offered += 1
+    if others:
+        _open(ctx, others[0], as_of, temporary=False, new_debts=3)  # flags → an agent decides
+        pending += 1
+    for loan_id in others[1:]:
+        case = _open(ctx, loan_id, as_of, temporary=True)
+        ready = [o for o in case.offers if o.status == "offered"]
+        if not ready:
+            continue  # this one waits for a person too; try the next loan
+        sha = service.offer_terms(ctx, case.id, ready[0].id, "zh").sha256
+        service.accept_offer(
+            ctx, case.id, ready[0].id, AcceptIn(consent=True, terms_sha256=sha), None
+        )
+        agreements += 1
+        break
+    return DemoNegotiations(offered, pending, agreements)
+
+
+def _open(
+    ctx: Context, loan_id: int, as_of: date, *, temporary: bool, new_debts: int = 0
+) -> NegotiationRead:
+    loan = require_loan(ctx, loan_id)
+    customer = ctx.session.scalar(select(User).where(User.customer_id == loan.customer_id))
+    ctx.user = customer  # the customer asks (None for customers without a login: the system)
+    try:
+        return service.open_case(
+            ctx,
+            NegotiationCreate.model_validate(
+                {
+                    "loan_id": loan_id,
+                    "as_of": as_of.isoformat(),
+                    "finances": FINANCES,
+                    "new_debts_recent": new_debts,
+                    "request": {
+                        "scenario": "hardship",
+                        "hardship": "income_drop_temporary" if temporary else "job_loss",
+                    },
+                }
+            ),
+        )
+    finally:
+        ctx.user = None
+
+
+def _active_loans(ctx: Context) -> list[int]:
+    return list(
+        ctx.session.scalars(
+            select(Loan.id).where(Loan.status == LoanStatus.ACTIVE).order_by(Loan.id)
+        )
+    )
+
+
+def _overdue(ctx: Context, loan_id: int, as_of: date) -> bool:
+    return ledger_as_of(to_ledger(require_loan(ctx, loan_id)), as_of).days_past_due > 0

@@ -3,6 +3,7 @@ an offer in the agents' approval queue, an agreement being kept — made through
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,6 +13,7 @@ from xieshang.context import Context
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.loans.service import require_loan, to_ledger
 from xieshang.models.loan import Loan, LoanStatus
+from xieshang.models.negotiation import NegotiationCase
 from xieshang.models.user import User
 from xieshang.negotiations import service
 from xieshang.negotiations.schemas import AcceptIn, NegotiationCreate, NegotiationRead
@@ -32,18 +34,17 @@ class DemoNegotiations:
 
 
 def seed_negotiations(ctx: Context, as_of: date, customer_ids: list[int]) -> DemoNegotiations:
-    """For the demo customers' overdue loans: a case with offers; for other overdue loans, one
-    case waiting for an agent's approval and one accepted agreement."""
+    """For the demo customers' overdue loans: a case with offers; for other overdue loans, a case
+    waiting for an agent's approval and one accepted agreement (cases opened on the way to it whose
+    offers all need a person stay in the queue too). Returns the cases by state."""
     overdue = [loan_id for loan_id in _active_loans(ctx) if _overdue(ctx, loan_id, as_of)]
     own = [i for i in overdue if require_loan(ctx, i).customer_id in customer_ids]
     others = [i for i in overdue if i not in own]
-    offered = pending = agreements = 0
+    agreements = 0
     for loan_id in own:
         _open(ctx, loan_id, as_of, temporary=True)
-        offered += 1
     if others:
         _open(ctx, others[0], as_of, temporary=False, new_debts=3)  # flags → an agent decides
-        pending += 1
     for loan_id in others[1:]:
         case = _open(ctx, loan_id, as_of, temporary=True)
         ready = [o for o in case.offers if o.status == "offered"]
@@ -55,7 +56,10 @@ def seed_negotiations(ctx: Context, as_of: date, customer_ids: list[int]) -> Dem
         )
         agreements += 1
         break
-    return DemoNegotiations(offered, pending, agreements)
+    statuses = Counter(ctx.session.scalars(select(NegotiationCase.status)))
+    return DemoNegotiations(
+        statuses["offered"] + statuses["approved"], statuses["pending_approval"], agreements
+    )
 
 
 def _open(

@@ -19,7 +19,7 @@ from xieshang.context import Context
 from xieshang.credit_model import load_scorecard
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.domain.calendar import months_between
-from xieshang.errors import Conflict, InvalidInput, NotFound
+from xieshang.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from xieshang.loans.service import loan_file, require_loan, segment_transactions, to_ledger
 from xieshang.models.customer import Customer
 from xieshang.models.loan import Loan
@@ -132,6 +132,8 @@ def list_cases(
         query = query.where(NegotiationCase.status == status)
     order: Any = NegotiationCase.id.desc()
     if awaiting:
+        if ctx.user is not None and ctx.user.role not in workflow.ROLE_LEVEL:
+            raise PermissionDenied(f"the {ctx.user.role.value} role has no approval queue")
         level = workflow.ROLE_LEVEL.get(ctx.user.role, 0) if ctx.user else 2
         levels = [k for k, v in workflow.LEVEL.items() if 0 < v <= level]
         waiting = select(NegotiationOffer.case_id).where(

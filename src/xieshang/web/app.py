@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
 
 from xieshang import __version__
 from xieshang.auth.access import OPERATIONS, PUBLIC_OPERATIONS
 from xieshang.config import Settings
 from xieshang.context import Clock, SystemClock, make_cipher
 from xieshang.db import READ_ONLY, make_engine, session_factory
-from xieshang.web import errors
+from xieshang.web import errors, security
 from xieshang.web.api import customers, jobs, loans, negotiations, system
 from xieshang.web.deps import AppState
 from xieshang.web.landing import landing_page
+from xieshang.web.ui import pages
+
+STATIC = Path(pages.__file__).with_name("static")
 
 
 def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
@@ -37,9 +43,12 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         clock or SystemClock(),
     )
     errors.install(app)
+    security.install(app)
     check_every_route_has_a_rule()
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", name="landing", include_in_schema=False, response_class=HTMLResponse)
     def landing() -> str:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
 import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -24,6 +25,7 @@ from xieshang.errors import (
     VersionConflict,
     XieshangError,
 )
+from xieshang.web.ui import pages
 
 PROBLEM = "application/problem+json"
 BASE = "https://xieshang.dev/problems/"
@@ -55,9 +57,11 @@ def problem(status: int, slug: str, title: str, detail: str, **extra: Any) -> JS
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(XieshangError)
-    async def _domain(request: Request, error: XieshangError) -> JSONResponse:
+    async def _domain(request: Request, error: XieshangError) -> Response:
         for cls, status, slug, title in _MAP:
             if isinstance(error, cls):
+                if pages.is_page(request):
+                    return pages.error_page(request, status, str(error))
                 extra: dict[str, Any] = {}
                 if isinstance(error, InvalidInput):
                     extra["field"] = error.field
@@ -67,11 +71,17 @@ def install(app: FastAPI) -> None:
                 return response
         return problem(400, "bad-request", "Bad request", str(error))
 
+    @app.exception_handler(pages.LoginRequired)
+    async def _login(request: Request, error: pages.LoginRequired) -> Response:
+        return RedirectResponse(f"/login?next={quote(error.next_path)}", status_code=303)
+
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, error: RequestValidationError) -> Response:
         errors = error.errors()
         first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
         field = _field(first)
+        if pages.is_page(request):
+            return pages.error_page(request, 422, f"{field}: {_message(first)}")
         return problem(
             422,
             "invalid-input",

@@ -1,4 +1,4 @@
-"""The landing page: where each kind of user starts (the full web application comes later)."""
+"""The landing page: where each kind of user starts."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ def landing_page(settings: Settings) -> str:
 <body style="font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5">
 <h1>xieshang 协商</h1>
 <p>让银行与客户依法、透明、快速地协商还款、处理投诉。Lawful, explained negotiation and complaint handling.</p>
+<p><a href="/login"><strong>登录 Sign in</strong></a> — 借款人查看贷款、申请协商、接受方案；坐席与主管审批方案。 Customers see their loans, negotiate and accept offers; agents and supervisors decide offers in their queue.</p>
 <ul>
 <li><a href="/docs">API 文档 API documentation</a> — 用下方账号在 <code>POST /api/v1/auth/token</code> 登录获取令牌。</li>
 <li><a href="/openapi.json">OpenAPI</a></li>

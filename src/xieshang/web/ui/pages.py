@@ -1,0 +1,309 @@
+"""The pages. Each route reads the request, calls a service, renders a template; that is all."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+import jinja2
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from xieshang.auth.service import authenticate, login, revoke
+from xieshang.context import Context
+from xieshang.errors import NotAuthenticated, XieshangError
+from xieshang.loans import service as loans
+from xieshang.models.user import Role
+from xieshang.negotiations import service as negotiations
+from xieshang.negotiations.schemas import (
+    AcceptIn,
+    FinancesIn,
+    NegotiationCreate,
+    RequestIn,
+)
+from xieshang.web.deps import app_state, public_context
+from xieshang.web.ui import i18n
+from xieshang.web.ui.session import (
+    LANGUAGE_COOKIE,
+    check_csrf,
+    clear_session,
+    csrf_token,
+    language,
+    session_token,
+    set_session,
+)
+
+TEMPLATES = Jinja2Templates(
+    env=jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
+        autoescape=True,  # everything shown is escaped: complaint text is customer input
+    )
+)
+router = APIRouter(include_in_schema=False)
+HARDSHIPS = (
+    "income_drop_temporary",
+    "job_loss",
+    "illness",
+    "business_downturn",
+    "family",
+    "over_indebted",
+    "other",
+)
+
+
+class LoginRequired(Exception):
+    """The page needs a signed-in user; the handler sends the browser to the sign-in page."""
+
+    def __init__(self, next_path: str) -> None:
+        self.next_path = next_path
+
+
+def page_context(request: Request, ctx: Annotated[Context, Depends(public_context)]) -> Context:
+    token = session_token(request)
+    if token is None:
+        raise LoginRequired(request.url.path)
+    state = app_state(request)
+    with state.readers() as session:
+        try:
+            ctx.user = authenticate(
+                Context(session, state.settings, state.cipher, state.clock), token
+            )
+        except NotAuthenticated:
+            raise LoginRequired(request.url.path) from None
+    return ctx
+
+
+Page = Annotated[Context, Depends(page_context)]
+
+
+def render(
+    request: Request, ctx: Context | None, name: str, status: int = 200, **values: Any
+) -> HTMLResponse:
+    lang = language(request)
+    token = session_token(request)
+    values |= {
+        "lang": lang,
+        "t": lambda key: i18n.translate(key, lang),
+        "user": ctx.user if ctx else None,
+        "csrf": csrf_token(app_state(request).settings, token) if token else "",
+        "path": request.url.path,
+        "yuan": _yuan,
+        "percent": _percent,
+    }
+    response: HTMLResponse = TEMPLATES.TemplateResponse(request, name, values, status_code=status)
+    return response
+
+
+def is_page(request: Request) -> bool:
+    """Requests from the web application get HTML errors; the API keeps problem JSON."""
+    path = request.url.path
+    return path.startswith(("/app", "/login", "/logout", "/lang"))
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    return render(request, None, "error.html", status=status, message=message)
+
+
+@router.get("/login", name="ui.login")
+def login_form(request: Request, next: str = "/app") -> HTMLResponse:
+    return render(request, None, "login.html", next=_safe_next(next), failed=False)
+
+
+@router.post("/login", name="ui.login.submit")
+def login_submit(
+    request: Request,
+    ctx: Annotated[Context, Depends(public_context)],
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=256)],
+    next: Annotated[str, Form(max_length=200)] = "/app",
+) -> Response:
+    try:
+        issued = login(ctx, username, password)
+    except NotAuthenticated:
+        return render(request, None, "login.html", status=401, next=_safe_next(next), failed=True)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    state = app_state(request)
+    set_session(response, issued.token, state.settings, request.url.scheme == "https")
+    return response
+
+
+@router.post("/logout", name="ui.logout")
+def logout(request: Request, ctx: Page, csrf: Annotated[str, Form()]) -> Response:
+    token = session_token(request) or ""
+    check_csrf(ctx.settings, token, csrf)
+    revoke(ctx, token)
+    response = RedirectResponse("/login", status_code=303)
+    clear_session(response)
+    return response
+
+
+@router.get("/lang/{code}", name="ui.language")
+def switch_language(code: str, next: str = "/app") -> Response:
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(
+        LANGUAGE_COOKIE, code if code in i18n.LANGUAGES else "zh", samesite="lax", path="/"
+    )
+    return response
+
+
+@router.get("/app", name="ui.home")
+def home(request: Request, ctx: Page) -> Response:
+    assert ctx.user is not None
+    if ctx.user.role is not Role.CUSTOMER:
+        return RedirectResponse("/app/queue", status_code=303)
+    assert ctx.user.customer_id is not None
+    mine = loans.list_loans(ctx, customer_id=ctx.user.customer_id, page_size=100)
+    rows = []
+    for loan in mine.items:
+        statement = loans.loan_statement(ctx, loan.id) if loan.status == "active" else None
+        rows.append({"loan": loan, "statement": statement})
+    cases = negotiations.list_cases(ctx, page_size=20)
+    return render(request, ctx, "customer_home.html", rows=rows, cases=cases.items)
+
+
+@router.get("/app/loans/{loan_id}", name="ui.loan")
+def loan_page(request: Request, ctx: Page, loan_id: int) -> HTMLResponse:
+    detail = loans.get_loan(ctx, loan_id)
+    statement = loans.loan_statement(ctx, loan_id) if detail.status == "active" else None
+    return render(request, ctx, "loan.html", loan=detail, statement=statement)
+
+
+@router.get("/app/loans/{loan_id}/negotiate", name="ui.negotiate")
+def negotiate_form(request: Request, ctx: Page, loan_id: int) -> HTMLResponse:
+    detail = loans.get_loan(ctx, loan_id)
+    return render(request, ctx, "negotiate.html", loan=detail, hardships=HARDSHIPS, values={})
+
+
+@router.post("/app/loans/{loan_id}/negotiate", name="ui.negotiate.submit")
+def negotiate_submit(
+    request: Request,
+    ctx: Page,
+    loan_id: int,
+    csrf: Annotated[str, Form()],
+    hardship: Annotated[str, Form()],
+    verified_income: Annotated[str, Form()],
+    stated_income: Annotated[str, Form()],
+    essential_expenses: Annotated[str, Form()],
+    other_debt_service: Annotated[str, Form()],
+    lump_sum_available: Annotated[str, Form()] = "0",
+) -> Response:
+    check_csrf(ctx.settings, session_token(request) or "", csrf)
+    values = {
+        "verified_income": verified_income,
+        "stated_income": stated_income,
+        "essential_expenses": essential_expenses,
+        "other_debt_service": other_debt_service,
+        "lump_sum_available": lump_sum_available or "0",
+    }
+    try:
+        case = negotiations.open_case(
+            ctx,
+            NegotiationCreate(
+                loan_id=loan_id,
+                finances=FinancesIn.model_validate(values),
+                request=RequestIn.model_validate({"scenario": "hardship", "hardship": hardship}),
+            ),
+        )
+    except (XieshangError, ValueError) as error:
+        detail = loans.get_loan(ctx, loan_id)
+        return render(  # the form again, with what was wrong (200: a page, not an API error)
+            request,
+            ctx,
+            "negotiate.html",
+            loan=detail,
+            hardships=HARDSHIPS,
+            values=values,
+            problem=_problem(error),
+        )
+    return RedirectResponse(f"/app/negotiations/{case.id}", status_code=303)
+
+
+@router.get("/app/negotiations/{case_id}", name="ui.case")
+def case_page(request: Request, ctx: Page, case_id: int) -> HTMLResponse:
+    case = negotiations.get_case(ctx, case_id)
+    return render(request, ctx, "case.html", case=case)
+
+
+@router.get("/app/negotiations/{case_id}/offers/{offer_id}", name="ui.terms")
+def terms_page(request: Request, ctx: Page, case_id: int, offer_id: int) -> HTMLResponse:
+    terms = negotiations.offer_terms(ctx, case_id, offer_id, language(request))
+    case = negotiations.get_case(ctx, case_id)
+    return render(request, ctx, "terms.html", case=case, terms=terms)
+
+
+@router.post("/app/negotiations/{case_id}/offers/{offer_id}/accept", name="ui.accept")
+def accept(
+    request: Request,
+    ctx: Page,
+    case_id: int,
+    offer_id: int,
+    csrf: Annotated[str, Form()],
+    terms_sha256: Annotated[str, Form()],
+    consent: Annotated[str | None, Form()] = None,
+) -> Response:
+    token = session_token(request) or ""
+    check_csrf(ctx.settings, token, csrf)
+    if consent != "yes":
+        terms = negotiations.offer_terms(ctx, case_id, offer_id, language(request))
+        case = negotiations.get_case(ctx, case_id)
+        return render(request, ctx, "terms.html", case=case, terms=terms, need_consent=True)
+    _, agreement = negotiations.accept_offer(
+        ctx,
+        case_id,
+        offer_id,
+        AcceptIn(consent=True, terms_sha256=terms_sha256, channel="web"),
+        f"web-{csrf[:16]}-{case_id}-{offer_id}",
+    )
+    return RedirectResponse(f"/app/loans/{agreement.loan_id}", status_code=303)
+
+
+@router.post("/app/negotiations/{case_id}/offers/{offer_id}/{decision}", name="ui.decide")
+def decide(
+    request: Request,
+    ctx: Page,
+    case_id: int,
+    offer_id: int,
+    decision: str,
+    csrf: Annotated[str, Form()],
+    note: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    check_csrf(ctx.settings, session_token(request) or "", csrf)
+    if decision not in ("approve", "reject"):
+        return error_page(request, 404, "no such decision")
+    negotiations.decide(ctx, case_id, offer_id, approve=decision == "approve", note=note)
+    return RedirectResponse(f"/app/negotiations/{case_id}", status_code=303)
+
+
+@router.get("/app/queue", name="ui.queue")
+def queue(request: Request, ctx: Page) -> HTMLResponse:
+    waiting = negotiations.list_cases(ctx, awaiting=True, page_size=100)
+    return render(request, ctx, "queue.html", cases=waiting.items)
+
+
+def _safe_next(path: str) -> str:
+    """Only a path on this site (never //host or a scheme): no open redirect."""
+    if not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return "/app"
+    return quote(path, safe="/?=&-_.")
+
+
+def _yuan(text: str) -> str:
+    value = Decimal(text)
+    return f"¥{value:,.2f}"
+
+
+def _percent(text: str) -> str:
+    return f"{Decimal(text) * 100:.2f}%"
+
+
+def _problem(error: Exception) -> str:
+    if isinstance(error, XieshangError):
+        return str(error)
+    errors = getattr(error, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+    return str(error)

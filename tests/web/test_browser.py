@@ -1,0 +1,159 @@
+"""The web application in a real headless Chromium (Debian's, driven by Playwright): a customer
+signs in, reads a loan's breakdown, negotiates, accepts with consent and sees the new schedule;
+an agent approves an offer waiting in the queue; switching to English works; the browser console
+stays clean."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, sync_playwright
+from sqlalchemy import Engine
+
+from tests import factories
+from tests.factories import PASSWORD
+from tests.negotiations.accept_race import CLOCK, CUSTOMER, prepare, settings_for
+from xieshang.context import Context, make_cipher
+from xieshang.db import session_factory
+from xieshang.models.user import Role
+from xieshang.negotiations import service
+from xieshang.negotiations.schemas import NegotiationCreate
+from xieshang.web.app import create_app
+
+CHROMIUM = "/usr/bin/chromium"
+if shutil.which(CHROMIUM) is None:  # pragma: no cover - CI installs it (.ci/run)
+    pytest.skip(
+        "Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True
+    )
+
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "guide" / "screenshots"
+
+
+@pytest.fixture
+def site(committed_engine: Engine) -> Iterator[tuple[str, int]]:
+    url = committed_engine.url.render_as_string(hide_password=False)
+    settings = settings_for(url)
+    ready = prepare(committed_engine, settings)
+    with session_factory(committed_engine)() as session:  # a case waiting for an agent
+        ctx = Context(session, settings, make_cipher(settings), CLOCK)
+        agent = factories.user(ctx, Role.AGENT, "web-agent")
+        factories.user(ctx, Role.AGENT, "web-agent2")
+        session.commit()
+        ctx.user = agent
+        case = service.open_case(
+            ctx,
+            NegotiationCreate.model_validate(
+                {
+                    "loan_id": ready.loan_id,
+                    "finances": {
+                        "verified_income": "5000.00",
+                        "stated_income": "5000.00",
+                        "essential_expenses": "3300.00",
+                        "other_debt_service": "600.00",
+                    },
+                    "new_debts_recent": 3,
+                    "request": {"scenario": "hardship", "hardship": "job_loss"},
+                }
+            ),
+        )
+    app = create_app(settings, CLOCK)
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}", case.id
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        app.state.xieshang.engine.dispose()
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _page(browser: Browser, problems: list[str]) -> Page:
+    page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    return page
+
+
+def _sign_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/app")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+
+
+def test_a_customer_negotiates_and_accepts_and_an_agent_approves(
+    site: tuple[str, int], browser: Browser
+) -> None:
+    base, waiting_case = site
+    problems: list[str] = []
+    page = _page(browser, problems)
+    _sign_in(page, base, CUSTOMER)
+    page.wait_for_url(f"{base}/app")
+    owed = page.locator("table.owed").first
+    assert "罚息" in owed.inner_text()
+    page.screenshot(path=str(SHOTS / "customer-home.png"), full_page=True)
+
+    page.click("text=申请协商")
+    page.select_option("#hardship", "income_drop_temporary")
+    for field, value in (
+        ("#stated_income", "5000"),
+        ("#verified_income", "5000"),
+        ("#essential_expenses", "3300"),
+        ("#other_debt_service", "600"),
+    ):
+        page.fill(field, value)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/app/negotiations/*")
+    offers = page.locator("section.offer")
+    assert offers.count() >= 1
+    page.screenshot(path=str(SHOTS / "customer-offers.png"), full_page=True)
+    page.locator("a.button").first.click()
+    assert "如未按期还款" in page.locator("pre.terms").inner_text()
+    page.click("#accept")  # without consent: refused
+    assert page.locator("[role=alert]").count() == 1
+    page.check("#consent")
+    page.click("#accept")
+    page.wait_for_url("**/app/loans/*")
+    assert page.locator("#schedule tbody tr").count() >= 6
+    assert "协议履行中" in page.inner_text("main")
+    page.screenshot(path=str(SHOTS / "customer-new-schedule.png"), full_page=True)
+
+    page.click("#lang-switch")
+    assert "Schedule" in page.inner_text("main")
+    assert page.get_attribute("html", "lang") == "en"
+
+    agent = _page(browser, problems)
+    _sign_in(agent, base, "web-agent2")
+    agent.wait_for_url(f"{base}/app/queue")
+    agent.click(f"text=#{waiting_case}")
+    agent.screenshot(path=str(SHOTS / "agent-case.png"), full_page=True)
+    agent.locator("form[action$='/approve'] button").first.click()
+    agent.wait_for_load_state()
+    assert "已批准" in agent.inner_text("main")
+    assert problems == [], problems

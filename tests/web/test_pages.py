@@ -1,0 +1,121 @@
+"""The web application's pages without a browser: sign-in, sessions, CSRF, escaping, headers."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests import factories
+from xieshang.context import Context
+from xieshang.loans.schemas import PaymentCreate
+from xieshang.loans.service import record_payment
+from xieshang.models.user import Role
+from xieshang.negotiations import service
+from xieshang.negotiations.schemas import NegotiationCreate
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture
+def case_id(ctx: Context) -> int:
+    factories.product(ctx)
+    owner = factories.customer(ctx)
+    loan = factories.loan(
+        ctx, owner, principal="12000.00", annual_rate="12%", months=12, start_date=date(2025, 6, 1)
+    )
+    record_payment(ctx, loan.id, PaymentCreate(amount="1066.19", value_date=date(2025, 7, 1)))
+    factories.user(ctx, Role.CUSTOMER, "page-customer", owner.id)
+    agent = factories.user(ctx, Role.AGENT, "page-agent")
+    factories.user(ctx, Role.AGENT, "page-agent2")
+    ctx.session.commit()
+    ctx.user = agent
+    case = service.open_case(
+        ctx,
+        NegotiationCreate.model_validate(
+            {
+                "loan_id": loan.id,
+                "as_of": "2026-06-20",
+                "finances": {
+                    "verified_income": "5000.00",
+                    "stated_income": "5000.00",
+                    "essential_expenses": "3300.00",
+                    "other_debt_service": "600.00",
+                },
+                "new_debts_recent": 3,
+                "request": {"scenario": "hardship", "hardship": "job_loss"},
+            }
+        ),
+    )
+    return case.id
+
+
+def sign_in(client: TestClient, username: str) -> None:
+    response = client.post(
+        "/login",
+        data={"username": username, "password": factories.PASSWORD, "next": "/app"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    cookie = response.headers["set-cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([0-9a-f]+)"', html)
+    assert found is not None
+    return found.group(1)
+
+
+def test_pages_need_a_session_and_send_security_headers(client: TestClient) -> None:
+    response = client.get("/app/queue", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=/app/queue"
+    page = client.get("/login")
+    csp = page.headers["content-security-policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert page.headers["x-frame-options"] == "DENY"
+    assert "<script" not in page.text
+    wrong = client.post("/login", data={"username": "nobody", "password": "x"})
+    assert wrong.status_code == 401
+    assert 'role="alert"' in wrong.text
+    assert client.get("/login?next=//evil.example/").text.count("//evil.example") == 0
+
+
+def test_a_note_with_markup_is_shown_as_text_never_run(
+    client: TestClient, case_id: int, ctx: Context
+) -> None:
+    sign_in(client, "page-agent2")
+    page = client.get(f"/app/negotiations/{case_id}")
+    assert page.status_code == 200
+    offer = re.search(r'action="(/app/negotiations/\d+/offers/\d+)/approve"', page.text)
+    assert offer is not None
+    forged = client.post(f"{offer.group(1)}/reject", data={"csrf": "0" * 40, "note": XSS})
+    assert forged.status_code == 403, "no CSRF token, no change"
+    done = client.post(f"{offer.group(1)}/reject", data={"csrf": csrf_of(page.text), "note": XSS})
+    assert done.status_code == 200
+    assert XSS not in done.text
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in done.text
+    client.cookies.clear()
+    sign_in(client, "page-customer")
+    seen = client.get(f"/app/negotiations/{case_id}")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in seen.text
+    assert "<img src=x" not in seen.text
+
+
+def test_a_customer_sees_only_their_own_and_english_on_request(
+    client: TestClient, case_id: int
+) -> None:
+    sign_in(client, "page-customer")
+    home = client.get("/app")
+    assert "今日应还" in home.text
+    assert client.get("/app/loans/999999").status_code == 404
+    english = client.get("/lang/en?next=/app")
+    assert "Owed today" in english.text
+    assert '<html lang="en">' in english.text
+    queue = client.get("/app/queue")
+    assert queue.status_code == 403

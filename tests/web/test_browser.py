@@ -132,6 +132,16 @@ def test_a_customer_negotiates_and_accepts_and_an_agent_approves(
     page.wait_for_url("**/app/negotiations/*")
     offers = page.locator("section.offer")
     assert offers.count() >= 1
+    page.wait_for_selector("#what-if-answer")  # the slider's first answer, fetched by htmx
+    slider = page.locator("#what-if-payment")
+    first = page.inner_text("#what-if-answer")
+    slider.focus()
+    for _ in range(8):
+        slider.press("ArrowRight")  # the keyboard moves the slider, as for any user
+    page.wait_for_function(
+        "t => document.querySelector('#what-if-answer').innerText !== t", arg=first
+    )
+    assert page.inner_text("#what-if-answer") != first
     page.screenshot(path=str(SHOTS / "customer-offers.png"), full_page=True)
     page.locator("a.button").first.click()
     assert "如未按期还款" in page.locator("pre.terms").inner_text()

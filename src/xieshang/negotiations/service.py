@@ -41,6 +41,7 @@ from xieshang.negotiations.schemas import (
     AgreementRead,
     CaseOfferRead,
     CounterIn,
+    CounterOfferRead,
     DeclineIn,
     EvaluationRead,
     NegotiationCreate,
@@ -191,6 +192,22 @@ def counter(ctx: Context, case_id: int, data: CounterIn) -> NegotiationRead:
     evaluation = _evaluate(ctx, case, snapshot)
     ctx.session.commit()
     return _read(ctx, case, evaluation)
+
+
+def what_if(ctx: Context, case_id: int, monthly_payment: str) -> CounterOfferRead:
+    """The engine's answer to "what if I paid this much a month?" on the case as it stands; nothing
+    is stored (the customer proposes for real with :func:`counter`)."""
+    authorize(ctx, "negotiations.get")
+    case = require_case(ctx, case_id)
+    if case.scenario != "hardship":
+        raise InvalidInput("monthly_payment", "only a hardship case has a payment to try")
+    snapshot = json.loads(case.input_snapshot)
+    snapshot["request"]["proposal"] = CounterIn(monthly_payment=monthly_payment).model_dump(
+        mode="json"
+    )
+    answer = evaluate_input(snapshot, load_policy(), load_scorecard()).counter_offer
+    assert answer is not None
+    return answer
 
 
 def offer_terms(ctx: Context, case_id: int, offer_id: int, language: str) -> TermsRead:

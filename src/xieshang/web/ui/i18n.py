@@ -76,6 +76,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "back": ("返回", "Back"),
     "signed_in_as": ("当前用户", "Signed in as"),
     "agreement_in_force": ("协议履行中", "Agreement in force"),
+    "what_if": ("如果每月还这么多？", "What if I pay this much a month?"),
+    "what_if_label": ("每月还款（元）", "Monthly payment (yuan)"),
     "offer.plan": ("困难还款计划", "Hardship plan"),
     "offer.grace": ("宽限期方案", "Grace period"),
     "offer.settlement": ("一次性结清", "One-off settlement"),

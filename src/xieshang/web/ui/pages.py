@@ -227,6 +227,16 @@ def case_page(request: Request, ctx: Page, case_id: int) -> HTMLResponse:
     return render(request, ctx, "case.html", case=case)
 
 
+@router.get("/app/negotiations/{case_id}/what-if", name="ui.what_if")
+def what_if(request: Request, ctx: Page, case_id: int, monthly_payment: str = "0") -> HTMLResponse:
+    """The slider's live answer (an HTML fragment for htmx)."""
+    try:
+        answer = negotiations.what_if(ctx, case_id, monthly_payment)
+    except (XieshangError, ValueError) as error:
+        return render(request, ctx, "_what_if.html", answer=None, problem=_problem(error))
+    return render(request, ctx, "_what_if.html", answer=answer, problem=None)
+
+
 @router.get("/app/negotiations/{case_id}/offers/{offer_id}", name="ui.terms")
 def terms_page(request: Request, ctx: Page, case_id: int, offer_id: int) -> HTMLResponse:
     terms = negotiations.offer_terms(ctx, case_id, offer_id, language(request))

@@ -21,6 +21,7 @@ from tests.factories import PASSWORD
 from tests.negotiations.accept_race import CLOCK, CUSTOMER, prepare, settings_for
 from xieshang.context import Context, make_cipher
 from xieshang.db import session_factory
+from xieshang.jobs import close_of_business
 from xieshang.models.user import Role
 from xieshang.negotiations import service
 from xieshang.negotiations.schemas import NegotiationCreate
@@ -44,6 +45,7 @@ def site(committed_engine: Engine) -> Iterator[tuple[str, int]]:
         ctx = Context(session, settings, make_cipher(settings), CLOCK)
         agent = factories.user(ctx, Role.AGENT, "web-agent")
         factories.user(ctx, Role.AGENT, "web-agent2")
+        factories.user(ctx, Role.COMPLIANCE, "web-compliance")
         session.commit()
         ctx.user = agent
         case = service.open_case(
@@ -62,6 +64,9 @@ def site(committed_engine: Engine) -> Iterator[tuple[str, int]]:
                 }
             ),
         )
+    close_of_business.run(
+        session_factory(committed_engine), settings, CLOCK.now().date(), clock=CLOCK
+    )
     app = create_app(settings, CLOCK)
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
@@ -166,4 +171,11 @@ def test_a_customer_negotiates_and_accepts_and_an_agent_approves(
     agent.locator("form[action$='/approve'] button").first.click()
     agent.wait_for_load_state()
     assert "已批准" in agent.inner_text("main")
+
+    compliance = _page(browser, problems)
+    _sign_in(compliance, base, "web-compliance")
+    compliance.wait_for_url(f"{base}/app/portfolio")
+    assert compliance.locator("svg.bars").count() == 2
+    assert "关注" in compliance.inner_text("main")
+    compliance.screenshot(path=str(SHOTS / "compliance-portfolio.png"), full_page=True)
     assert problems == [], problems

@@ -79,7 +79,9 @@ def test_pages_need_a_session_and_send_security_headers(client: TestClient) -> N
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp
     assert page.headers["x-frame-options"] == "DENY"
-    assert "<script" not in page.text
+    assert re.findall(r"<script[^>]*>", page.text) == [
+        '<script src="/static/htmx-2.0.11.min.js" defer>'
+    ], "no inline script: only this site's files"
     wrong = client.post("/login", data={"username": "nobody", "password": "x"})
     assert wrong.status_code == 401
     assert 'role="alert"' in wrong.text
@@ -119,3 +121,17 @@ def test_a_customer_sees_only_their_own_and_english_on_request(
     assert '<html lang="en">' in english.text
     queue = client.get("/app/queue")
     assert queue.status_code == 403
+
+
+def test_compliance_sees_the_portfolio_with_charts_and_tables(
+    client: TestClient, case_id: int, ctx: Context
+) -> None:
+    factories.user(ctx, Role.COMPLIANCE, "page-compliance")
+    ctx.session.commit()
+    sign_in(client, "page-compliance")
+    home = client.get("/app")
+    assert home.url.path == "/app/portfolio"
+    assert home.text.count("<svg") == 2
+    assert home.text.count("<table") == 3, "every chart has its table"
+    api = client.get("/api/v1/reports/portfolio", headers={"Authorization": "Bearer x"})
+    assert api.status_code == 401

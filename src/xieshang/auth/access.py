@@ -52,6 +52,7 @@ OPERATIONS: dict[str, frozenset[Role]] = {
     "negotiations.terms": EVERYONE,
     # The customer consents; an agent or supervisor may record consent given by phone or in branch.
     "negotiations.accept": frozenset({CUST, A, S}),
+    "reports.portfolio": frozenset({S, C, ADM}),
     "jobs.run": frozenset({ADM}),
     "jobs.status": frozenset({C, ADM}),
     "imports.run": frozenset({ADM}),

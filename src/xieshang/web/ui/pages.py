@@ -16,6 +16,7 @@ from xieshang.auth.service import authenticate, login, revoke
 from xieshang.context import Context
 from xieshang.errors import NotAuthenticated, XieshangError
 from xieshang.loans import service as loans
+from xieshang.loans.portfolio import portfolio
 from xieshang.models.user import Role
 from xieshang.negotiations import service as negotiations
 from xieshang.negotiations.schemas import (
@@ -152,8 +153,10 @@ def switch_language(code: str, next: str = "/app") -> Response:
 @router.get("/app", name="ui.home")
 def home(request: Request, ctx: Page) -> Response:
     assert ctx.user is not None
-    if ctx.user.role is not Role.CUSTOMER:
+    if ctx.user.role in (Role.AGENT, Role.SUPERVISOR):
         return RedirectResponse("/app/queue", status_code=303)
+    if ctx.user.role is not Role.CUSTOMER:
+        return RedirectResponse("/app/portfolio", status_code=303)
     assert ctx.user.customer_id is not None
     mine = loans.list_loans(ctx, customer_id=ctx.user.customer_id, page_size=100)
     rows = []
@@ -291,6 +294,21 @@ def decide(
 def queue(request: Request, ctx: Page) -> HTMLResponse:
     waiting = negotiations.list_cases(ctx, awaiting=True, page_size=100)
     return render(request, ctx, "queue.html", cases=waiting.items)
+
+
+@router.get("/app/portfolio", name="ui.portfolio")
+def portfolio_page(request: Request, ctx: Page) -> HTMLResponse:
+    report = portfolio(ctx)
+    return render(request, ctx, "portfolio.html", report=report, bars=_bars)
+
+
+def _bars(rows: list[Any], width: int = 320) -> list[dict[str, Any]]:
+    """Bar lengths for a server-drawn chart (the table beside it carries the same figures)."""
+    top = max((r.loans for r in rows), default=0) or 1
+    return [
+        {"key": r.key, "loans": r.loans, "y": i * 26, "length": round(width * r.loans / top)}
+        for i, r in enumerate(rows)
+    ]
 
 
 def _safe_next(path: str) -> str:

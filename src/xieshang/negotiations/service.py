@@ -30,7 +30,6 @@ from xieshang.negotiations.agreements import (
     accept,
     agreement_of_case,
     agreement_read,
-    offer_of,
     offer_row,
     terms_for,
 )
@@ -311,6 +310,8 @@ def _history(ctx: Context, loan: Loan, as_of: date, new_debts_recent: int) -> di
 def _read(
     ctx: Context, case: NegotiationCase, evaluation: NegotiationEvaluation
 ) -> NegotiationRead:
+    latest = EvaluationRead.model_validate_json(evaluation.result)
+    parsed = {evaluation.id: latest}  # each stored evaluation is parsed once, however many offers
     return NegotiationRead(
         id=case.id,
         loan_id=case.loan_id,
@@ -319,8 +320,8 @@ def _read(
         status=case.status,
         created_at=ctx.local(case.created_at),
         evaluated_at=ctx.local(evaluation.evaluated_at),
-        evaluation=EvaluationRead.model_validate_json(evaluation.result),
-        offers=[_case_offer(ctx, row) for row in _offers(ctx, case)],
+        evaluation=latest,
+        offers=[_case_offer(ctx, row, parsed) for row in _offers(ctx, case)],
         agreement=_agreement(ctx, case),
     )
 
@@ -335,7 +336,14 @@ def _offers(ctx: Context, case: NegotiationCase) -> list[NegotiationOffer]:
     )
 
 
-def _case_offer(ctx: Context, row: NegotiationOffer) -> CaseOfferRead:
+def _case_offer(
+    ctx: Context, row: NegotiationOffer, parsed: dict[int, EvaluationRead]
+) -> CaseOfferRead:
+    if row.evaluation_id not in parsed:
+        stored = ctx.session.get(NegotiationEvaluation, row.evaluation_id)
+        assert stored is not None
+        parsed[row.evaluation_id] = EvaluationRead.model_validate_json(stored.result)
+    offer = next(o for o in parsed[row.evaluation_id].offers if o.id == row.offer_key)
     return CaseOfferRead(
         id=row.id,
         key=row.offer_key,
@@ -345,7 +353,7 @@ def _case_offer(ctx: Context, row: NegotiationOffer) -> CaseOfferRead:
         decided_by=row.decided_by,
         decision_note=row.decision_note,
         expires_on=row.expires_on,
-        offer=offer_of(ctx, row),
+        offer=offer,
     )
 
 

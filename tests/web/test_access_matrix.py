@@ -42,6 +42,7 @@ BODIES: dict[str, dict[str, object]] = {
     "negotiations.decline": {},
     "negotiations.counter": {"months": 30},
     "negotiations.accept": {"consent": True, "terms_sha256": "0" * 64},
+    "conduct.lint": {"text": "您好，您的还款已逾期 3 天"},
 }
 
 

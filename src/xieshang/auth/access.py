@@ -52,6 +52,8 @@ OPERATIONS: dict[str, frozenset[Role]] = {
     "negotiations.terms": EVERYONE,
     # The customer consents; an agent or supervisor may record consent given by phone or in branch.
     "negotiations.accept": frozenset({CUST, A, S}),
+    # Agents check a message before sending it; supervisors and compliance review scripts (话术).
+    "conduct.lint": STAFF,
     "jobs.run": frozenset({ADM}),
     "jobs.status": frozenset({C, ADM}),
     "imports.run": frozenset({ADM}),

@@ -19,6 +19,7 @@ from xieshang.context import Context
 from xieshang.models.user import Role
 from xieshang.negotiations.schemas import NegotiationCreate
 from xieshang.negotiations.service import open_case
+from xieshang.notifications.service import notify
 from xieshang.web.app import ROUTERS, api_routes, check_every_route_has_a_rule
 
 FINANCES = {
@@ -56,6 +57,21 @@ class Ids:
     other_case: int
     own_offer: int
     other_offer: int
+    own_notification: int
+    other_notification: int
+
+    def path_ids(self, whose: str) -> dict[str, int]:
+        """The ids to put in a path: the signed-in customer's own objects, or someone else's."""
+        return {
+            name: getattr(self, f"{whose}_{kind}")
+            for name, kind in (
+                ("customer_id", "customer"),
+                ("loan_id", "loan"),
+                ("case_id", "case"),
+                ("offer_id", "offer"),
+                ("notification_id", "notification"),
+            )
+        }
 
 
 @pytest.fixture
@@ -74,6 +90,10 @@ def ids(ctx: Context) -> Ids:
         for loan in (own_loan, other_loan)
     ]
     own_offer, other_offer = (case.offers[0].id for case in cases)
+    notes = [
+        notify(ctx, c.id, "offer_rejected", {"loan_no": "L1", "note": "-"}) for c in (own, other)
+    ]
+    ctx.session.commit()
     return Ids(
         own.id,
         other.id,
@@ -83,12 +103,13 @@ def ids(ctx: Context) -> Ids:
         cases[1].id,
         own_offer,
         other_offer,
+        notes[0].id,
+        notes[1].id,
     )
 
 
-def fill(path: str, *, customer: int, loan: int, case: int, offer: int) -> str:
-    names = (("customer_id", customer), ("loan_id", loan), ("case_id", case), ("offer_id", offer))
-    for name, value in names:
+def fill(path: str, ids: dict[str, int]) -> str:
+    for name, value in ids.items():
         path = path.replace("{" + name + "}", str(value))
     return path
 
@@ -127,13 +148,7 @@ def test_every_route_by_every_role(app: FastAPI, client: TestClient, ids: Ids) -
     for path, route in api_routes():
         if route.name in PUBLIC_OPERATIONS:
             continue
-        own = fill(
-            path,
-            customer=ids.own_customer,
-            loan=ids.own_loan,
-            case=ids.own_case,
-            offer=ids.own_offer,
-        )
+        own = fill(path, ids.path_ids("own"))
         assert call(client, route, own, {}, ids.own_loan) == 401, f"{path} without a token"
         for role in Role:
             status = call(client, route, own, tokens[role], ids.own_loan)
@@ -145,13 +160,7 @@ def test_every_route_by_every_role(app: FastAPI, client: TestClient, ids: Ids) -
                 assert status == 403, f"{role} on {path}: {status}"
             checked += 1
         if "{" in path and Role.CUSTOMER in OPERATIONS[route.name]:
-            foreign = fill(
-                path,
-                customer=ids.other_customer,
-                loan=ids.other_loan,
-                case=ids.other_case,
-                offer=ids.other_offer,
-            )
+            foreign = fill(path, ids.path_ids("other"))
             assert call(client, route, foreign, tokens[Role.CUSTOMER], ids.own_loan) == 404, foreign
     other_loan = {**NEGOTIATION, "loan_id": ids.other_loan}
     response = client.post("/api/v1/negotiations", json=other_loan, headers=tokens[Role.CUSTOMER])

@@ -52,6 +52,10 @@ OPERATIONS: dict[str, frozenset[Role]] = {
     "negotiations.terms": EVERYONE,
     # The customer consents; an agent or supervisor may record consent given by phone or in branch.
     "negotiations.accept": frozenset({CUST, A, S}),
+    # A customer reads their own inbox; staff see what a customer was told and how it went out.
+    "notifications.inbox": frozenset({CUST}),
+    "notifications.read": frozenset({CUST}),
+    "notifications.list": STAFF,
     # Agents check a message before sending it; supervisors and compliance review scripts (话术).
     "conduct.lint": STAFF,
     "jobs.run": frozenset({ADM}),

@@ -12,7 +12,15 @@ from xieshang.config import Settings
 from xieshang.context import Clock, SystemClock, make_cipher
 from xieshang.db import READ_ONLY, make_engine, session_factory
 from xieshang.web import errors
-from xieshang.web.api import conduct, customers, jobs, loans, negotiations, system
+from xieshang.web.api import (
+    conduct,
+    customers,
+    jobs,
+    loans,
+    negotiations,
+    notifications,
+    system,
+)
 from xieshang.web.deps import AppState
 from xieshang.web.landing import landing_page
 
@@ -56,6 +64,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     negotiations.router,
     jobs.router,
     conduct.router,
+    notifications.router,
 )
 
 

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from tests import factories
 from xieshang.auth.access import NON_API_OPERATIONS, OPERATIONS, PUBLIC_OPERATIONS
 from xieshang.context import Context
+from xieshang.feedback.surveys import invite_after_negotiation
 from xieshang.models.user import Role
 from xieshang.negotiations.schemas import NegotiationCreate
 from xieshang.negotiations.service import open_case
@@ -44,6 +45,7 @@ BODIES: dict[str, dict[str, object]] = {
     "negotiations.counter": {"months": 30},
     "negotiations.accept": {"consent": True, "terms_sha256": "0" * 64},
     "conduct.lint": {"text": "您好，您的还款已逾期 3 天"},
+    "surveys.answer": {"csat": 5, "nps": 9, "comment": "很满意"},
 }
 
 
@@ -59,6 +61,8 @@ class Ids:
     other_offer: int
     own_notification: int
     other_notification: int
+    own_invitation: int
+    other_invitation: int
 
     def path_ids(self, whose: str) -> dict[str, int]:
         """The ids to put in a path: the signed-in customer's own objects, or someone else's."""
@@ -70,6 +74,7 @@ class Ids:
                 ("case_id", "case"),
                 ("offer_id", "offer"),
                 ("notification_id", "notification"),
+                ("invitation_id", "invitation"),
             )
         }
 
@@ -93,6 +98,7 @@ def ids(ctx: Context) -> Ids:
     notes = [
         notify(ctx, c.id, "offer_rejected", {"loan_no": "L1", "note": "-"}) for c in (own, other)
     ]
+    invitations = [invite_after_negotiation(ctx, c.customer_id, c.id) for c in cases]
     ctx.session.commit()
     return Ids(
         own.id,
@@ -105,6 +111,8 @@ def ids(ctx: Context) -> Ids:
         other_offer,
         notes[0].id,
         notes[1].id,
+        invitations[0].id,
+        invitations[1].id,
     )
 
 
@@ -114,10 +122,19 @@ def fill(path: str, ids: dict[str, int]) -> str:
     return path
 
 
-def call(client: TestClient, route: APIRoute, url: str, headers: dict[str, str], loan: int) -> int:
+def call(
+    client: TestClient,
+    route: APIRoute,
+    url: str,
+    headers: dict[str, str],
+    loan: int,
+    customer: int = 0,
+) -> int:
     method = sorted((route.methods or set()) - {"HEAD"})[0]
     headers = {**headers, "If-Match": '"1"'}
     body = BODIES.get(route.name)
+    if route.name == "surveys.campaigns.create":
+        body = {"name": "2026 Q2", "customer_ids": [customer]}
     if route.name == "negotiations.create":
         body = {**NEGOTIATION, "loan_id": loan}
     response = client.request(method, url, json=body, headers=headers)
@@ -151,7 +168,7 @@ def test_every_route_by_every_role(app: FastAPI, client: TestClient, ids: Ids) -
         own = fill(path, ids.path_ids("own"))
         assert call(client, route, own, {}, ids.own_loan) == 401, f"{path} without a token"
         for role in Role:
-            status = call(client, route, own, tokens[role], ids.own_loan)
+            status = call(client, route, own, tokens[role], ids.own_loan, ids.own_customer)
             if route.name == "auth.revoke":
                 tokens[role] = login(client, role)  # that call revoked the token it carried
             if role in OPERATIONS[route.name]:

@@ -56,6 +56,11 @@ OPERATIONS: dict[str, frozenset[Role]] = {
     "notifications.inbox": frozenset({CUST}),
     "notifications.read": frozenset({CUST}),
     "notifications.list": STAFF,
+    # A customer answers their own surveys; supervisors run campaigns; both read the scores.
+    "surveys.mine": frozenset({CUST}),
+    "surveys.answer": frozenset({CUST}),
+    "surveys.campaigns.create": frozenset({S, ADM}),
+    "surveys.report": frozenset({S, C}),
     # Agents check a message before sending it; supervisors and compliance review scripts (话术).
     "conduct.lint": STAFF,
     "jobs.run": frozenset({ADM}),

@@ -19,6 +19,7 @@ from xieshang.web.api import (
     loans,
     negotiations,
     notifications,
+    surveys,
     system,
 )
 from xieshang.web.deps import AppState
@@ -65,6 +66,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     jobs.router,
     conduct.router,
     notifications.router,
+    surveys.router,
 )
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Self
+from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -45,7 +45,9 @@ class CampaignCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: Text = Field(min_length=1, max_length=100)
-    customer_ids: list[int] = Field(min_length=1, max_length=10_000)
+    customer_ids: list[Annotated[int, Field(ge=1, le=2**62)]] = Field(
+        min_length=1, max_length=10_000
+    )
 
 
 class CampaignRead(BaseModel):

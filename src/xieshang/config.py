@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import enum
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -41,6 +42,17 @@ class Settings(BaseSettings):
     # production refuses anything weaker than the defaults.
     argon2_time_cost: int = Field(default=3, ge=1, le=10)
     argon2_memory_kib: int = Field(default=65536, ge=8, le=1_048_576)
+    # E-mail over SMTP for notifications; an empty host leaves e-mail unconfigured (deliveries fail
+    # with that reason and the inbox still has every message).
+    smtp_host: str = ""
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_from: str = Field(default="xieshang@localhost", pattern=r"^[^@\s]+@[^@\s]+$")
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    sms_adapter: Literal["log"] = "log"
+    """Only ``log`` so far: SMS are recorded, not sent, until a gateway adapter is added."""
 
     @field_validator("pii_keys")
     @classmethod

@@ -1,15 +1,36 @@
-"""Collection conduct: contacts refused with the rule named, and agents' messages linted."""
+"""Collection conduct: contacts refused with the rule named, and agents' messages linted — with the
+rules the shipped policy document gives (its ``conduct:`` section)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from xieshang.domain.conduct import ContactRequest, Relation, check_contact, lint_message
+from xieshang.domain.conduct import (
+    ContactRequest,
+    LintFinding,
+    LintRule,
+    Refusal,
+    Relation,
+    Wording,
+)
+from xieshang.domain.conduct import check_contact as check
+from xieshang.domain.conduct import lint_message as lint
+from xieshang.policy.loader import load_policy
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+CONDUCT = load_policy().conduct
+
+
+def check_contact(request: ContactRequest) -> Refusal | None:
+    return check(request, CONDUCT.contact)
+
+
+def lint_message(text: str) -> tuple[LintFinding, ...]:
+    return lint(text, CONDUCT.lint)
 
 
 def contact(**changes: object) -> ContactRequest:
@@ -93,3 +114,40 @@ def test_a_respectful_message_passes() -> None:
         lint_message("您好，您本月的还款 ¥879.16 已逾期 3 天，我们可以为您办理分期，欢迎联系。")
         == ()
     )
+
+
+def test_a_refusal_and_a_finding_cite_their_source_from_the_policy() -> None:
+    refusal = check_contact(contact(at=datetime(2026, 6, 20, 7, 59, tzinfo=SHANGHAI)))
+    assert refusal is not None
+    assert "CBA" in refusal.source
+    (finding,) = lint_message("我们会告诉你的同事")
+    assert finding.code == "LINT_DISCLOSURE"
+    assert "第六十八条" in finding.source
+    assert (
+        finding.rewording.in_language("en")
+        == "Discuss the debt only with the borrower or the guarantor."
+    )
+
+
+def test_the_policy_can_tighten_the_hours_and_attempts() -> None:
+    rules = replace(CONDUCT.contact, latest=time(20, 0), max_attempts_per_day_per_channel=3)
+    evening = contact(at=datetime(2026, 6, 20, 20, 30, tzinfo=SHANGHAI))
+    assert check(evening, CONDUCT.contact) is None
+    refused = check(evening, rules)
+    assert refused is not None
+    assert refused.detail == "20:30 is outside 08:00–20:00 local time"
+    refused = check(contact(attempts_today_on_channel=3), rules)
+    assert refused is not None
+    assert refused.rule == "CONDUCT_ATTEMPTS"
+
+
+def test_a_bank_can_add_a_lint_rule_in_its_policy() -> None:
+    extra = LintRule(
+        "LINT_DEADLINE_PRESSURE",
+        r"今天之内必须",
+        Wording("不得设置不合理的期限施压", "No artificial deadlines"),
+        Wording("请说明还款日和可选方案。", "State the due date and the options."),
+        "bank rule",
+    )
+    (finding,) = lint("今天之内必须还清", (*CONDUCT.lint, extra))
+    assert finding.code == "LINT_DEADLINE_PRESSURE"

@@ -191,7 +191,7 @@ def test_an_agreement_is_kept_paid_and_completed(bank: Bank) -> None:
         n.template for n in bank.ctx.session.scalars(select(Notification).order_by(Notification.id))
     ]
     assert "agreement_signed" in subjects
-    assert subjects[-1] == "agreement_completed"
+    assert subjects[-2:] == ["survey_after_negotiation", "agreement_completed"]
 
 
 def test_a_missed_payment_makes_it_late_then_broken_and_concessions_come_back(bank: Bank) -> None:
@@ -246,6 +246,7 @@ def test_a_missed_payment_makes_it_late_then_broken_and_concessions_come_back(ba
     templates = [n.template for n in bank.ctx.session.scalars(select(Notification))]
     assert "agreement_late" in templates
     assert "agreement_broken" in templates
+    assert "survey_after_negotiation" in templates, "a resolved negotiation asks for feedback"
     actions = [a.action for a in bank.ctx.session.scalars(select(AuditEntry))]
     assert "agreement.late" in actions
     assert "agreement.broken" in actions

@@ -16,9 +16,11 @@ from fastapi.testclient import TestClient
 from tests import factories
 from xieshang.auth.access import NON_API_OPERATIONS, OPERATIONS, PUBLIC_OPERATIONS
 from xieshang.context import Context
+from xieshang.feedback.surveys import invite_after_negotiation
 from xieshang.models.user import Role
 from xieshang.negotiations.schemas import NegotiationCreate
 from xieshang.negotiations.service import open_case
+from xieshang.notifications.service import notify
 from xieshang.web.app import ROUTERS, api_routes, check_every_route_has_a_rule
 
 FINANCES = {
@@ -42,6 +44,8 @@ BODIES: dict[str, dict[str, object]] = {
     "negotiations.decline": {},
     "negotiations.counter": {"months": 30},
     "negotiations.accept": {"consent": True, "terms_sha256": "0" * 64},
+    "conduct.lint": {"text": "您好，您的还款已逾期 3 天"},
+    "surveys.answer": {"csat": 5, "nps": 9, "comment": "很满意"},
 }
 
 
@@ -55,6 +59,24 @@ class Ids:
     other_case: int
     own_offer: int
     other_offer: int
+    own_notification: int
+    other_notification: int
+    own_invitation: int
+    other_invitation: int
+
+    def path_ids(self, whose: str) -> dict[str, int]:
+        """The ids to put in a path: the signed-in customer's own objects, or someone else's."""
+        return {
+            name: getattr(self, f"{whose}_{kind}")
+            for name, kind in (
+                ("customer_id", "customer"),
+                ("loan_id", "loan"),
+                ("case_id", "case"),
+                ("offer_id", "offer"),
+                ("notification_id", "notification"),
+                ("invitation_id", "invitation"),
+            )
+        }
 
 
 @pytest.fixture
@@ -73,6 +95,11 @@ def ids(ctx: Context) -> Ids:
         for loan in (own_loan, other_loan)
     ]
     own_offer, other_offer = (case.offers[0].id for case in cases)
+    notes = [
+        notify(ctx, c.id, "offer_rejected", {"loan_no": "L1", "note": "-"}) for c in (own, other)
+    ]
+    invitations = [invite_after_negotiation(ctx, c.customer_id, c.id) for c in cases]
+    ctx.session.commit()
     return Ids(
         own.id,
         other.id,
@@ -82,20 +109,32 @@ def ids(ctx: Context) -> Ids:
         cases[1].id,
         own_offer,
         other_offer,
+        notes[0].id,
+        notes[1].id,
+        invitations[0].id,
+        invitations[1].id,
     )
 
 
-def fill(path: str, *, customer: int, loan: int, case: int, offer: int) -> str:
-    names = (("customer_id", customer), ("loan_id", loan), ("case_id", case), ("offer_id", offer))
-    for name, value in names:
+def fill(path: str, ids: dict[str, int]) -> str:
+    for name, value in ids.items():
         path = path.replace("{" + name + "}", str(value))
     return path
 
 
-def call(client: TestClient, route: APIRoute, url: str, headers: dict[str, str], loan: int) -> int:
+def call(
+    client: TestClient,
+    route: APIRoute,
+    url: str,
+    headers: dict[str, str],
+    loan: int,
+    customer: int = 0,
+) -> int:
     method = sorted((route.methods or set()) - {"HEAD"})[0]
     headers = {**headers, "If-Match": '"1"'}
     body = BODIES.get(route.name)
+    if route.name == "surveys.campaigns.create":
+        body = {"name": "2026 Q2", "customer_ids": [customer]}
     if route.name == "negotiations.create":
         body = {**NEGOTIATION, "loan_id": loan}
     response = client.request(method, url, json=body, headers=headers)
@@ -126,16 +165,10 @@ def test_every_route_by_every_role(app: FastAPI, client: TestClient, ids: Ids) -
     for path, route in api_routes():
         if route.name in PUBLIC_OPERATIONS:
             continue
-        own = fill(
-            path,
-            customer=ids.own_customer,
-            loan=ids.own_loan,
-            case=ids.own_case,
-            offer=ids.own_offer,
-        )
+        own = fill(path, ids.path_ids("own"))
         assert call(client, route, own, {}, ids.own_loan) == 401, f"{path} without a token"
         for role in Role:
-            status = call(client, route, own, tokens[role], ids.own_loan)
+            status = call(client, route, own, tokens[role], ids.own_loan, ids.own_customer)
             if route.name == "auth.revoke":
                 tokens[role] = login(client, role)  # that call revoked the token it carried
             if role in OPERATIONS[route.name]:
@@ -144,13 +177,7 @@ def test_every_route_by_every_role(app: FastAPI, client: TestClient, ids: Ids) -
                 assert status == 403, f"{role} on {path}: {status}"
             checked += 1
         if "{" in path and Role.CUSTOMER in OPERATIONS[route.name]:
-            foreign = fill(
-                path,
-                customer=ids.other_customer,
-                loan=ids.other_loan,
-                case=ids.other_case,
-                offer=ids.other_offer,
-            )
+            foreign = fill(path, ids.path_ids("other"))
             assert call(client, route, foreign, tokens[Role.CUSTOMER], ids.own_loan) == 404, foreign
     other_loan = {**NEGOTIATION, "loan_id": ids.other_loan}
     response = client.post("/api/v1/negotiations", json=other_loan, headers=tokens[Role.CUSTOMER])

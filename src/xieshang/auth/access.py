@@ -53,6 +53,17 @@ OPERATIONS: dict[str, frozenset[Role]] = {
     # The customer consents; an agent or supervisor may record consent given by phone or in branch.
     "negotiations.accept": frozenset({CUST, A, S}),
     "reports.portfolio": frozenset({S, C, ADM}),
+    # A customer reads their own inbox; staff see what a customer was told and how it went out.
+    "notifications.inbox": frozenset({CUST}),
+    "notifications.read": frozenset({CUST}),
+    "notifications.list": STAFF,
+    # A customer answers their own surveys; supervisors run campaigns; both read the scores.
+    "surveys.mine": frozenset({CUST}),
+    "surveys.answer": frozenset({CUST}),
+    "surveys.campaigns.create": frozenset({S, ADM}),
+    "surveys.report": frozenset({S, C}),
+    # Agents check a message before sending it; supervisors and compliance review scripts (话术).
+    "conduct.lint": STAFF,
     "jobs.run": frozenset({ADM}),
     "jobs.status": frozenset({C, ADM}),
     "imports.run": frozenset({ADM}),

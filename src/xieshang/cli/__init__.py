@@ -16,6 +16,7 @@ from xieshang.cli import (  # noqa: F401  (they register commands)
     ledger,
     negotiate,
     service,
+    surveys,
     triage,
 )
 from xieshang.cli.app import app

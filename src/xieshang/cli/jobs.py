@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
+from sqlalchemy.orm import Session, sessionmaker
 
 from xieshang.cli.app import app
 from xieshang.cli.service import load_settings
+from xieshang.config import Settings
 from xieshang.db import make_engine, session_factory
-from xieshang.jobs import close_of_business
+from xieshang.jobs import close_of_business, notifications, reminders
 from xieshang.jobs.lock import JobLocked
+from xieshang.jobs.runner import JobReport
 from xieshang.loanfile import parse_date
 
-jobs_app = typer.Typer(help="Batch jobs (the nightly close of business).", no_args_is_help=True)
+jobs_app = typer.Typer(
+    help="Batch jobs (the nightly close of business, notifications, reminders).",
+    no_args_is_help=True,
+)
 run_app = typer.Typer(help="Run a job.", no_args_is_help=True)
 app.add_typer(jobs_app, name="jobs")
 jobs_app.add_typer(run_app, name="run")
@@ -60,6 +67,68 @@ def run_close_of_business(
             typer.echo(f"  {name}: {value}")
         for failure in report.failures[:20]:
             typer.echo(f"  FAILED loan {failure['loan_no']}: {failure['error']}")
+    if report.failures:
+        raise typer.Exit(1)
+
+
+AsJson = Annotated[bool, typer.Option("--json", help="Print the run's record as JSON.")]
+
+
+@run_app.command("notifications")
+def run_notifications(
+    as_of: Annotated[
+        str | None, typer.Option(help="The business day the run is recorded under (today).")
+    ] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Send every queued e-mail and SMS whose time has come (retries included) and record each
+    outcome: sent, failed with the reason, or skipped for want of an address."""
+    day = parse_date(as_of, "as_of") if as_of else None
+    _run_and_print(
+        lambda sessions, settings: notifications.run(sessions, settings, as_of=day), as_json
+    )
+
+
+@run_app.command("reminders")
+def run_reminders(
+    as_of: Annotated[str, typer.Option(help="The day to remind from, YYYY-MM-DD.")],
+    as_json: AsJson = False,
+) -> None:
+    """Remind customers of installments due within the policy's reminder_days_before days; each
+    installment once. Safe to run twice."""
+    day = parse_date(as_of, "as_of")
+    _run_and_print(lambda sessions, settings: reminders.run(sessions, settings, day), as_json)
+
+
+def _run_and_print(
+    job: Callable[[sessionmaker[Session], Settings], JobReport], as_json: bool
+) -> None:
+    settings = load_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        report = job(session_factory(engine), settings)
+    except JobLocked as locked:
+        typer.echo(f"xieshang: {locked}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+    counts = dict(sorted(report.counts.items()))
+    if as_json:
+        data = {
+            "run": report.run_id,
+            "job": report.job,
+            "as_of": report.as_of.isoformat(),
+            "status": report.status,
+            "counts": counts,
+            "failures": report.failures,
+        }
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(f"{report.job} {report.as_of}: run {report.run_id} {report.status}")
+        for name, value in counts.items():
+            typer.echo(f"  {name}: {value}")
+        for failure in report.failures[:20]:
+            typer.echo(f"  FAILED {failure}")
     if report.failures:
         raise typer.Exit(1)
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -22,6 +23,11 @@ def valid_id_number(value: str) -> bool:
     return bool(re.fullmatch(r"\d{17}[\dX]", value)) and with_check_character(value[:17]) == value
 
 
+Language = Annotated[
+    Literal["zh", "en"], Field(description="the language messages are written in: zh (zh-CN) or en")
+]
+
+
 class CustomerCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -35,6 +41,9 @@ class CustomerCreate(BaseModel):
     address: Text = Field(min_length=1, max_length=200)
     email: Text | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     since: date
+    language: Language = "zh"
+    notify_email: bool = True
+    notify_sms: bool = False
 
     @field_validator("id_number")
     @classmethod
@@ -51,6 +60,9 @@ class CustomerUpdate(BaseModel):
     phone: str | None = Field(default=None, pattern=r"^1\d{10}$")
     address: Text | None = Field(default=None, min_length=1, max_length=200)
     email: Text | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    language: Language | None = None
+    notify_email: bool | None = None
+    notify_sms: bool | None = None
 
 
 class CustomerRead(BaseModel):
@@ -65,6 +77,9 @@ class CustomerRead(BaseModel):
     address: str
     email: str | None
     since: date
+    language: str = Field(description="zh or en: the language messages are written in")
+    notify_email: bool = Field(description="notifications also by e-mail (the inbox always)")
+    notify_sms: bool = Field(description="notifications also by SMS")
     version: int
 
 

@@ -40,6 +40,9 @@ def add_customer(ctx: Context, data: CustomerCreate) -> Customer:
         address=data.address,
         email=data.email,
         since=data.since,
+        language=data.language,
+        notify_email=data.notify_email,
+        notify_sms=data.notify_sms,
         created_at=now,
         updated_at=now,
         created_by=ctx.user.id if ctx.user else None,
@@ -127,7 +130,7 @@ def update_customer(
     fields = changes.model_dump(exclude_unset=True)
     if fields.get("phone"):
         customer.phone_enc = ctx.cipher.encrypt(fields["phone"])
-    for name in ("address", "email"):
+    for name in ("address", "email", "language", "notify_email", "notify_sms"):
         if name in fields and fields[name] is not None:
             setattr(customer, name, fields[name])
     customer.updated_at = ctx.now()
@@ -154,6 +157,9 @@ def to_read(ctx: Context, customer: Customer) -> CustomerRead:
         address=customer.address,
         email=customer.email,
         since=customer.since,
+        language=customer.language,
+        notify_email=customer.notify_email,
+        notify_sms=customer.notify_sms,
         version=customer.version,
     )
 
@@ -167,6 +173,9 @@ def _audit_view(customer: Customer) -> dict[str, object]:
         "phone": customer.phone_enc.hex(),
         "address": customer.address,
         "email": customer.email,
+        "language": customer.language,
+        "notify_email": customer.notify_email,
+        "notify_sms": customer.notify_sms,
         "version": customer.version,
     }
 

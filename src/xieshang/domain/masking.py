@@ -28,3 +28,11 @@ def mask_account(value: str) -> str:
     if len(digits) <= 4:
         return "*" * len(digits)
     return "*" * (len(digits) - 4) + digits[-4:]
+
+
+def mask_email(value: str) -> str:
+    """``zhang.wei@example.com`` → ``z***@example.com`` (first letter and the domain)."""
+    local, at, domain = value.strip().partition("@")
+    if not at:
+        return "*" * len(local)
+    return (local[:1] + "***" if local else "***") + "@" + domain

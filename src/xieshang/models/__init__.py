@@ -3,6 +3,7 @@
 from xieshang.models.audit import AuditEntry
 from xieshang.models.base import Base
 from xieshang.models.customer import Customer
+from xieshang.models.feedback import SurveyCampaign, SurveyInvitation, SurveyResponse
 from xieshang.models.idempotency import IdempotencyRecord
 from xieshang.models.job import JobLock, JobRun
 from xieshang.models.loan import Installment, Loan, LoanProduct, LoanTransaction
@@ -12,7 +13,7 @@ from xieshang.models.negotiation import (
     NegotiationEvaluation,
     NegotiationOffer,
 )
-from xieshang.models.notification import Notification
+from xieshang.models.notification import Notification, NotificationDelivery
 from xieshang.models.user import AccessToken, LoginAttempt, User
 
 __all__ = [
@@ -33,5 +34,9 @@ __all__ = [
     "NegotiationEvaluation",
     "NegotiationOffer",
     "Notification",
+    "NotificationDelivery",
+    "SurveyCampaign",
+    "SurveyInvitation",
+    "SurveyResponse",
     "User",
 ]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xieshang.models.base import Base, BigId
@@ -29,6 +29,11 @@ class Customer(Base):
     address: Mapped[str] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(254))
     since: Mapped[date] = mapped_column(Date)
+    language: Mapped[str] = mapped_column(String(2), default="zh", server_default="zh")
+    """The language messages are written in: ``zh`` (zh-CN) or ``en``."""
+    notify_email: Mapped[bool] = mapped_column(default=True, server_default=true())
+    notify_sms: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """Channels besides the in-app inbox (which every customer has) that notifications also take."""
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))

@@ -23,6 +23,7 @@ from xieshang.domain.accrual import LedgerState
 from xieshang.domain.calendar import add_months
 from xieshang.domain.money import display_yuan, to_yuan
 from xieshang.errors import Conflict, NotFound
+from xieshang.feedback.surveys import invite_after_negotiation
 from xieshang.idempotency import remember, replay, request_digest
 from xieshang.ledger_schemas import ScheduleRead
 from xieshang.loans.service import install_schedule, loan_file, require_loan, segment_transactions
@@ -218,6 +219,7 @@ def review(ctx: Context, agreement: Agreement, loan: Loan, state: LedgerState) -
     if verdict.standing is domain.Standing.COMPLETED:
         agreement.status = "completed"
         agreement.completed_on = day
+        invite_after_negotiation(ctx, agreement.customer_id, agreement.case_id)
         notify(
             ctx,
             agreement.customer_id,
@@ -297,6 +299,7 @@ def _break(
                 created_at=ctx.now(),
             )
         )
+    invite_after_negotiation(ctx, agreement.customer_id, agreement.case_id)
     notify(
         ctx,
         agreement.customer_id,

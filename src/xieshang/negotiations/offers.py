@@ -24,6 +24,7 @@ from xieshang.domain.negotiation.reasons import Reason
 from xieshang.domain.negotiation.waterfall import PlanShape
 from xieshang.domain.rates import parse_rate
 from xieshang.errors import Conflict, InvalidInput, PermissionDenied
+from xieshang.feedback.surveys import invite_after_negotiation
 from xieshang.models.loan import Loan
 from xieshang.models.negotiation import NegotiationCase, NegotiationEvaluation, NegotiationOffer
 from xieshang.models.user import Role
@@ -239,6 +240,7 @@ def decline(ctx: Context, case: NegotiationCase, note: str) -> None:
     for row in live_offers(ctx, case.id):
         _set(ctx, case, row, "declined", note)
     move(ctx, case, "declined")
+    invite_after_negotiation(ctx, case.customer_id, case.id)
 
 
 def counter(ctx: Context, case: NegotiationCase, data: CounterIn) -> dict[str, Any]:
@@ -265,6 +267,8 @@ def expire(ctx: Context, case: NegotiationCase, on: date) -> int:
             expired += 1
     if expired:
         settle_status(ctx, case, otherwise="expired")
+        if case.status == "expired":
+            invite_after_negotiation(ctx, case.customer_id, case.id)
     return expired
 
 

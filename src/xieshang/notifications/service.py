@@ -1,7 +1,8 @@
-"""Notify a customer: render a template, keep what was said, deliver through the in-app inbox.
+"""Notify a customer: render a template in their language, keep what was said, deliver it.
 
-The inbox is the channel every customer has; other channels (e-mail, SMS) deliver the same stored
-message. The text is kept as rendered, in zh-CN, with its parameters so it can be shown in English.
+Every message lands in the in-app inbox at once (the stored notification is the inbox item). For each
+other channel the customer takes (``notify_email``, ``notify_sms``) a delivery is queued; the job
+``xieshang jobs run notifications`` sends it (:mod:`xieshang.notifications.delivery`).
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ from importlib import resources
 from typing import Any
 
 import yaml
+from sqlalchemy import select
 
 from xieshang.context import Context
-from xieshang.errors import InvalidInput
-from xieshang.models.notification import Notification
+from xieshang.errors import InvalidInput, NotFound
+from xieshang.models.customer import Customer
+from xieshang.models.notification import Notification, NotificationDelivery
+from xieshang.notifications.channels import EMAIL, INBOX, SMS
 
 LANGUAGES = ("zh", "en")
 
@@ -41,21 +45,63 @@ def render(template: str, params: dict[str, str], language: str = "zh") -> tuple
         raise InvalidInput("params", f"template {template} needs {missing}") from None
 
 
-def notify(ctx: Context, customer_id: int, template: str, params: dict[str, Any]) -> Notification:
-    """Queue a message for the customer in their inbox (flush only: it commits with the change)."""
+def outbound_channels(customer: Customer) -> list[str]:
+    """The channels besides the inbox this customer takes, in the order they are tried."""
+    return [
+        c for c, wanted in ((EMAIL, customer.notify_email), (SMS, customer.notify_sms)) if wanted
+    ]
+
+
+def notify(
+    ctx: Context,
+    customer_id: int,
+    template: str,
+    params: dict[str, Any],
+    *,
+    key: str | None = None,
+) -> Notification:
+    """Put a message in the customer's inbox and queue it on their other channels (flush only: it
+    commits with the change it tells of). With ``key``, a message already sent under that key is
+    returned instead of a second one."""
+    if key is not None:
+        earlier = ctx.session.scalar(select(Notification).where(Notification.key == key))
+        if earlier is not None:
+            return earlier
+    customer = ctx.session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound("customer", customer_id)
     values = {k: str(v) for k, v in params.items()}
-    subject, body = render(template, values)
+    subject, body = render(template, values, customer.language)
+    now = ctx.now()
     row = Notification(
         customer_id=customer_id,
         template=template,
         params=json.dumps(values, ensure_ascii=False, sort_keys=True),
-        channel="inbox",
+        channel=INBOX,
         subject=subject,
         body=body,
+        language=customer.language,
         status="delivered",
-        created_at=ctx.now(),
+        created_at=now,
         read_at=None,
+        key=key,
     )
     ctx.session.add(row)
+    ctx.session.flush()
+    for channel in outbound_channels(customer):
+        ctx.session.add(
+            NotificationDelivery(
+                notification_id=row.id,
+                channel=channel,
+                status="queued",
+                attempts=0,
+                next_attempt_at=now,
+                last_attempt_at=None,
+                recipient=None,
+                outcome="",
+                created_at=now,
+                finished_at=None,
+            )
+        )
     ctx.session.flush()
     return row

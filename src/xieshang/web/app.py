@@ -15,7 +15,17 @@ from xieshang.config import Settings
 from xieshang.context import Clock, SystemClock, make_cipher
 from xieshang.db import READ_ONLY, make_engine, session_factory
 from xieshang.web import errors, security
-from xieshang.web.api import customers, jobs, loans, negotiations, reports, system
+from xieshang.web.api import (
+    conduct,
+    customers,
+    jobs,
+    loans,
+    negotiations,
+    notifications,
+    reports,
+    surveys,
+    system,
+)
 from xieshang.web.deps import AppState
 from xieshang.web.landing import landing_page
 from xieshang.web.ui import pages
@@ -65,6 +75,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     negotiations.router,
     jobs.router,
     reports.router,
+    conduct.router,
+    notifications.router,
+    surveys.router,
 )
 
 

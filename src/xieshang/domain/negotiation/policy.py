@@ -13,6 +13,8 @@ from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 
+from xieshang.domain.communication import Communication
+from xieshang.domain.conduct import Conduct
 from xieshang.domain.money import Fen
 
 ZERO = Decimal(0)
@@ -255,6 +257,10 @@ class Policy:
     credit: Credit
     agreements: Agreements
     offer_valid_days: int
+    conduct: Conduct
+    """Collection contact rules and the agents' message linter (domain/conduct.py)."""
+    communication: Communication
+    """Reminders, delivery retries and survey invitations."""
     reasons: dict[str, ReasonText] = field(default_factory=dict)
     digest: str = ""
     """SHA-256 of the document's text, recorded with every decision (set by the loader)."""

@@ -1,0 +1,41 @@
+"""``jobs run notifications``: send every queued e-mail and SMS whose time has come."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from xieshang.config import Settings
+from xieshang.context import Clock, Context
+from xieshang.jobs.runner import JobReport, run_job
+from xieshang.notifications.channels import Channel
+from xieshang.notifications.delivery import configured_channels, deliver_due
+from xieshang.policy.loader import load_policy
+
+JOB = "notifications"
+
+
+def run(
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    *,
+    as_of: date | None = None,
+    clock: Clock | None = None,
+    channels: dict[str, Channel] | None = None,
+) -> JobReport:
+    outbound = channels if channels is not None else configured_channels(settings)
+    policy = load_policy()
+
+    def work(ctx: Context, report: JobReport) -> None:
+        report.counts.update(
+            deliver_due(
+                ctx,
+                outbound,
+                policy.communication,
+                policy.conduct.contact,
+                failures=report.failures,
+            )
+        )
+
+    return run_job(sessions, settings, JOB, as_of, work, clock=clock)

@@ -1,0 +1,31 @@
+"""``jobs run reminders --as-of DATE``: due-date reminders for installments due within the policy's
+``communication.reminder_days_before`` days."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from xieshang.config import Settings
+from xieshang.context import Clock, Context
+from xieshang.jobs.runner import JobReport, run_job
+from xieshang.notifications.reminders import remind_due
+from xieshang.policy.loader import load_policy
+
+JOB = "reminders"
+
+
+def run(
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    as_of: date,
+    *,
+    clock: Clock | None = None,
+) -> JobReport:
+    policy = load_policy()
+
+    def work(ctx: Context, report: JobReport) -> None:
+        report.counts.update(remind_due(ctx, as_of, policy.communication, policy.conduct.contact))
+
+    return run_job(sessions, settings, JOB, as_of, work, clock=clock)

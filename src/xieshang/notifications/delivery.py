@@ -1,0 +1,174 @@
+"""Send queued deliveries: each in its own transaction, retried with a doubling wait, its outcome
+recorded (sent, failed with the reason, skipped for want of an address) with an audit row.
+
+Delivery is at least once: a process killed between the server's acceptance and the commit leaves the
+delivery queued, and the next run sends it again. Outbound messages wait for the policy's contact
+hours (conduct.contact): service messages are allowed any time by the conduct rules, but nobody needs
+an SMS at 23:00 about a payment due in three days.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from xieshang.audit.service import record
+from xieshang.config import Settings
+from xieshang.context import Context
+from xieshang.domain.communication import Communication
+from xieshang.domain.conduct import ContactRules, within_contact_hours
+from xieshang.domain.masking import mask_email, mask_phone
+from xieshang.models.customer import Customer
+from xieshang.models.notification import NotificationDelivery
+from xieshang.notifications.channels import (
+    EMAIL,
+    SMS,
+    Channel,
+    DeliveryFailed,
+    LogOnlySms,
+    OutgoingMessage,
+    Unconfigured,
+)
+from xieshang.notifications.smtp import SmtpChannel
+
+
+def configured_channels(settings: Settings) -> dict[str, Channel]:
+    """The outbound channels as the settings configure them."""
+    email: Channel = (
+        SmtpChannel.from_settings(settings)
+        if settings.smtp_host
+        else Unconfigured(EMAIL, "XIESHANG_SMTP_HOST")
+    )
+    return {EMAIL: email, SMS: LogOnlySms()}
+
+
+@dataclass(frozen=True)
+class Address:
+    clear: str
+    masked: str
+
+
+def address(ctx: Context, customer: Customer, channel: str) -> Address | None:
+    """Where ``channel`` reaches the customer, or None if they gave no such address."""
+    if channel == EMAIL:
+        return Address(customer.email, mask_email(customer.email)) if customer.email else None
+    phone = ctx.cipher.decrypt(customer.phone_enc)
+    return Address(phone, mask_phone(phone)) if phone else None
+
+
+def opted_in(customer: Customer, channel: str) -> bool:
+    return customer.notify_email if channel == EMAIL else customer.notify_sms
+
+
+def deliver_due(
+    ctx: Context,
+    channels: dict[str, Channel],
+    rules: Communication,
+    hours: ContactRules,
+    *,
+    batch: int = 200,
+    failures: list[dict[str, object]] | None = None,
+) -> Counter[str]:
+    """Try every delivery whose time has come; returns counts by outcome. A delivery that raises
+    something unexpected is rolled back, listed in ``failures`` and left queued; the run goes on."""
+    counts: Counter[str] = Counter()
+    now = ctx.now()
+    due = select(NotificationDelivery.id).where(
+        NotificationDelivery.status == "queued", NotificationDelivery.next_attempt_at <= now
+    )
+    if not within_contact_hours(ctx.local(now), hours):
+        waiting = ctx.session.scalar(select(func.count()).select_from(due.subquery())) or 0
+        counts["deferred_outside_contact_hours"] = waiting
+        return counts
+    last_id = 0
+    while True:
+        ids = ctx.session.scalars(
+            due.where(NotificationDelivery.id > last_id)
+            .order_by(NotificationDelivery.id)
+            .limit(batch)
+        ).all()
+        if not ids:
+            return counts
+        for delivery_id in ids:
+            last_id = delivery_id
+            try:
+                counts[deliver_one(ctx, delivery_id, channels, rules)] += 1
+                ctx.session.commit()
+            except Exception as error:  # one bad delivery is reported, not fatal
+                ctx.session.rollback()
+                counts["errors"] += 1
+                if failures is not None:
+                    failures.append({"delivery_id": delivery_id, "error": describe(error)})
+
+
+def deliver_one(
+    ctx: Context, delivery_id: int, channels: dict[str, Channel], rules: Communication
+) -> str:
+    """Try one delivery (flush only); returns what happened: sent, failed, skipped or retrying."""
+    delivery = ctx.session.scalars(
+        select(NotificationDelivery)
+        .where(NotificationDelivery.id == delivery_id)
+        .options(joinedload(NotificationDelivery.notification))
+    ).one()
+    message = delivery.notification
+    customer = ctx.session.get(Customer, message.customer_id)
+    assert customer is not None  # a foreign key
+    now = ctx.now()
+    if not opted_in(customer, delivery.channel):
+        return _finish(ctx, delivery, "skipped", f"the customer turned {delivery.channel} off")
+    where = address(ctx, customer, delivery.channel)
+    if where is None:
+        noun = "e-mail address" if delivery.channel == EMAIL else "phone number"
+        return _finish(ctx, delivery, "skipped", f"no {noun}")
+    delivery.attempts += 1
+    delivery.last_attempt_at = now
+    delivery.recipient = where.masked
+    outgoing = OutgoingMessage(
+        to=where.clear,
+        subject=message.subject,
+        body=message.body,
+        language=message.language,
+        reference=f"notification-{message.id}",
+    )
+    try:
+        receipt = channels[delivery.channel].send(outgoing)
+    except DeliveryFailed as failed:
+        if failed.permanent or delivery.attempts >= rules.delivery_max_attempts:
+            return _finish(
+                ctx, delivery, "failed", f"{failed.reason} (attempt {delivery.attempts})"
+            )
+        wait = timedelta(minutes=rules.delivery_retry_minutes * 2 ** (delivery.attempts - 1))
+        delivery.next_attempt_at = now + wait
+        delivery.outcome = f"attempt {delivery.attempts} failed: {failed.reason}"[:300]
+        ctx.session.flush()
+        return "retrying"
+    return _finish(ctx, delivery, "sent", receipt)
+
+
+def describe(error: Exception) -> str:
+    text = " ".join(str(error).split())
+    return f"{type(error).__name__}: {text}"[:300]
+
+
+def _finish(ctx: Context, delivery: NotificationDelivery, status: str, outcome: str) -> str:
+    delivery.status = status
+    delivery.outcome = outcome[:300]
+    delivery.finished_at = ctx.now()
+    ctx.session.flush()
+    record(
+        ctx,
+        f"notification.delivery.{status}",
+        "notification",
+        delivery.notification_id,
+        details={
+            "channel": delivery.channel,
+            "recipient": delivery.recipient,
+            "attempts": delivery.attempts,
+            "outcome": delivery.outcome,
+        },
+    )
+    return status

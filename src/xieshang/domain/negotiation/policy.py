@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 
+from xieshang.domain.complaints import ComplaintRules
 from xieshang.domain.money import Fen
 
 ZERO = Decimal(0)
@@ -255,6 +256,8 @@ class Policy:
     credit: Credit
     agreements: Agreements
     offer_valid_days: int
+    complaints: ComplaintRules = field(default_factory=ComplaintRules)
+    """The complaint clock (投诉办法 第十八、二十条) and reminders."""
     reasons: dict[str, ReasonText] = field(default_factory=dict)
     digest: str = ""
     """SHA-256 of the document's text, recorded with every decision (set by the loader)."""

@@ -148,7 +148,7 @@ def _summary_line(summary: SeedSummary) -> str:
 
 @app.command("import")
 def import_command(
-    kind: Annotated[str, typer.Argument(help="customers, loans or payments")],
+    kind: Annotated[str, typer.Argument(help="customers, loans, payments or complaints")],
     file: Annotated[Path, typer.Argument(help="CSV or Parquet export (see docs/import.md).")],
 ) -> None:
     """Import a core-banking export; re-importing the same file changes nothing."""

@@ -12,7 +12,7 @@ from xieshang.config import Settings
 from xieshang.context import Clock, SystemClock, make_cipher
 from xieshang.db import READ_ONLY, make_engine, session_factory
 from xieshang.web import errors
-from xieshang.web.api import customers, jobs, loans, negotiations, system
+from xieshang.web.api import complaints, customers, jobs, loans, negotiations, system
 from xieshang.web.deps import AppState
 from xieshang.web.landing import landing_page
 
@@ -54,6 +54,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     customers.router,
     loans.router,
     negotiations.router,
+    complaints.router,
     jobs.router,
 )
 

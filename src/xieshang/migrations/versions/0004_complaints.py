@@ -214,7 +214,6 @@ def upgrade() -> None:
         )
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("complaint_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_complaint_events_complaint_id"))

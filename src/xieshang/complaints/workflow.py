@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from sqlalchemy import select
-
 from xieshang.auth.access import authorize
 from xieshang.complaints.records import (
     change,
@@ -313,14 +311,3 @@ def _before_decision(complaint: Complaint, what: str) -> None:
 def _not_finished(complaint: Complaint) -> None:
     if complaint.status in (Status.CLOSED, Status.WITHDRAWN):
         raise Conflict(f"complaint {complaint.id} is {complaint.status}")
-
-
-def open_complaints_of(ctx: Context, customer_id: int) -> list[Complaint]:
-    return list(
-        ctx.session.scalars(
-            select(Complaint).where(
-                Complaint.customer_id == customer_id,
-                Complaint.status.in_([s.value for s in OPEN]),
-            )
-        )
-    )

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Annotated, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Query, Response, UploadFile
+from fastapi import APIRouter, Body, Path, Query, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from xieshang.complaints import attachments, decisions, intake, service, statistics, workflow
@@ -36,6 +36,12 @@ router = APIRouter(prefix="/complaints", tags=["complaints"])
 Id = Annotated[int, Path(ge=1, le=2**62)]
 View = ComplaintRead | TimelineRead
 """Staff get the whole record; a customer their timeline."""
+Step = Annotated[StepIn | None, Body()]
+"""A step's optional note: the body may be left out."""
+
+
+def _note(step: StepIn | None) -> str:
+    return step.note if step is not None else ""
 
 
 @router.post("", name="complaints.create", status_code=201)
@@ -117,13 +123,13 @@ def timeline(ctx: UserContext, complaint_id: Id) -> TimelineRead:
 
 
 @router.post("/{complaint_id}/acknowledge", name="complaints.acknowledge")
-def acknowledge(ctx: UserContext, complaint_id: Id, step: StepIn) -> ComplaintRead:
-    return service.full_read(ctx, workflow.acknowledge(ctx, complaint_id, step.note))
+def acknowledge(ctx: UserContext, complaint_id: Id, step: Step = None) -> ComplaintRead:
+    return service.full_read(ctx, workflow.acknowledge(ctx, complaint_id, _note(step)))
 
 
 @router.post("/{complaint_id}/investigate", name="complaints.investigate")
-def investigate(ctx: UserContext, complaint_id: Id, step: StepIn) -> ComplaintRead:
-    return service.full_read(ctx, workflow.investigate(ctx, complaint_id, step.note))
+def investigate(ctx: UserContext, complaint_id: Id, step: Step = None) -> ComplaintRead:
+    return service.full_read(ctx, workflow.investigate(ctx, complaint_id, _note(step)))
 
 
 @router.post("/{complaint_id}/assign", name="complaints.assign")
@@ -157,8 +163,8 @@ def pause(ctx: UserContext, complaint_id: Id, data: PauseIn) -> ComplaintRead:
 
 
 @router.post("/{complaint_id}/resume", name="complaints.resume")
-def resume(ctx: UserContext, complaint_id: Id, step: StepIn) -> ComplaintRead:
-    return service.full_read(ctx, workflow.resume(ctx, complaint_id, step.note))
+def resume(ctx: UserContext, complaint_id: Id, step: Step = None) -> ComplaintRead:
+    return service.full_read(ctx, workflow.resume(ctx, complaint_id, _note(step)))
 
 
 @router.post("/{complaint_id}/new-facts", name="complaints.new_facts")
@@ -192,13 +198,13 @@ def decide_review(ctx: UserContext, complaint_id: Id, data: ReviewDecisionIn) ->
 
 
 @router.post("/{complaint_id}/close", name="complaints.close")
-def close(ctx: UserContext, complaint_id: Id, step: StepIn) -> ComplaintRead:
-    return service.full_read(ctx, workflow.close(ctx, complaint_id, step.note))
+def close(ctx: UserContext, complaint_id: Id, step: Step = None) -> ComplaintRead:
+    return service.full_read(ctx, workflow.close(ctx, complaint_id, _note(step)))
 
 
 @router.post("/{complaint_id}/withdraw", name="complaints.withdraw")
-def withdraw(ctx: UserContext, complaint_id: Id, step: StepIn) -> View:
-    return service.view(ctx, workflow.withdraw(ctx, complaint_id, step.note))
+def withdraw(ctx: UserContext, complaint_id: Id, step: Step = None) -> View:
+    return service.view(ctx, workflow.withdraw(ctx, complaint_id, _note(step)))
 
 
 @router.post("/{complaint_id}/attachments", name="complaints.attachments.create", status_code=201)

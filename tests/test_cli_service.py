@@ -75,7 +75,10 @@ def test_import_refuses_an_unknown_kind_in_one_line(
 ) -> None:
     code, _, err = run(capsys, "import", "widgets", str(tmp_path / "x.csv"))
     assert code == 2
-    assert err == "xieshang: error: kind: 'widgets' is not one of: customers, loans, payments\n"
+    assert (
+        err
+        == "xieshang: error: kind: 'widgets' is not one of: customers, loans, payments, complaints\n"
+    )
 
 
 def test_a_bad_setting_is_one_line(

@@ -490,7 +490,7 @@ def test_a_missing_file_is_refused(ctx: Context, tmp_path: Path) -> None:
 def test_an_unknown_kind_is_refused(ctx: Context, tmp_path: Path) -> None:
     path = write(tmp_path, "c", "csv", CUSTOMERS, CUSTOMER_COLUMNS)
     with pytest.raises(InvalidInput) as caught:
-        import_file(ctx, "complaints", path)  # type: ignore[arg-type]
+        import_file(ctx, "surveys", path)  # type: ignore[arg-type]
     assert caught.value.field == "kind"
 
 

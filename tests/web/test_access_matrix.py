@@ -15,6 +15,9 @@ from fastapi.testclient import TestClient
 
 from tests import factories
 from xieshang.auth.access import NON_API_OPERATIONS, OPERATIONS, PUBLIC_OPERATIONS
+from xieshang.complaints.attachments import add_attachment
+from xieshang.complaints.intake import file_complaint
+from xieshang.complaints.schemas import ComplaintCreate
 from xieshang.context import Context
 from xieshang.feedback.surveys import invite_after_negotiation
 from xieshang.models.user import Role
@@ -46,7 +49,28 @@ BODIES: dict[str, dict[str, object]] = {
     "negotiations.accept": {"consent": True, "terms_sha256": "0" * 64},
     "conduct.lint": {"text": "您好，您的还款已逾期 3 天"},
     "surveys.answer": {"csat": 5, "nps": 9, "comment": "很满意"},
+    "complaints.acknowledge": {},
+    "complaints.investigate": {"note": "called the customer"},
+    "complaints.assign": {"group": "complaint_desk"},
+    "complaints.note": {"note": "checked the statement", "customer_visible": False},
+    "complaints.classify": {"category": "fees_interest", "root_causes": ["disclosure"]},
+    "complaints.extend": {"extension": "complex", "reason": "需要调取通话录音"},
+    "complaints.pause": {"reason": "mediation"},
+    "complaints.resume": {},
+    "complaints.new_facts": {"text": "我又发现了一笔重复扣款"},
+    "complaints.decide": {
+        "decision": "upheld",
+        "facts": "a fee was charged twice",
+        "basis": "contract clause 5",
+    },
+    "complaints.notify": {"channel": "inbox"},
+    "complaints.review_request": {"reason": "I disagree"},
+    "complaints.review_decide": {"outcome": "upheld", "findings": "handled on time"},
+    "complaints.close": {},
+    "complaints.withdraw": {"note": "resolved by phone"},
 }
+COMPLAINT = "银行重复收取了手续费，请退还"
+ATTACHMENT = ("note.txt", "转账记录".encode(), "text/plain")
 
 
 @dataclass
@@ -59,6 +83,10 @@ class Ids:
     other_case: int
     own_offer: int
     other_offer: int
+    own_complaint: int
+    other_complaint: int
+    own_attachment: int
+    other_attachment: int
     own_notification: int
     other_notification: int
     own_invitation: int
@@ -75,6 +103,8 @@ class Ids:
                 ("offer_id", "offer"),
                 ("notification_id", "notification"),
                 ("invitation_id", "invitation"),
+                ("complaint_id", "complaint"),
+                ("attachment_id", "attachment"),
             )
         }
 
@@ -95,6 +125,11 @@ def ids(ctx: Context) -> Ids:
         for loan in (own_loan, other_loan)
     ]
     own_offer, other_offer = (case.offers[0].id for case in cases)
+    complaints = [
+        file_complaint(ctx, ComplaintCreate(text=COMPLAINT, customer_id=c.id, channel="phone"))
+        for c in (own, other)
+    ]
+    files = [add_attachment(ctx, c.id, ATTACHMENT[0], ATTACHMENT[1]) for c in complaints]
     notes = [
         notify(ctx, c.id, "offer_rejected", {"loan_no": "L1", "note": "-"}) for c in (own, other)
     ]
@@ -109,6 +144,10 @@ def ids(ctx: Context) -> Ids:
         cases[1].id,
         own_offer,
         other_offer,
+        complaints[0].id,
+        complaints[1].id,
+        files[0].id,
+        files[1].id,
         notes[0].id,
         notes[1].id,
         invitations[0].id,
@@ -122,21 +161,19 @@ def fill(path: str, ids: dict[str, int]) -> str:
     return path
 
 
-def call(
-    client: TestClient,
-    route: APIRoute,
-    url: str,
-    headers: dict[str, str],
-    loan: int,
-    customer: int = 0,
-) -> int:
+def call(client: TestClient, route: APIRoute, url: str, headers: dict[str, str], ids: Ids) -> int:
     method = sorted((route.methods or set()) - {"HEAD"})[0]
     headers = {**headers, "If-Match": '"1"'}
     body = BODIES.get(route.name)
     if route.name == "surveys.campaigns.create":
-        body = {"name": "2026 Q2", "customer_ids": [customer]}
+        body = {"name": "2026 Q2", "customer_ids": [ids.own_customer]}
     if route.name == "negotiations.create":
-        body = {**NEGOTIATION, "loan_id": loan}
+        body = {**NEGOTIATION, "loan_id": ids.own_loan}
+    if route.name == "complaints.create":
+        body = {"text": COMPLAINT, "customer_id": ids.own_customer}
+    if route.name == "complaints.attachments.create":
+        response = client.request(method, url, files={"file": ATTACHMENT}, headers=headers)
+        return response.status_code
     response = client.request(method, url, json=body, headers=headers)
     return response.status_code
 
@@ -166,9 +203,9 @@ def test_every_route_by_every_role(app: FastAPI, client: TestClient, ids: Ids) -
         if route.name in PUBLIC_OPERATIONS:
             continue
         own = fill(path, ids.path_ids("own"))
-        assert call(client, route, own, {}, ids.own_loan) == 401, f"{path} without a token"
+        assert call(client, route, own, {}, ids) == 401, f"{path} without a token"
         for role in Role:
-            status = call(client, route, own, tokens[role], ids.own_loan, ids.own_customer)
+            status = call(client, route, own, tokens[role], ids)
             if route.name == "auth.revoke":
                 tokens[role] = login(client, role)  # that call revoked the token it carried
             if role in OPERATIONS[route.name]:
@@ -178,10 +215,15 @@ def test_every_route_by_every_role(app: FastAPI, client: TestClient, ids: Ids) -
             checked += 1
         if "{" in path and Role.CUSTOMER in OPERATIONS[route.name]:
             foreign = fill(path, ids.path_ids("other"))
-            assert call(client, route, foreign, tokens[Role.CUSTOMER], ids.own_loan) == 404, foreign
+            assert call(client, route, foreign, tokens[Role.CUSTOMER], ids) == 404, foreign
     other_loan = {**NEGOTIATION, "loan_id": ids.other_loan}
     response = client.post("/api/v1/negotiations", json=other_loan, headers=tokens[Role.CUSTOMER])
     assert response.status_code == 404, "a customer cannot negotiate someone else's loan"
+    foreign_complaint = {"text": COMPLAINT, "customer_id": ids.other_customer}
+    response = client.post(
+        "/api/v1/complaints", json=foreign_complaint, headers=tokens[Role.CUSTOMER]
+    )
+    assert response.status_code == 404, "a customer cannot complain in someone else's name"
     assert checked >= 10 * len(Role)
 
 

@@ -1,14 +1,18 @@
-"""Complaint commands that need no database: ``complaints deadline``."""
+"""Complaint commands: ``complaints deadline`` (no database) and ``complaints report`` (the
+regulator's statistics for a period, as XLSX or CSV)."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from xieshang.calendar import ChinaBankCalendar
 from xieshang.cli.app import app
+from xieshang.cli.service import load_settings, open_context
+from xieshang.complaints.statistics import complaint_statistics, export
 from xieshang.domain.complaints import Extension, decision_due
 from xieshang.errors import InvalidInput
 from xieshang.loanfile import parse_date
@@ -64,3 +68,25 @@ def deadline(
         f"decision due {result.due}{moved}: {result.days_allowed} days from {result.starts}"
         + (f" + {paused_days} paused" if paused_days else "")
     )
+
+
+@complaints_app.command("report")
+def report(
+    start: Annotated[str, typer.Option("--from", help="First day of receipt, YYYY-MM-DD.")],
+    end: Annotated[str, typer.Option("--to", help="Last day of receipt, YYYY-MM-DD.")],
+    out: Annotated[Path, typer.Option(help="The file to write.")],
+    file_format: Annotated[str, typer.Option("--format", help="xlsx or csv.")] = "xlsx",
+) -> None:
+    """The regulator's statistics of complaints received in a period: counts by category, channel,
+    product, region, status and root cause; time to decision; share on time; reviews."""
+    if file_format not in ("xlsx", "csv"):
+        raise InvalidInput("format", f"{file_format!r} is not one of: xlsx, csv")
+    first, last = parse_date(start, "from"), parse_date(end, "to")
+    with open_context(load_settings()) as ctx:
+        stats = complaint_statistics(ctx, first, last)
+    content, _ = export(stats, file_format)
+    try:
+        out.write_bytes(content)
+    except OSError as error:
+        raise InvalidInput("out", f"cannot write {out}: {error.strerror or error}") from None
+    typer.echo(f"{stats.received} complaints received {first} to {last}: wrote {out}")

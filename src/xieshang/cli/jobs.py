@@ -13,13 +13,13 @@ from xieshang.cli.app import app
 from xieshang.cli.service import load_settings
 from xieshang.config import Settings
 from xieshang.db import make_engine, session_factory
-from xieshang.jobs import close_of_business, notifications, reminders
+from xieshang.jobs import close_of_business, complaints_clock, notifications, reminders
 from xieshang.jobs.lock import JobLocked
 from xieshang.jobs.runner import JobReport
 from xieshang.loanfile import parse_date
 
 jobs_app = typer.Typer(
-    help="Batch jobs (the nightly close of business, notifications, reminders).",
+    help="Batch jobs (close of business, complaints clock, notifications, reminders).",
     no_args_is_help=True,
 )
 run_app = typer.Typer(help="Run a job.", no_args_is_help=True)
@@ -46,13 +46,43 @@ def run_close_of_business(
         raise typer.Exit(1) from None
     finally:
         engine.dispose()
+    _show(f"close of business {day}", report, as_json, "loan_no")
+    if report.failures:
+        raise typer.Exit(1)
+
+
+@run_app.command("complaints-clock")
+def run_complaints_clock(
+    as_of: Annotated[str, typer.Option(help="The day to check deadlines on, YYYY-MM-DD.")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the run's record as JSON.")
+    ] = False,
+) -> None:
+    """Remind holders before complaint deadlines, escalate breaches, close complaints whose review
+    period is over — as of AS_OF. Safe to run twice."""
+    day = parse_date(as_of, "as_of")
+    settings = load_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        report = complaints_clock.run(session_factory(engine), settings, day)
+    except JobLocked as locked:
+        typer.echo(f"xieshang: {locked}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+    _show(f"complaints clock {day}", report, as_json, "complaint")
+    if report.failures:
+        raise typer.Exit(1)
+
+
+def _show(title: str, report: close_of_business.Report, as_json: bool, item: str) -> None:
     counts = dict(sorted(report.counts.items()))
     if as_json:
         typer.echo(
             json.dumps(
                 {
                     "run": report.run_id,
-                    "as_of": day.isoformat(),
+                    "as_of": report.as_of.isoformat(),
                     "status": report.status,
                     "counts": counts,
                     "failures": report.failures,
@@ -61,14 +91,12 @@ def run_close_of_business(
                 indent=2,
             )
         )
-    else:
-        typer.echo(f"close of business {day}: run {report.run_id} {report.status}")
-        for name, value in counts.items():
-            typer.echo(f"  {name}: {value}")
-        for failure in report.failures[:20]:
-            typer.echo(f"  FAILED loan {failure['loan_no']}: {failure['error']}")
-    if report.failures:
-        raise typer.Exit(1)
+        return
+    typer.echo(f"{title}: run {report.run_id} {report.status}")
+    for name, value in counts.items():
+        typer.echo(f"  {name}: {value}")
+    for failure in report.failures[:20]:
+        typer.echo(f"  FAILED {item.removesuffix('_no')} {failure[item]}: {failure['error']}")
 
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print the run's record as JSON.")]

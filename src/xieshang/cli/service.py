@@ -168,7 +168,7 @@ def seed_and_close(settings: Settings, customers: int, seed: int) -> SeedSummary
 
 @app.command("import")
 def import_command(
-    kind: Annotated[str, typer.Argument(help="customers, loans or payments")],
+    kind: Annotated[str, typer.Argument(help="customers, loans, payments or complaints")],
     file: Annotated[Path, typer.Argument(help="CSV or Parquet export (see docs/import.md).")],
 ) -> None:
     """Import a core-banking export; re-importing the same file changes nothing."""

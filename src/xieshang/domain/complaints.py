@@ -114,3 +114,33 @@ def review_deadlines(
         )
     _, decide_by = period_end(requested_on, rules.review_decision_days, calendar, rules)
     return last_request, decide_by
+
+
+@dataclass(frozen=True)
+class ComplaintRules:
+    """The complaint section of the policy document: the clock and when staff are reminded."""
+
+    clock: ClockRules = DEFAULT_RULES
+    reminder_days_before: tuple[int, ...] = (3, 1)
+    """Calendar days before the decision is due on which the holder is reminded."""
+    review_offered: bool = True
+    """第二十条: a review (核查) lies against a branch's decision; a bank deciding at head office
+    only sets this false, and its letters then name mediation, arbitration and court alone."""
+
+    def __post_init__(self) -> None:
+        if any(d < 1 or d > self.clock.decision_days for d in self.reminder_days_before):
+            raise InvalidInput(
+                "reminder_days_before", "each must be between 1 and the decision days"
+            )
+        if len(set(self.reminder_days_before)) != len(self.reminder_days_before):
+            raise InvalidInput("reminder_days_before", "must not repeat a day")
+
+
+def reminder_due(days_left: int, thresholds: tuple[int, ...], already: int | None) -> int | None:
+    """The reminder to send when ``days_left`` calendar days remain: the smallest threshold that
+    ``days_left`` has reached, unless one as small was already sent (``already``)."""
+    reached = [t for t in thresholds if 0 <= days_left <= t]
+    if not reached:
+        return None
+    smallest = min(reached)
+    return smallest if already is None or smallest < already else None

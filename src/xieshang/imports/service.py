@@ -1,4 +1,4 @@
-"""Import customers, loans and payments from core-banking exports (CSV or Parquet).
+"""Import customers, loans, payments and complaints from core-banking exports (CSV or Parquet).
 
 The whole file is read and its columns checked before anything is written: an unknown extension, an
 unreadable file, a missing required column or an unknown column is an ``InvalidInput`` and the
@@ -7,7 +7,8 @@ database is left alone. Then each row is its own transaction through the real se
 audited exactly as if it had been entered by hand. A bad row is rolled back, reported with its line
 number and a one-line reason naming the field, and the import goes on with the next row.
 
-Importing is idempotent: a row whose key (customer number, loan number, loan and payment reference)
+Importing is idempotent: a row whose key (customer number, loan number, loan and payment reference,
+complaint's external reference)
 already exists with the same content is counted as unchanged and writes nothing, not even an audit
 entry; one that exists with different content is a bad row and nothing is changed.
 
@@ -39,12 +40,13 @@ from xieshang.customers.service import add_customer
 from xieshang.domain.money import yuan
 from xieshang.domain.rates import parse_rate
 from xieshang.errors import Conflict, InvalidInput, NotFound
+from xieshang.imports import complaint_rows
 from xieshang.loans.schemas import LoanCreate, PaymentCreate
 from xieshang.loans.service import add_loan, record_payment
 from xieshang.models.customer import Customer
 from xieshang.models.loan import Loan, LoanProduct, LoanTransaction, TransactionKind
 
-ImportKind = Literal["customers", "loans", "payments"]
+ImportKind = Literal["customers", "loans", "payments", "complaints"]
 KINDS: tuple[str, ...] = get_args(ImportKind)
 
 Values = dict[str, str]
@@ -286,6 +288,14 @@ _KINDS: dict[str, _Kind] = {
         optional=("channel",),
         key="reference",
         apply=_payment_row,
+    ),
+    "complaints": _Kind(
+        required=complaint_rows.REQUIRED,
+        optional=complaint_rows.OPTIONAL,
+        key="external_ref",
+        apply=lambda ctx, values: (
+            _Outcome.CREATED if complaint_rows.complaint_row(ctx, values) else _Outcome.UNCHANGED
+        ),
     ),
 }
 

@@ -2,6 +2,7 @@
 
 from xieshang.models.audit import AuditEntry
 from xieshang.models.base import Base
+from xieshang.models.complaint import Complaint, ComplaintAttachment, ComplaintEvent
 from xieshang.models.customer import Customer
 from xieshang.models.feedback import SurveyCampaign, SurveyInvitation, SurveyResponse
 from xieshang.models.idempotency import IdempotencyRecord
@@ -21,6 +22,9 @@ __all__ = [
     "Agreement",
     "AuditEntry",
     "Base",
+    "Complaint",
+    "ComplaintAttachment",
+    "ComplaintEvent",
     "Customer",
     "IdempotencyRecord",
     "Installment",

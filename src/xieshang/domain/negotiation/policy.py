@@ -14,6 +14,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 from xieshang.domain.communication import Communication
+from xieshang.domain.complaints import ComplaintRules
 from xieshang.domain.conduct import Conduct
 from xieshang.domain.money import Fen
 
@@ -261,6 +262,8 @@ class Policy:
     """Collection contact rules and the agents' message linter (domain/conduct.py)."""
     communication: Communication
     """Reminders, delivery retries and survey invitations."""
+    complaints: ComplaintRules = field(default_factory=ComplaintRules)
+    """The complaint clock (投诉办法 第十八、二十条) and reminders."""
     reasons: dict[str, ReasonText] = field(default_factory=dict)
     digest: str = ""
     """SHA-256 of the document's text, recorded with every decision (set by the loader)."""

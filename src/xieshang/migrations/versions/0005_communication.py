@@ -1,7 +1,7 @@
 """communication: channel preferences, deliveries, reminder keys, surveys
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-28 20:58:42.536547
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import xieshang.models.base
 
 revision: str = "0005"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

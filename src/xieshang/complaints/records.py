@@ -1,0 +1,143 @@
+"""What every complaint use case shares: finding a complaint the caller may see, moving it with its
+audit row and timeline event, and computing its clock from the policy and the China calendar."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from functools import cache
+from typing import Any
+
+from xieshang.audit.service import record
+from xieshang.auth.access import require_customer_access
+from xieshang.calendar import ChinaBankCalendar
+from xieshang.context import Context
+from xieshang.domain.complaint_states import Status, check_move
+from xieshang.domain.complaints import ComplaintRules, Extension, decision_due, review_deadlines
+from xieshang.errors import NotFound
+from xieshang.models.complaint import Complaint, ComplaintEvent
+from xieshang.policy.loader import load_policy
+
+
+@cache
+def calendar() -> ChinaBankCalendar:
+    return ChinaBankCalendar()
+
+
+def rules() -> ComplaintRules:
+    return load_policy().complaints
+
+
+def policy_version() -> str:
+    policy = load_policy()
+    return f"{policy.version}@{policy.digest[:12]}"
+
+
+def require_complaint(ctx: Context, complaint_id: int) -> Complaint:
+    """The complaint, or 404 — also for a customer asking for someone else's."""
+    complaint = ctx.session.get(Complaint, complaint_id)
+    if complaint is None:
+        raise NotFound("complaint", complaint_id)
+    require_customer_access(ctx.user, complaint.customer_id, "complaint", complaint_id)
+    return complaint
+
+
+def status(complaint: Complaint) -> Status:
+    return Status(complaint.status)
+
+
+def compute_due(complaint: Complaint) -> date:
+    """The decision's due date from receipt (or the restart), extension and paused days."""
+    return decision_due(
+        complaint.received_on,
+        extension=Extension(complaint.extension),
+        paused_days=complaint.paused_days,
+        restarted_on=complaint.restarted_on,
+        calendar=calendar(),
+        rules=rules().clock,
+    ).due
+
+
+def last_review_request_day(complaint: Complaint) -> date | None:
+    """The last day the customer may ask for a review, once they were told the decision."""
+    if complaint.notified_on is None or not rules().review_offered:
+        return None
+    last, _ = review_deadlines(complaint.notified_on, calendar=calendar(), rules=rules().clock)
+    return last
+
+
+def event(
+    ctx: Context,
+    complaint: Complaint,
+    kind: str,
+    *,
+    visible: bool,
+    note: str = "",
+    details: dict[str, Any] | None = None,
+) -> ComplaintEvent:
+    """Add one entry to the complaint's timeline (flush only)."""
+    row = ComplaintEvent(
+        complaint_id=complaint.id,
+        at=ctx.now(),
+        actor_id=ctx.user.id if ctx.user else None,
+        actor_role=ctx.user.role.value if ctx.user else "system",
+        kind=kind,
+        status=complaint.status,
+        customer_visible=visible,
+        note=note,
+        details=json.dumps(details or {}, ensure_ascii=False, sort_keys=True, default=str),
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    return row
+
+
+def change(
+    ctx: Context,
+    complaint: Complaint,
+    kind: str,
+    *,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    visible: bool,
+    note: str = "",
+) -> None:
+    """A change to the complaint: its audit row and its timeline event, in the caller's
+    transaction."""
+    ctx.session.flush()  # the version column moves now: a concurrent change fails here
+    record(
+        ctx,
+        f"complaint.{kind}",
+        "complaint",
+        complaint.id,
+        before=before,
+        after=after,
+        policy_version=policy_version(),
+    )
+    event(ctx, complaint, kind, visible=visible, note=note, details=after)
+
+
+def move(
+    ctx: Context,
+    complaint: Complaint,
+    target: Status,
+    kind: str,
+    *,
+    visible: bool = True,
+    note: str = "",
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Move the complaint to ``target`` (409 if its life cycle does not allow it)."""
+    before = status(complaint)
+    check_move(before, target)
+    complaint.status = target.value
+    after = {"status": target.value, **(details or {})}
+    change(
+        ctx,
+        complaint,
+        kind,
+        before={"status": before.value},
+        after=after,
+        visible=visible,
+        note=note,
+    )

@@ -1,0 +1,93 @@
+"""One imported complaint row: a complaint received elsewhere (a branch's register, a regulator's
+referral list), keyed by its reference in that system so that importing it again changes nothing."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import get_args
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from xieshang.complaints.intake import intake
+from xieshang.complaints.schemas import Channel
+from xieshang.context import Context
+from xieshang.errors import InvalidInput
+from xieshang.models.complaint import Complaint
+from xieshang.models.customer import Customer
+from xieshang.models.loan import Loan
+
+REQUIRED = ("external_ref", "customer_no", "received_at", "text")
+OPTIONAL = ("channel", "loan_no")
+_REF = re.compile(r"^[A-Za-z0-9_./:-]{1,64}$")
+
+
+def complaint_row(ctx: Context, values: dict[str, str]) -> bool:
+    """Import the row; True when a complaint was created, False when it was already there."""
+    ref = values["external_ref"]
+    if not _REF.fullmatch(ref):
+        raise InvalidInput("external_ref", "must be 1–64 letters, digits or - _ . / :")
+    text = values["text"]
+    if "\x00" in text:
+        raise InvalidInput("text", "must not contain the NUL character (U+0000)")
+    if len(text) > 20_000:
+        raise InvalidInput("text", "is longer than 20000 characters")
+    channel = values.get("channel", "import")
+    if channel not in get_args(Channel):
+        raise InvalidInput("channel", f"must be one of {', '.join(get_args(Channel))}")
+    received_at = _received_at(ctx, values["received_at"])
+    customer_id = ctx.session.scalar(
+        select(Customer.id).where(Customer.customer_no == values["customer_no"])
+    )
+    if customer_id is None:
+        raise InvalidInput("customer_no", f"no customer {values['customer_no']}")
+    loan_id = None
+    if "loan_no" in values:
+        loan_id = ctx.session.scalar(select(Loan.id).where(Loan.loan_no == values["loan_no"]))
+        if loan_id is None:
+            raise InvalidInput("loan_no", f"no loan {values['loan_no']}")
+    existing = ctx.session.scalar(select(Complaint).where(Complaint.external_ref == ref))
+    if existing is not None:
+        stored = {
+            "customer_no": existing.customer_id == customer_id,
+            "loan_no": existing.loan_id == loan_id,
+            "channel": existing.channel == channel,
+            "received_at": existing.received_at == received_at,
+            "text": existing.original_text == text,
+        }
+        differs = [name for name, same in stored.items() if not same]
+        if differs:
+            raise InvalidInput(
+                "external_ref", f"{ref} exists with different data (differs: {', '.join(differs)})"
+            )
+        return False
+    intake(
+        ctx,
+        customer_id=customer_id,
+        loan_id=loan_id,
+        channel=channel,
+        received_at=received_at,
+        text=text,
+        external_ref=ref,
+    )
+    ctx.session.commit()
+    return True
+
+
+def _received_at(ctx: Context, text: str) -> datetime:
+    """ISO 8601; without an offset, a time in the bank's timezone; never in the future."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(
+            "received_at",
+            f"must be an ISO 8601 time such as 2026-03-02T09:30:00+08:00 (got {text!r:.40})",
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(ctx.settings.timezone))
+    if not 2000 <= moment.year <= 2100:
+        raise InvalidInput("received_at", "must be between the years 2000 and 2100")
+    if moment > ctx.now():
+        raise InvalidInput("received_at", "is in the future")
+    return moment

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from tests.complaints.helpers import Bank
 from xieshang.errors import InvalidInput
 from xieshang.jobs import complaints_clock
+from xieshang.models.feedback import SurveyInvitation
 from xieshang.models.job import JobRun
 
 
@@ -69,6 +70,10 @@ def test_a_notified_complaint_closes_when_its_review_period_ends(bank: Bank) -> 
     assert run(bank, date(2025, 10, 9)) == {}  # National Day, so the last day is 9 October
     assert run(bank, date(2025, 10, 10)) == {"complaints_closed": 1}
     assert bank.get("cp-agent", f"/{cid}").json()["status"] == "closed"
+    invited = bank.ctx.session.scalars(
+        select(SurveyInvitation).where(SurveyInvitation.trigger == "complaint")
+    ).all()
+    assert [i.subject_id for i in invited] == [str(cid)], "a closed complaint asks for feedback"
 
 
 def test_a_day_in_the_future_is_refused(bank: Bank) -> None:

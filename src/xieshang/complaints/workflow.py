@@ -24,6 +24,7 @@ from xieshang.context import Context
 from xieshang.domain.complaint_states import OPEN, Status
 from xieshang.domain.complaints import Extension
 from xieshang.errors import Conflict, InvalidInput, PermissionDenied
+from xieshang.feedback.surveys import invite_after_complaint
 from xieshang.models.complaint import Complaint
 from xieshang.models.user import Role, User
 from xieshang.notifications.service import notify
@@ -290,6 +291,7 @@ def close_complaint(ctx: Context, complaint: Complaint, note: str, on: date) -> 
         )
     complaint.finished_on = on
     move(ctx, complaint, Status.CLOSED, "close", note=note)
+    invite_after_complaint(ctx, complaint.customer_id, complaint.id)
 
 
 def holder_name(ctx: Context, complaint: Complaint) -> str:

@@ -91,6 +91,10 @@ class Bank:
         )
         assert response.status_code == 201, response.text
 
+    def contact(self, customer_id: int) -> Any:
+        body = {"customer_id": customer_id, "channel": "phone", "loan_id": self.loan_id}
+        return self.client.post("/api/v1/contacts", json=body, headers=self.token("ag-agent"))
+
     def close(self, day: date) -> close_of_business.Report:
         self.on(day)
         return close_of_business.run(self.sessions, self.settings, day, clock=self.clock)
@@ -199,6 +203,10 @@ def test_a_missed_payment_makes_it_late_then_broken_and_concessions_come_back(ba
     offer = _plan(case)
     _ready(bank, case, offer)
     assert bank.accept(case, offer["id"]).status_code == 201
+    customer = case["customer_id"]
+    paused = bank.contact(customer)
+    assert paused.status_code == 409
+    assert paused.json()["rule"] == "CONDUCT_PLAN_PERFORMING", "collection pauses while kept"
     installation = offer["offer"]["installation"]
     conditional = sum(yuan(v) for v in installation["conditional"].values())
     carried = yuan(installation["carried"])
@@ -220,6 +228,7 @@ def test_a_missed_payment_makes_it_late_then_broken_and_concessions_come_back(ba
     assert broken.status == "broken"
     assert broken.broken_on == second + timedelta(days=grace + 1)
     assert broken.reinstated == conditional
+    assert bank.contact(customer).status_code == 201, "a broken agreement resumes collection"
 
     loan = require_loan(bank.ctx, bank.loan_id)
     bank.ctx.session.refresh(loan, ["transactions"])

@@ -49,6 +49,7 @@ BODIES: dict[str, dict[str, object]] = {
     "negotiations.accept": {"consent": True, "terms_sha256": "0" * 64},
     "conduct.lint": {"text": "您好，您的还款已逾期 3 天"},
     "surveys.answer": {"csat": 5, "nps": 9, "comment": "很满意"},
+    "contacts.create": {"customer_id": 1, "channel": "phone", "purpose": "service"},
     "complaints.acknowledge": {},
     "complaints.investigate": {"note": "called the customer"},
     "complaints.assign": {"group": "complaint_desk"},
@@ -169,6 +170,8 @@ def call(client: TestClient, route: APIRoute, url: str, headers: dict[str, str],
         body = {"name": "2026 Q2", "customer_ids": [ids.own_customer]}
     if route.name == "negotiations.create":
         body = {**NEGOTIATION, "loan_id": ids.own_loan}
+    if route.name == "contacts.create":
+        body = {"customer_id": ids.own_customer, "channel": "sms", "purpose": "service"}
     if route.name == "complaints.create":
         body = {"text": COMPLAINT, "customer_id": ids.own_customer}
     if route.name == "complaints.attachments.create":

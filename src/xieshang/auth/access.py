@@ -64,6 +64,9 @@ OPERATIONS: dict[str, frozenset[Role]] = {
     "surveys.report": frozenset({S, C}),
     # Agents check a message before sending it; supervisors and compliance review scripts (话术).
     "conduct.lint": STAFF,
+    # Agents and supervisors contact customers (after the conduct rules); compliance reads the log.
+    "contacts.create": frozenset({A, S}),
+    "contacts.list": frozenset({A, S, C}),
     # Complaints: a customer files, follows, adds facts and evidence, asks for a review, withdraws —
     # their own only; agents and supervisors handle; a review (核查) and a special extension are a
     # supervisor's (投诉办法 第十八、二十条); the regulator's statistics are compliance's and admin's.

@@ -3,6 +3,7 @@
 from xieshang.models.audit import AuditEntry
 from xieshang.models.base import Base
 from xieshang.models.complaint import Complaint, ComplaintAttachment, ComplaintEvent
+from xieshang.models.contact import ContactAttempt
 from xieshang.models.customer import Customer
 from xieshang.models.feedback import SurveyCampaign, SurveyInvitation, SurveyResponse
 from xieshang.models.idempotency import IdempotencyRecord
@@ -25,6 +26,7 @@ __all__ = [
     "Complaint",
     "ComplaintAttachment",
     "ComplaintEvent",
+    "ContactAttempt",
     "Customer",
     "IdempotencyRecord",
     "Installment",

@@ -18,6 +18,7 @@ from xieshang.web import errors, security
 from xieshang.web.api import (
     complaints,
     conduct,
+    contacts,
     customers,
     jobs,
     loans,
@@ -78,6 +79,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     jobs.router,
     reports.router,
     conduct.router,
+    contacts.router,
     notifications.router,
     surveys.router,
 )

@@ -65,6 +65,8 @@ def install(app: FastAPI) -> None:
                 extra: dict[str, Any] = {}
                 if isinstance(error, InvalidInput):
                     extra["field"] = error.field
+                if isinstance(getattr(error, "rule", None), str):
+                    extra["rule"] = getattr(error, "rule")  # noqa: B009  (a refusal names its rule)
                 response = problem(status, slug, title, str(error), **extra)
                 if isinstance(error, TooManyAttempts):
                     response.headers["Retry-After"] = str(error.retry_after)

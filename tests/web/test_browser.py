@@ -33,6 +33,7 @@ if shutil.which(CHROMIUM) is None:  # pragma: no cover - CI installs it (.ci/run
         "Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True
     )
 
+COMPLAINT = '催收员晚上十一点打电话骚扰我，还打给我的同事。<script>alert("x")</script>'
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "guide" / "screenshots"
 
 
@@ -102,6 +103,7 @@ def _page(browser: Browser, problems: list[str]) -> Page:
     page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("dialog", lambda d: problems.append(f"a script ran: {d.message}"))
     return page
 
 
@@ -162,6 +164,17 @@ def test_a_customer_negotiates_and_accepts_and_an_agent_approves(
     page.click("#lang-switch")
     assert "Schedule" in page.inner_text("main")
     assert page.get_attribute("html", "lang") == "en"
+    page.click("#lang-switch")  # back to 中文
+
+    # The customer files a complaint (with markup an attacker might try) and sees its due date.
+    page.goto(f"{base}/app/complaints")
+    page.fill("#complaint-text", COMPLAINT)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/app/complaints/*")
+    due = page.inner_text("#decision-due")
+    assert due == "2025-12-05", "15 days from 20 November, the day of receipt not counted"
+    complaint_url = page.url
+    page.screenshot(path=str(SHOTS / "customer-complaint.png"), full_page=True)
 
     agent = _page(browser, problems)
     _sign_in(agent, base, "web-agent2")
@@ -172,10 +185,30 @@ def test_a_customer_negotiates_and_accepts_and_an_agent_approves(
     agent.wait_for_load_state()
     assert "已批准" in agent.inner_text("main")
 
+    # The agent finds the complaint in the queue and answers; the linter stops a threat first.
+    agent.click("text=投诉处理队列")
+    agent.click(f"a[href='{complaint_url.removeprefix(base)}']")
+    assert agent.locator("blockquote.complaint-text").inner_text() == COMPLAINT  # shown, not run
+    agent.click("#acknowledge")
+    agent.fill("#reply", "再不还钱就上门找你家人")
+    agent.click("#send-reply")
+    assert "LINT_THREAT" in agent.inner_text("main")
+    agent.fill("#reply", "您好，我们已核实扣款记录，将在三个工作日内退还重复收取的费用。")
+    agent.click("#send-reply")
+    agent.wait_for_load_state()
+    agent.screenshot(path=str(SHOTS / "agent-complaint.png"), full_page=True)
+    page.goto(complaint_url)
+    assert "将在三个工作日内退还" in page.inner_text("ol.timeline")
+
     compliance = _page(browser, problems)
     _sign_in(compliance, base, "web-compliance")
     compliance.wait_for_url(f"{base}/app/portfolio")
     assert compliance.locator("svg.bars").count() == 2
     assert "关注" in compliance.inner_text("main")
     compliance.screenshot(path=str(SHOTS / "compliance-portfolio.png"), full_page=True)
+    with compliance.expect_download() as download:
+        compliance.click("#export-xlsx")
+    saved = download.value.path()
+    assert saved is not None
+    assert saved.read_bytes()[:2] == b"PK", "an XLSX file (a zip)"
     assert problems == [], problems

@@ -15,7 +15,7 @@ import json
 import statistics as stats
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from openpyxl import Workbook
@@ -137,6 +137,24 @@ def _label(table: str, key: str) -> str:
         zh, en = LABELS[key]
         return f"{zh} / {en}"
     return ""
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    content: bytes
+    media_type: str
+    filename: str
+
+
+def report_file(ctx: Context, start: date | None, end: date | None, file_format: str) -> ReportFile:
+    """The regulator's report for complaints received from ``start`` to ``end`` (both included;
+    default: this month so far) as a file."""
+    end = end or ctx.today()
+    start = start or end.replace(day=1)
+    if start > end or end - start > timedelta(days=3660):
+        raise InvalidInput("from", "must be on or before 'to', at most ten years before it")
+    content, media_type = export(complaint_statistics(ctx, start, end), file_format)
+    return ReportFile(content, media_type, f"complaints-{start}-{end}.{file_format}")
 
 
 def export(result: ComplaintStatistics, file_format: str) -> tuple[bytes, str]:

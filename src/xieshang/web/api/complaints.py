@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated, Literal
 from urllib.parse import quote
 
@@ -29,7 +29,6 @@ from xieshang.complaints.schemas import (
     TimelineRead,
 )
 from xieshang.domain.complaint_states import Status
-from xieshang.errors import InvalidInput
 from xieshang.web.deps import UserContext
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])
@@ -95,18 +94,11 @@ def report(
 ) -> Response:
     """The regulator's statistics for complaints received from ``from`` to ``to`` (both included;
     default: this month so far)."""
-    today = ctx.today()
-    end = end or today
-    start = start or end.replace(day=1)
-    if end - start > timedelta(days=3660) or start > end:
-        raise InvalidInput("from", "must be on or before 'to', at most ten years before it")
-    stats = statistics.complaint_statistics(ctx, start, end)
-    content, media_type = statistics.export(stats, file_format)
-    name = f"complaints-{start}-{end}.{file_format}"
+    report = statistics.report_file(ctx, start, end, file_format)
     return Response(
-        content,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        report.content,
+        media_type=report.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{report.filename}"'},
     )
 
 

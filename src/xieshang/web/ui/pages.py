@@ -13,7 +13,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from xieshang.auth.service import authenticate, login, revoke
+from xieshang.complaints import intake
+from xieshang.complaints import service as complaint_service
+from xieshang.complaints import statistics as complaint_statistics
+from xieshang.complaints import workflow as complaint_workflow
+from xieshang.complaints.records import require_complaint
+from xieshang.complaints.schemas import ComplaintCreate, NoteIn
 from xieshang.context import Context
+from xieshang.domain.conduct import lint_message
 from xieshang.errors import NotAuthenticated, XieshangError
 from xieshang.loans import service as loans
 from xieshang.loans.portfolio import portfolio
@@ -25,6 +32,7 @@ from xieshang.negotiations.schemas import (
     NegotiationCreate,
     RequestIn,
 )
+from xieshang.policy.loader import load_policy
 from xieshang.web.deps import app_state, public_context
 from xieshang.web.ui import i18n
 from xieshang.web.ui.session import (
@@ -294,6 +302,94 @@ def decide(
 def queue(request: Request, ctx: Page) -> HTMLResponse:
     waiting = negotiations.list_cases(ctx, awaiting=True, page_size=100)
     return render(request, ctx, "queue.html", cases=waiting.items)
+
+
+@router.get("/app/complaints", name="ui.complaints")
+def complaints_page(request: Request, ctx: Page) -> Response:
+    assert ctx.user is not None
+    if ctx.user.role is not Role.CUSTOMER:
+        return RedirectResponse("/app/complaints/queue", status_code=303)
+    mine = complaint_service.list_complaints(ctx, page_size=50)
+    return render(request, ctx, "complaints.html", complaints=mine.items, text="", problem=None)
+
+
+@router.post("/app/complaints", name="ui.complaints.file")
+def file_complaint_page(
+    request: Request,
+    ctx: Page,
+    csrf: Annotated[str, Form()],
+    text: Annotated[str, Form(max_length=20_000)] = "",
+) -> Response:
+    check_csrf(ctx.settings, session_token(request) or "", csrf)
+    try:
+        complaint = intake.file_complaint(ctx, ComplaintCreate(text=text, channel="web"))
+    except (XieshangError, ValueError) as error:
+        mine = complaint_service.list_complaints(ctx, page_size=50)
+        return render(
+            request,
+            ctx,
+            "complaints.html",
+            complaints=mine.items,
+            text=text,
+            problem=_problem(error),
+        )
+    return RedirectResponse(f"/app/complaints/{complaint.id}", status_code=303)
+
+
+@router.get("/app/complaints/queue", name="ui.complaints.queue")
+def complaint_queue_page(request: Request, ctx: Page) -> HTMLResponse:
+    waiting = complaint_service.queue(ctx, page_size=100)
+    return render(request, ctx, "complaint_queue.html", complaints=waiting.items)
+
+
+@router.get("/app/complaints/{complaint_id}", name="ui.complaint")
+def complaint_page(request: Request, ctx: Page, complaint_id: int) -> HTMLResponse:
+    return _complaint(request, ctx, complaint_id)
+
+
+@router.post("/app/complaints/{complaint_id}/acknowledge", name="ui.complaint.acknowledge")
+def acknowledge_page(
+    request: Request, ctx: Page, complaint_id: int, csrf: Annotated[str, Form()]
+) -> Response:
+    check_csrf(ctx.settings, session_token(request) or "", csrf)
+    complaint_workflow.acknowledge(ctx, complaint_id, "")
+    return RedirectResponse(f"/app/complaints/{complaint_id}", status_code=303)
+
+
+@router.post("/app/complaints/{complaint_id}/reply", name="ui.complaint.reply")
+def reply_page(
+    request: Request,
+    ctx: Page,
+    complaint_id: int,
+    csrf: Annotated[str, Form()],
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """An answer the customer will read: the message linter checks it first."""
+    check_csrf(ctx.settings, session_token(request) or "", csrf)
+    findings = lint_message(note, load_policy().conduct.lint)
+    if findings:
+        return _complaint(request, ctx, complaint_id, reply=note, findings=findings)
+    try:
+        complaint_workflow.add_note(ctx, complaint_id, NoteIn(note=note, customer_visible=True))
+    except (XieshangError, ValueError) as error:
+        return _complaint(request, ctx, complaint_id, reply=note, problem=_problem(error))
+    return RedirectResponse(f"/app/complaints/{complaint_id}", status_code=303)
+
+
+def _complaint(request: Request, ctx: Page, complaint_id: int, **extra: Any) -> HTMLResponse:
+    complaint = complaint_service.view(ctx, require_complaint(ctx, complaint_id))
+    values = {"reply": "", "findings": (), "problem": None} | extra
+    return render(request, ctx, "complaint.html", complaint=complaint, **values)
+
+
+@router.get("/app/reports/complaints.{file_format}", name="ui.complaints.report")
+def complaints_report(request: Request, ctx: Page, file_format: str) -> Response:
+    report = complaint_statistics.report_file(ctx, None, None, file_format)
+    return Response(
+        report.content,
+        media_type=report.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{report.filename}"'},
+    )
 
 
 @router.get("/app/portfolio", name="ui.portfolio")

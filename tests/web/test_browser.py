@@ -34,6 +34,7 @@ if shutil.which(CHROMIUM) is None:  # pragma: no cover - CI installs it (.ci/run
     )
 
 COMPLAINT = '催收员晚上十一点打电话骚扰我，还打给我的同事。<script>alert("x")</script>'
+AXE = Path(__file__).with_name("vendor") / "axe-4.14.1.min.js"
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "guide" / "screenshots"
 
 
@@ -211,4 +212,47 @@ def test_a_customer_negotiates_and_accepts_and_an_agent_approves(
     saved = download.value.path()
     assert saved is not None
     assert saved.read_bytes()[:2] == b"PK", "an XLSX file (a zip)"
+    assert problems == [], problems
+
+
+def _axe(page: Page) -> list[str]:
+    """axe-core's serious and critical violations on the page (run through DevTools, so the
+    page's Content-Security-Policy does not have to allow it)."""
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+    found: list[dict[str, object]] = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+            .filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))"""
+    )
+    return [f"{v['id']} ({v['impact']}): {v['nodes']}" for v in found]
+
+
+def test_the_main_pages_pass_an_accessibility_check(
+    site: tuple[str, int], browser: Browser
+) -> None:
+    base, waiting_case = site
+    problems: list[str] = []
+    page = _page(browser, problems)
+    page.goto(f"{base}/login")
+    violations = {"/login": _axe(page)}
+    page.evaluate("document.querySelector('label[for=username]').remove()")
+    assert any(v.startswith("label ") for v in _axe(page)), "the check finds a missing label"
+    page.goto(f"{base}/login")
+    _sign_in(page, base, CUSTOMER)
+    page.wait_for_url(f"{base}/app")
+    for path in ("/app", "/app/loans/1", f"/app/negotiations/{waiting_case}", "/app/complaints"):
+        page.goto(base + path)
+        violations[path] = _axe(page)
+    staff = _page(browser, problems)
+    _sign_in(staff, base, "web-agent2")
+    staff.wait_for_url(f"{base}/app/queue")
+    violations["/app/queue"] = _axe(staff)
+    for path in ("/app/complaints/queue", f"/app/negotiations/{waiting_case}"):
+        staff.goto(base + path)
+        violations[f"agent {path}"] = _axe(staff)
+    officer = _page(browser, problems)
+    _sign_in(officer, base, "web-compliance")
+    officer.wait_for_url(f"{base}/app/portfolio")
+    violations["/app/portfolio"] = _axe(officer)
+    assert {k: v for k, v in violations.items() if v} == {}
     assert problems == [], problems

@@ -135,3 +135,28 @@ def test_compliance_sees_the_portfolio_with_charts_and_tables(
     assert home.text.count("<table") == 3, "every chart has its table"
     api = client.get("/api/v1/reports/portfolio", headers={"Authorization": "Bearer x"})
     assert api.status_code == 401
+
+
+def test_supervisors_see_deadlines_at_risk_and_what_each_person_did(
+    client: TestClient, case_id: int, ctx: Context
+) -> None:
+    factories.user(ctx, Role.SUPERVISOR, "page-super")
+    factories.user(ctx, Role.COMPLIANCE, "page-compliance")
+    ctx.session.commit()
+    sign_in(client, "page-agent2")
+    page = client.get(f"/app/negotiations/{case_id}")
+    offer = re.search(r'action="(/app/negotiations/\d+/offers/\d+)/approve"', page.text)
+    assert offer is not None
+    approved = client.post(f"{offer.group(1)}/approve", data={"csrf": csrf_of(page.text)})
+    assert approved.status_code == 200
+    client.cookies.clear()
+    sign_in(client, "page-super")
+    team = client.get("/app/team")
+    assert team.status_code == 200
+    row = re.search(r"<th scope=\"row\">page-agent2</th>(.*?)</tr>", team.text, re.S)
+    assert row is not None
+    assert re.findall(r'<td class="num">(\d+)</td>', row.group(1))[0] == "1", "one offer approved"
+    client.cookies.clear()
+    sign_in(client, "page-compliance")
+    audit = client.get("/app/audit")
+    assert 'class="ok" id="audit-result"' in audit.text

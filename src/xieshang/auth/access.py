@@ -53,6 +53,7 @@ OPERATIONS: dict[str, frozenset[Role]] = {
     # The customer consents; an agent or supervisor may record consent given by phone or in branch.
     "negotiations.accept": frozenset({CUST, A, S}),
     "reports.portfolio": frozenset({S, C, ADM}),
+    "reports.team": frozenset({S, C, ADM}),
     # A customer reads their own inbox; staff see what a customer was told and how it went out.
     "notifications.inbox": frozenset({CUST}),
     "notifications.read": frozenset({CUST}),
@@ -98,7 +99,7 @@ OPERATIONS: dict[str, frozenset[Role]] = {
     "imports.run": frozenset({ADM}),
     "pii.rotate": frozenset({ADM}),
 }
-NON_API_OPERATIONS = frozenset({"imports.run", "pii.rotate", "jobs.run"})
+NON_API_OPERATIONS = frozenset({"imports.run", "pii.rotate", "jobs.run", "reports.team"})
 """Operations with no API route (yet): the CLI and jobs call them."""
 
 

@@ -4,6 +4,7 @@ list (a customer's own), the staff queue ordered by deadline and risk."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -74,6 +75,7 @@ def queue(
     *,
     group: str | None = None,
     mine: bool = False,
+    due_by: date | None = None,
     page: int = 1,
     page_size: int = 20,
 ) -> ComplaintPage:
@@ -89,6 +91,8 @@ def queue(
         (Complaint.status == Status.REVIEW_REQUESTED.value, Complaint.review_due),
         else_=Complaint.decision_due,
     )
+    if due_by is not None:  # deadlines at risk: due on or before that day
+        query = query.where(due <= due_by)
     paused = case((Complaint.paused_since.is_(None), 0), else_=1)
     total, rows = page_of(
         ctx.session,

@@ -7,7 +7,7 @@ from pydantic import BaseModel
 from sqlalchemy import text
 
 from xieshang import __version__
-from xieshang.audit.service import ChainReport, verify
+from xieshang.audit.service import ChainReport, verify_chain
 from xieshang.auth.access import authorize
 from xieshang.auth.service import login, revoke
 from xieshang.ledger_schemas import Text
@@ -84,8 +84,7 @@ def me(ctx: UserContext) -> Me:
 @router.get("/audit/verify", name="audit.verify", tags=["audit"])
 def audit_verify(ctx: UserContext) -> AuditReport:
     """Walk the hash-chained audit log and report the first broken entry, if any."""
-    authorize(ctx, "audit.verify")
-    report: ChainReport = verify(ctx.session)
+    report: ChainReport = verify_chain(ctx)
     return AuditReport(
         intact=report.intact,
         checked=report.checked,

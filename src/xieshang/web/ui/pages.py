@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,6 +13,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from xieshang.audit.service import OUTCOMES, activity_by_person, verify_chain
 from xieshang.auth.service import authenticate, login, revoke
 from xieshang.complaints import intake
 from xieshang.complaints import service as complaint_service
@@ -390,6 +392,31 @@ def complaints_report(request: Request, ctx: Page, file_format: str) -> Response
         media_type=report.media_type,
         headers={"Content-Disposition": f'attachment; filename="{report.filename}"'},
     )
+
+
+@router.get("/app/team", name="ui.team")
+def team_page(request: Request, ctx: Page) -> HTMLResponse:
+    """Supervisors: deadlines at risk and what each person did in the last 30 days."""
+    soon = ctx.today() + timedelta(days=max(load_policy().complaints.reminder_days_before))
+    at_risk = complaint_service.queue(ctx, due_by=soon, page_size=100)
+    approver = ctx.user is not None and ctx.user.role is Role.SUPERVISOR
+    waiting = negotiations.list_cases(ctx, awaiting=True, page_size=100).items if approver else []
+    outcomes = activity_by_person(ctx, ctx.now() - timedelta(days=30))
+    return render(
+        request,
+        ctx,
+        "team.html",
+        at_risk=at_risk.items,
+        soon=soon,
+        waiting=waiting,
+        outcomes=outcomes,
+        columns=list(OUTCOMES.values()),
+    )
+
+
+@router.get("/app/audit", name="ui.audit")
+def audit_page(request: Request, ctx: Page) -> HTMLResponse:
+    return render(request, ctx, "audit.html", report=verify_chain(ctx))
 
 
 @router.get("/app/portfolio", name="ui.portfolio")

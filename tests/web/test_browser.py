@@ -21,10 +21,12 @@ from tests.factories import PASSWORD
 from tests.negotiations.accept_race import CLOCK, CUSTOMER, prepare, settings_for
 from xieshang.context import Context, make_cipher
 from xieshang.db import session_factory
+from xieshang.feedback import surveys
+from xieshang.feedback.schemas import CampaignCreate
 from xieshang.jobs import close_of_business
 from xieshang.models.user import Role
 from xieshang.negotiations import service
-from xieshang.negotiations.schemas import NegotiationCreate
+from xieshang.negotiations.schemas import AdjustIn, NegotiationCreate
 from xieshang.web.app import create_app
 
 CHROMIUM = "/usr/bin/chromium"
@@ -48,7 +50,11 @@ def site(committed_engine: Engine) -> Iterator[tuple[str, int]]:
         agent = factories.user(ctx, Role.AGENT, "web-agent")
         factories.user(ctx, Role.AGENT, "web-agent2")
         factories.user(ctx, Role.COMPLIANCE, "web-compliance")
+        supervisor = factories.user(ctx, Role.SUPERVISOR, "web-super")
         session.commit()
+        ctx.user = supervisor
+        customer_id = service.get_case(ctx, ready.case_id).customer_id
+        surveys.create_campaign(ctx, CampaignCreate(name="2025 Q4", customer_ids=[customer_id]))
         ctx.user = agent
         case = service.open_case(
             ctx,
@@ -66,6 +72,8 @@ def site(committed_engine: Engine) -> Iterator[tuple[str, int]]:
                 }
             ),
         )
+        # beyond an agent's authority (a 5-point rate cut): escalated to a supervisor
+        service.adjust(ctx, case.id, AdjustIn(months=24, annual_rate="0.07"))
     close_of_business.run(
         session_factory(committed_engine), settings, CLOCK.now().date(), clock=CLOCK
     )
@@ -182,9 +190,10 @@ def test_a_customer_negotiates_and_accepts_and_an_agent_approves(
     agent.wait_for_url(f"{base}/app/queue")
     agent.click(f"text=#{waiting_case}")
     agent.screenshot(path=str(SHOTS / "agent-case.png"), full_page=True)
-    agent.locator("form[action$='/approve'] button").first.click()
+    plan = agent.locator("section.offer", has_text="困难还款计划")
+    plan.locator("form[action$='/approve'] button").click()
     agent.wait_for_load_state()
-    assert "已批准" in agent.inner_text("main")
+    assert "已批准" in agent.locator("section.offer", has_text="困难还款计划").inner_text()
 
     # The agent finds the complaint in the queue and answers; the linter stops a threat first.
     agent.click("text=投诉处理队列")
@@ -200,6 +209,27 @@ def test_a_customer_negotiates_and_accepts_and_an_agent_approves(
     agent.screenshot(path=str(SHOTS / "agent-complaint.png"), full_page=True)
     page.goto(complaint_url)
     assert "将在三个工作日内退还" in page.inner_text("ol.timeline")
+
+    # A supervisor approves the escalated plan the agent could not.
+    boss = _page(browser, problems)
+    _sign_in(boss, base, "web-super")
+    boss.wait_for_url(f"{base}/app/queue")
+    boss.click(f"text=#{waiting_case}")
+    escalated = boss.locator("section.offer", has_text="调整后的方案")
+    assert "主管" in escalated.inner_text()
+    escalated.locator("form[action$='/approve'] button").click()
+    boss.wait_for_load_state()
+    assert "已批准" in boss.locator("section.offer", has_text="调整后的方案").inner_text()
+    boss.screenshot(path=str(SHOTS / "supervisor-approval.png"), full_page=True)
+
+    # The customer answers a survey.
+    page.goto(f"{base}/app/surveys")
+    page.locator("input[name=csat][value='5']").check()
+    page.locator("input[name=nps][value='9']").check()
+    page.locator("textarea[name=comment]").fill("处理得很快，谢谢")
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url("**/app/surveys?thanks=1")
+    assert page.locator("[role=status]").count() == 1
 
     compliance = _page(browser, problems)
     _sign_in(compliance, base, "web-compliance")

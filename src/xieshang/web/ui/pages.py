@@ -24,6 +24,8 @@ from xieshang.complaints.schemas import ComplaintCreate, NoteIn
 from xieshang.context import Context
 from xieshang.domain.conduct import lint_message
 from xieshang.errors import NotAuthenticated, XieshangError
+from xieshang.feedback import surveys
+from xieshang.feedback.schemas import SurveyAnswerCreate
 from xieshang.loans import service as loans
 from xieshang.loans.portfolio import portfolio
 from xieshang.models.user import Role
@@ -392,6 +394,41 @@ def complaints_report(request: Request, ctx: Page, file_format: str) -> Response
         media_type=report.media_type,
         headers={"Content-Disposition": f'attachment; filename="{report.filename}"'},
     )
+
+
+@router.get("/app/surveys", name="ui.surveys")
+def surveys_page(request: Request, ctx: Page) -> HTMLResponse:
+    return render(request, ctx, "surveys.html", invitations=surveys.my_open_surveys(ctx))
+
+
+@router.post("/app/surveys/{invitation_id}", name="ui.surveys.answer")
+def answer_survey(
+    request: Request,
+    ctx: Page,
+    invitation_id: int,
+    csrf: Annotated[str, Form()],
+    csat: Annotated[str, Form()] = "",
+    nps: Annotated[str, Form()] = "",
+    comment: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    check_csrf(ctx.settings, session_token(request) or "", csrf)
+    try:
+        surveys.answer(
+            ctx,
+            invitation_id,
+            SurveyAnswerCreate(
+                csat=int(csat) if csat else None, nps=int(nps) if nps else None, comment=comment
+            ),
+        )
+    except (XieshangError, ValueError) as error:
+        return render(
+            request,
+            ctx,
+            "surveys.html",
+            invitations=surveys.my_open_surveys(ctx),
+            problem=_problem(error),
+        )
+    return RedirectResponse("/app/surveys?thanks=1", status_code=303)
 
 
 @router.get("/app/team", name="ui.team")

@@ -15,6 +15,7 @@ from xieshang.loans.service import record_payment
 from xieshang.models.user import Role
 from xieshang.negotiations import service
 from xieshang.negotiations.schemas import NegotiationCreate
+from xieshang.policy.loader import default_text as load_policy_text
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -160,3 +161,23 @@ def test_supervisors_see_deadlines_at_risk_and_what_each_person_did(
     sign_in(client, "page-compliance")
     audit = client.get("/app/audit")
     assert 'class="ok" id="audit-result"' in audit.text
+
+
+def test_compliance_reviews_the_policy_history_and_a_draft(
+    client: TestClient, case_id: int, ctx: Context
+) -> None:
+    factories.user(ctx, Role.COMPLIANCE, "page-compliance")
+    ctx.session.commit()
+    sign_in(client, "page-compliance")
+    page = client.get("/app/policy")
+    assert page.status_code == 200
+    assert "2026.1" in page.text
+    assert re.search(r'<td class="num">1</td>', page.text), "one decision under the policy in force"
+    document = load_policy_text()
+    draft = document.replace('offer_valid_days: 7 ', 'offer_valid_days: 10 ').replace(
+        'apr_cap: "0.24"', 'apr_cap: "1.50"'
+    )
+    review = client.post("/app/policy/review", data={"csrf": csrf_of(page.text), "draft": draft})
+    assert "changed offer_valid_days: 7 → 10" in review.text
+    problems = re.findall(r'<p class="problem" role="alert">([^<]*)</p>', review.text)
+    assert any(p.startswith("regulatory") and "apr_cap" in p for p in problems), problems

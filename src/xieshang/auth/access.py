@@ -54,6 +54,7 @@ OPERATIONS: dict[str, frozenset[Role]] = {
     "negotiations.accept": frozenset({CUST, A, S}),
     "reports.portfolio": frozenset({S, C, ADM}),
     "reports.team": frozenset({S, C, ADM}),
+    "policy.read": frozenset({S, C, ADM}),
     # A customer reads their own inbox; staff see what a customer was told and how it went out.
     "notifications.inbox": frozenset({CUST}),
     "notifications.read": frozenset({CUST}),
@@ -99,7 +100,9 @@ OPERATIONS: dict[str, frozenset[Role]] = {
     "imports.run": frozenset({ADM}),
     "pii.rotate": frozenset({ADM}),
 }
-NON_API_OPERATIONS = frozenset({"imports.run", "pii.rotate", "jobs.run", "reports.team"})
+NON_API_OPERATIONS = frozenset(
+    {"imports.run", "pii.rotate", "jobs.run", "reports.team", "policy.read"}
+)
 """Operations with no API route (yet): the CLI and jobs call them."""
 
 

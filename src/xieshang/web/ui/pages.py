@@ -30,6 +30,7 @@ from xieshang.loans import service as loans
 from xieshang.loans.portfolio import portfolio
 from xieshang.models.user import Role
 from xieshang.negotiations import service as negotiations
+from xieshang.negotiations.policy_review import policy_in_force, review_draft
 from xieshang.negotiations.schemas import (
     AcceptIn,
     FinancesIn,
@@ -448,6 +449,26 @@ def team_page(request: Request, ctx: Page) -> HTMLResponse:
         waiting=waiting,
         outcomes=outcomes,
         columns=list(OUTCOMES.values()),
+    )
+
+
+@router.get("/app/policy", name="ui.policy")
+def policy_page(request: Request, ctx: Page) -> HTMLResponse:
+    return render(request, ctx, "policy.html", policy=policy_in_force(ctx), review=None, draft="")
+
+
+@router.post("/app/policy/review", name="ui.policy.review")
+def policy_review_page(
+    request: Request,
+    ctx: Page,
+    csrf: Annotated[str, Form()],
+    draft: Annotated[str, Form(max_length=200_000)] = "",
+) -> HTMLResponse:
+    """Paste a draft policy: what it would change, and every problem that would refuse it."""
+    check_csrf(ctx.settings, session_token(request) or "", csrf)
+    review = review_draft(ctx, draft)
+    return render(
+        request, ctx, "policy.html", policy=policy_in_force(ctx), review=review, draft=draft
     )
 
 

@@ -174,7 +174,7 @@ def test_compliance_reviews_the_policy_history_and_a_draft(
     assert "2026.1" in page.text
     assert re.search(r'<td class="num">1</td>', page.text), "one decision under the policy in force"
     document = load_policy_text()
-    draft = document.replace('offer_valid_days: 7 ', 'offer_valid_days: 10 ').replace(
+    draft = document.replace("offer_valid_days: 7 ", "offer_valid_days: 10 ").replace(
         'apr_cap: "0.24"', 'apr_cap: "1.50"'
     )
     review = client.post("/app/policy/review", data={"csrf": csrf_of(page.text), "draft": draft})

@@ -234,7 +234,8 @@ def test_a_customer_negotiates_and_accepts_and_an_agent_approves(
     compliance = _page(browser, problems)
     _sign_in(compliance, base, "web-compliance")
     compliance.wait_for_url(f"{base}/app/portfolio")
-    assert compliance.locator("svg.bars").count() == 2
+    assert compliance.locator("svg.bars").count() == 3, "buckets, classes, this month's complaints"
+    assert "催收行为" in (compliance.text_content("#complaints-title + svg") or "")
     assert "关注" in compliance.inner_text("main")
     compliance.screenshot(path=str(SHOTS / "compliance-portfolio.png"), full_page=True)
     with compliance.expect_download() as download:

@@ -27,7 +27,7 @@ from xieshang.errors import NotAuthenticated, XieshangError
 from xieshang.feedback import surveys
 from xieshang.feedback.schemas import SurveyAnswerCreate
 from xieshang.loans import service as loans
-from xieshang.loans.portfolio import portfolio
+from xieshang.loans.portfolio import Row, portfolio
 from xieshang.models.user import Role
 from xieshang.negotiations import service as negotiations
 from xieshang.negotiations.policy_review import policy_in_force, review_draft
@@ -480,7 +480,16 @@ def audit_page(request: Request, ctx: Page) -> HTMLResponse:
 @router.get("/app/portfolio", name="ui.portfolio")
 def portfolio_page(request: Request, ctx: Page) -> HTMLResponse:
     report = portfolio(ctx)
-    return render(request, ctx, "portfolio.html", report=report, bars=_bars)
+    complaints: list[Row] = []
+    assert ctx.user is not None
+    if ctx.user.role in (Role.COMPLIANCE, Role.ADMIN):
+        today = ctx.today()
+        month = complaint_statistics.complaint_statistics(ctx, today.replace(day=1), today)
+        complaints = [
+            Row(key=category, loans=count, principal="0")
+            for category, count in month.by_category.most_common()
+        ]
+    return render(request, ctx, "portfolio.html", report=report, bars=_bars, complaints=complaints)
 
 
 def _bars(rows: list[Any], width: int = 320) -> list[dict[str, Any]]:

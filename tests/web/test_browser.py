@@ -194,6 +194,21 @@ def test_a_customer_negotiates_and_accepts_and_an_agent_approves(
     plan.locator("form[action$='/approve'] button").click()
     agent.wait_for_load_state()
     assert "已批准" in agent.locator("section.offer", has_text="困难还款计划").inner_text()
+    # The agent shapes a plan; the engine's verdict appears as the fields change.
+    agent.fill("#adj-months", "30")
+    agent.fill("#adj-rate", "0.12")
+    agent.locator("#adj-rate").dispatch_event("change")
+    agent.wait_for_selector("#adjust-verdict")
+    assert "× 30" in agent.inner_text("#adjust-verdict")
+    agent.fill("#adj-rate", "0.30")
+    agent.locator("#adj-rate").dispatch_event("change")
+    agent.wait_for_function(
+        "() => document.querySelector('#adjust-verdict').innerText.includes('CHECK_APR')"
+    )
+    agent.fill("#adj-rate", "0.12")
+    agent.click("#adjust-submit")
+    agent.wait_for_load_state()
+    assert agent.locator("section.offer", has_text="调整后的方案").count() >= 1
 
     # The agent finds the complaint in the queue and answers; the linter stops a threat first.
     agent.click("text=投诉处理队列")
@@ -215,11 +230,11 @@ def test_a_customer_negotiates_and_accepts_and_an_agent_approves(
     _sign_in(boss, base, "web-super")
     boss.wait_for_url(f"{base}/app/queue")
     boss.click(f"text=#{waiting_case}")
-    escalated = boss.locator("section.offer", has_text="调整后的方案")
-    assert "主管" in escalated.inner_text()
+    escalated = boss.locator("section.offer", has_text="调整后的方案").filter(has_text="主管")
     escalated.locator("form[action$='/approve'] button").click()
     boss.wait_for_load_state()
-    assert "已批准" in boss.locator("section.offer", has_text="调整后的方案").inner_text()
+    approved = boss.locator("section.offer", has_text="调整后的方案").filter(has_text="主管")
+    assert "已批准" in approved.inner_text()
     boss.screenshot(path=str(SHOTS / "supervisor-approval.png"), full_page=True)
 
     # The customer answers a survey.

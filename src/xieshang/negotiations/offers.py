@@ -10,6 +10,7 @@ approves it.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -166,8 +167,72 @@ def adjust(ctx: Context, case: NegotiationCase, data: AdjustIn) -> NegotiationOf
     assert ctx.user is not None
     _require_open(case)
     policy = load_policy()
-    snapshot = json.loads(case.input_snapshot)
-    domain_case = parse_case(snapshot)
+    checked = preview(ctx, case, data)
+    evaluation = NegotiationEvaluation(
+        case_id=case.id,
+        as_of=checked.as_of,
+        policy_version=policy.version,
+        policy_digest=policy.digest,
+        result=EvaluationRead(
+            policy_version=policy.version,
+            policy_digest=policy.digest,
+            as_of=checked.as_of,
+            assessment=None,
+            baseline=None,
+            offers=[checked.offer],
+            counter_offer=None,
+            reasons=render([Reason("ADJUSTED_PLAN", _params(checked.shape))], policy),
+        ).model_dump_json(),
+        evaluated_by=ctx.user.id,
+        evaluated_at=ctx.now(),
+    )
+    ctx.session.add(evaluation)
+    ctx.session.flush()
+    (row,) = make_offers(
+        ctx,
+        case,
+        evaluation,
+        [checked.offer.model_copy(update={"approval": checked.needed})],
+        proposed_by=ctx.user.id,
+    )
+    if (
+        checked.direct
+    ):  # within the adjuster's own authority: the engine's re-check is the second look
+        row.status = "offered"
+        row.decided_by = ctx.user.id
+        row.decided_at = ctx.now()
+    else:
+        row.status = "pending_approval"
+    row.decision_note = data.note
+    record(
+        ctx,
+        "negotiation.adjust",
+        "negotiation",
+        case.id,
+        after={"offer": row.id, "shape": data.model_dump(mode="json"), "approval": checked.needed},
+    )
+    settle_status(ctx, case)
+    return row
+
+
+@dataclass(frozen=True)
+class Checked:
+    """An adjusted plan as the engine judged it: the offer, who must approve it, and whether the
+    adjuster's own authority is enough."""
+
+    as_of: date
+    shape: PlanShape
+    offer: OfferRead
+    needed: str
+    direct: bool
+
+
+def preview(ctx: Context, case: NegotiationCase, data: AdjustIn) -> Checked:
+    """Run an adjusted plan through the engine without storing anything (the live re-check)."""
+    authorize(ctx, "negotiations.adjust")
+    assert ctx.user is not None
+    policy = load_policy()
+    domain_case = parse_case(json.loads(case.input_snapshot))
     shape = PlanShape(
         months=data.months,
         rate=parse_rate(data.annual_rate, field="annual_rate"),
@@ -187,51 +252,8 @@ def adjust(ctx: Context, case: NegotiationCase, data: AdjustIn) -> NegotiationOf
     offer = offer_read(result, policy)
     below_baseline = any(r.code == "NPV_BELOW_BASELINE" for r in offer.reasons)
     needed = "supervisor" if below_baseline else offer.approval
-    own = ROLE_LEVEL.get(ctx.user.role, 0)
-    direct = LEVEL[needed] <= own and not below_baseline
-    evaluation = NegotiationEvaluation(
-        case_id=case.id,
-        as_of=domain_case.as_of,
-        policy_version=policy.version,
-        policy_digest=policy.digest,
-        result=EvaluationRead(
-            policy_version=policy.version,
-            policy_digest=policy.digest,
-            as_of=domain_case.as_of,
-            assessment=None,
-            baseline=None,
-            offers=[offer],
-            counter_offer=None,
-            reasons=render([Reason("ADJUSTED_PLAN", _params(shape))], policy),
-        ).model_dump_json(),
-        evaluated_by=ctx.user.id,
-        evaluated_at=ctx.now(),
-    )
-    ctx.session.add(evaluation)
-    ctx.session.flush()
-    (row,) = make_offers(
-        ctx,
-        case,
-        evaluation,
-        [offer.model_copy(update={"approval": needed})],
-        proposed_by=ctx.user.id,
-    )
-    if direct:  # within the adjuster's own authority: the engine's re-check is the second look
-        row.status = "offered"
-        row.decided_by = ctx.user.id
-        row.decided_at = ctx.now()
-    else:
-        row.status = "pending_approval"
-    row.decision_note = data.note
-    record(
-        ctx,
-        "negotiation.adjust",
-        "negotiation",
-        case.id,
-        after={"offer": row.id, "shape": data.model_dump(mode="json"), "approval": needed},
-    )
-    settle_status(ctx, case)
-    return row
+    direct = LEVEL[needed] <= ROLE_LEVEL.get(ctx.user.role, 0) and not below_baseline
+    return Checked(domain_case.as_of, shape, offer, needed, direct)
 
 
 def decline(ctx: Context, case: NegotiationCase, note: str) -> None:

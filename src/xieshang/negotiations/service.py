@@ -178,6 +178,11 @@ def adjust(ctx: Context, case_id: int, data: AdjustIn) -> NegotiationRead:
     return get_case(ctx, case_id)
 
 
+def preview_adjustment(ctx: Context, case_id: int, data: AdjustIn) -> workflow.Checked:
+    """The engine's verdict on a plan a person is shaping, before anything is stored."""
+    return workflow.preview(ctx, require_case(ctx, case_id), data)
+
+
 def decline(ctx: Context, case_id: int, data: DeclineIn) -> NegotiationRead:
     case = require_case(ctx, case_id)
     workflow.decline(ctx, case, data.note)

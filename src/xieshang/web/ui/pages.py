@@ -33,6 +33,7 @@ from xieshang.negotiations import service as negotiations
 from xieshang.negotiations.policy_review import policy_in_force, review_draft
 from xieshang.negotiations.schemas import (
     AcceptIn,
+    AdjustIn,
     FinancesIn,
     NegotiationCreate,
     RequestIn,
@@ -251,6 +252,58 @@ def what_if(request: Request, ctx: Page, case_id: int, monthly_payment: str = "0
     except (XieshangError, ValueError) as error:
         return render(request, ctx, "_what_if.html", answer=None, problem=_problem(error))
     return render(request, ctx, "_what_if.html", answer=answer, problem=None)
+
+
+class AdjustForm:
+    """The adjust form's fields (strings from the browser, checked by ``AdjustIn``)."""
+
+    def __init__(
+        self,
+        csrf: Annotated[str, Form()],
+        months: Annotated[str, Form(max_length=4)] = "",
+        annual_rate: Annotated[str, Form(max_length=24)] = "",
+        forbear: Annotated[str, Form(max_length=20)] = "0",
+        grace_months: Annotated[str, Form(max_length=3)] = "0",
+        waive: Annotated[str, Form(max_length=3)] = "",
+        note: Annotated[str, Form(max_length=500)] = "",
+    ) -> None:
+        self.csrf = csrf
+        self.values = {
+            "months": months,
+            "annual_rate": annual_rate,
+            "forbear": forbear or "0",
+            "grace_months": grace_months or "0",
+            "waive": waive == "yes",
+            "note": note,
+        }
+
+    def parsed(self) -> AdjustIn:
+        return AdjustIn.model_validate(self.values)
+
+
+@router.post("/app/negotiations/{case_id}/adjust/preview", name="ui.adjust.preview")
+def adjust_preview(
+    request: Request, ctx: Page, case_id: int, form: Annotated[AdjustForm, Depends()]
+) -> HTMLResponse:
+    """The engine's live verdict on the plan being shaped (an htmx fragment; stores nothing)."""
+    check_csrf(ctx.settings, session_token(request) or "", form.csrf)
+    try:
+        checked = negotiations.preview_adjustment(ctx, case_id, form.parsed())
+    except (XieshangError, ValueError) as error:
+        return render(request, ctx, "_adjust_preview.html", checked=None, problem=_problem(error))
+    return render(request, ctx, "_adjust_preview.html", checked=checked, problem=None)
+
+
+@router.post("/app/negotiations/{case_id}/adjust", name="ui.adjust")
+def adjust_submit(
+    request: Request, ctx: Page, case_id: int, form: Annotated[AdjustForm, Depends()]
+) -> Response:
+    check_csrf(ctx.settings, session_token(request) or "", form.csrf)
+    try:
+        negotiations.adjust(ctx, case_id, form.parsed())
+    except (XieshangError, ValueError) as error:
+        return error_page(request, 422, _problem(error))
+    return RedirectResponse(f"/app/negotiations/{case_id}", status_code=303)
 
 
 @router.get("/app/negotiations/{case_id}/offers/{offer_id}", name="ui.terms")

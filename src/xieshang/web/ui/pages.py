@@ -15,6 +15,8 @@ from fastapi.templating import Jinja2Templates
 
 from xieshang.audit.service import OUTCOMES, activity_by_person, verify_chain
 from xieshang.auth.service import authenticate, login, revoke
+from xieshang.collection.schemas import ContactIn
+from xieshang.collection.service import contact_log, make_contact
 from xieshang.complaints import intake
 from xieshang.complaints import service as complaint_service
 from xieshang.complaints import statistics as complaint_statistics
@@ -304,6 +306,46 @@ def adjust_submit(
     except (XieshangError, ValueError) as error:
         return error_page(request, 422, _problem(error))
     return RedirectResponse(f"/app/negotiations/{case_id}", status_code=303)
+
+
+@router.get("/app/customers/{customer_id}/contacts", name="ui.contacts")
+def contacts_page(request: Request, ctx: Page, customer_id: int) -> HTMLResponse:
+    return _contacts(request, ctx, customer_id)
+
+
+@router.post("/app/customers/{customer_id}/contacts", name="ui.contacts.make")
+def make_contact_page(
+    request: Request,
+    ctx: Page,
+    customer_id: int,
+    csrf: Annotated[str, Form()],
+    channel: Annotated[str, Form(max_length=16)] = "phone",
+    party: Annotated[str, Form(max_length=16)] = "debtor",
+    purpose: Annotated[str, Form(max_length=16)] = "collection",
+    outcome: Annotated[str, Form(max_length=24)] = "answered",
+    message: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Make a contact: the conduct rules are checked first; a refusal names its rule."""
+    check_csrf(ctx.settings, session_token(request) or "", csrf)
+    values = {
+        "customer_id": customer_id,
+        "channel": channel,
+        "party": party,
+        "purpose": purpose,
+        "outcome": outcome,
+        "message": message,
+    }
+    try:
+        make_contact(ctx, ContactIn.model_validate(values))
+    except (XieshangError, ValueError) as error:
+        return _contacts(request, ctx, customer_id, problem=_problem(error), values=values)
+    return RedirectResponse(f"/app/customers/{customer_id}/contacts", status_code=303)
+
+
+def _contacts(request: Request, ctx: Page, customer_id: int, **extra: Any) -> HTMLResponse:
+    log = contact_log(ctx, customer_id)
+    values = {"problem": None, "values": {}} | extra
+    return render(request, ctx, "contacts.html", customer_id=customer_id, log=log, **values)
 
 
 @router.get("/app/negotiations/{case_id}/offers/{offer_id}", name="ui.terms")

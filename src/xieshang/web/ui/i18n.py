@@ -163,6 +163,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "contact.no_answer": ("未接通", "no answer"),
     "contact.left_message": ("已留言", "left a message"),
     "contact.refused_by_customer": ("客户拒绝沟通", "customer refused"),
+    "balance_chart": ("剩余本金走势", "Principal balance over the schedule"),
     "team": ("团队", "Team"),
     "deadlines_at_risk": ("临近期限的投诉", "Complaint deadlines at risk"),
     "due_by": ("截至", "due by"),

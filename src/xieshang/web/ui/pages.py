@@ -187,7 +187,24 @@ def home(request: Request, ctx: Page) -> Response:
 def loan_page(request: Request, ctx: Page, loan_id: int) -> HTMLResponse:
     detail = loans.get_loan(ctx, loan_id)
     statement = loans.loan_statement(ctx, loan_id) if detail.status == "active" else None
-    return render(request, ctx, "loan.html", loan=detail, statement=statement)
+    return render(
+        request, ctx, "loan.html", loan=detail, statement=statement, chart=_balance_chart(detail)
+    )
+
+
+def _balance_chart(loan: Any, width: int = 600, height: int = 160) -> dict[str, Any]:
+    """Points of a server-drawn line of the principal balance after each installment."""
+    rows = loan.schedule.installments
+    top = max((Decimal(r.balance) + Decimal(r.principal) for r in rows), default=Decimal(1))
+    step = width / max(len(rows), 1)
+    points = [(0.0, 0.0)] + [
+        (round((i + 1) * step, 1), round(float(Decimal(r.balance) / top) * height, 1))
+        for i, r in enumerate(rows)
+    ]
+    first_balance = Decimal(rows[0].balance) + Decimal(rows[0].principal) if rows else Decimal(0)
+    points[0] = (0.0, round(float(first_balance / top) * height, 1))
+    line = " ".join(f"{x},{height - y}" for x, y in points)
+    return {"width": width, "height": height, "line": line, "top": f"{top:,.2f}"}
 
 
 @router.get("/app/loans/{loan_id}/negotiate", name="ui.negotiate")

@@ -181,3 +181,36 @@ def test_compliance_reviews_the_policy_history_and_a_draft(
     assert "changed offer_valid_days: 7 → 10" in review.text
     problems = re.findall(r'<p class="problem" role="alert">([^<]*)</p>', review.text)
     assert any(p.startswith("regulatory") and "apr_cap" in p for p in problems), problems
+
+
+def test_a_customer_asks_for_another_due_date_and_sees_that_offer(
+    client: TestClient, case_id: int, ctx: Context
+) -> None:
+    sign_in(client, "page-customer")
+    home = client.get("/app")
+    loan = re.search(r'href="/app/loans/(\d+)/negotiate"', home.text)
+    assert loan is not None
+    form = client.get(f"/app/loans/{loan.group(1)}/negotiate")
+    assert "对一笔收费有异议" in form.text
+    answer = client.post(
+        f"/app/loans/{loan.group(1)}/negotiate",
+        data={
+            "csrf": csrf_of(form.text),
+            "hardship": "income_drop_temporary",
+            "stated_income": "5000",
+            "verified_income": "5000",
+            "essential_expenses": "3300",
+            "other_debt_service": "600",
+            "preferred_due_day": "10",
+        },
+    )
+    assert answer.status_code == 200
+    assert "变更还款日" in answer.text
+    bad = client.post(
+        f"/app/loans/{loan.group(1)}/negotiate",
+        data={"csrf": csrf_of(form.text), "hardship": "other", "stated_income": "abc",
+              "verified_income": "1", "essential_expenses": "1", "other_debt_service": "1"},
+    )  # fmt: skip
+    assert 'role="alert"' in bad.text, "the form again, saying what was wrong"
+    dispute = client.get("/app/complaints?about=charge&loan=L1")
+    assert "贷款 L1 的收费有误" in dispute.text

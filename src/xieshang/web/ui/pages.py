@@ -225,6 +225,7 @@ def negotiate_submit(
     essential_expenses: Annotated[str, Form()],
     other_debt_service: Annotated[str, Form()],
     lump_sum_available: Annotated[str, Form()] = "0",
+    preferred_due_day: Annotated[str, Form(max_length=2)] = "",
 ) -> Response:
     check_csrf(ctx.settings, session_token(request) or "", csrf)
     values = {
@@ -234,13 +235,20 @@ def negotiate_submit(
         "other_debt_service": other_debt_service,
         "lump_sum_available": lump_sum_available or "0",
     }
+    shown = values | {"preferred_due_day": preferred_due_day}
     try:
         case = negotiations.open_case(
             ctx,
             NegotiationCreate(
                 loan_id=loan_id,
                 finances=FinancesIn.model_validate(values),
-                request=RequestIn.model_validate({"scenario": "hardship", "hardship": hardship}),
+                request=RequestIn.model_validate(
+                    {
+                        "scenario": "hardship",
+                        "hardship": hardship,
+                        "preferred_due_day": preferred_due_day or None,
+                    }
+                ),
             ),
         )
     except (XieshangError, ValueError) as error:
@@ -251,7 +259,7 @@ def negotiate_submit(
             "negotiate.html",
             loan=detail,
             hardships=HARDSHIPS,
-            values=values,
+            values=shown,
             problem=_problem(error),
         )
     return RedirectResponse(f"/app/negotiations/{case.id}", status_code=303)
@@ -427,7 +435,14 @@ def complaints_page(request: Request, ctx: Page) -> Response:
     if ctx.user.role is not Role.CUSTOMER:
         return RedirectResponse("/app/complaints/queue", status_code=303)
     mine = complaint_service.list_complaints(ctx, page_size=50)
-    return render(request, ctx, "complaints.html", complaints=mine.items, text="", problem=None)
+    about = request.query_params.get("about")
+    loan_no = request.query_params.get("loan", "")[:32]
+    start = {
+        "charge": f"贷款 {loan_no} 的收费有误：",
+        "service": f"关于贷款 {loan_no} 的服务问题：",
+    }
+    text = start.get(about or "", "")
+    return render(request, ctx, "complaints.html", complaints=mine.items, text=text, problem=None)
 
 
 @router.post("/app/complaints", name="ui.complaints.file")

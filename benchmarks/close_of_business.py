@@ -49,6 +49,7 @@ from xieshang.domain.loan import Loan as LedgerLoan
 from xieshang.domain.loan import Payment
 from xieshang.domain.schedule import LoanTerms, Schedule, build_schedule
 from xieshang.jobs import close_of_business
+from xieshang.jobs.runner import JobReport
 from xieshang.loans.schemas import ProductCreate
 from xieshang.loans.service import add_product
 from xieshang.migrate import upgrade
@@ -264,7 +265,7 @@ def measure(kind: str, url: str, count: int) -> dict[str, Any]:
 
 def _timed(
     sessions: sessionmaker[Session], settings: Settings, day: date, clock: FixedClock
-) -> tuple[close_of_business.Report, float]:
+) -> tuple[JobReport, float]:
     clock.current = datetime.combine(day + timedelta(days=1), time(2, 0), tzinfo=UTC)
     began = perf_counter()
     report = close_of_business.run(sessions, settings, day, clock=clock)

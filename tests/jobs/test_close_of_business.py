@@ -23,6 +23,7 @@ from xieshang.context import Context, FixedClock, make_cipher
 from xieshang.db import session_factory
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.jobs import close_of_business, lock
+from xieshang.jobs.runner import JobReport
 from xieshang.loans.schemas import PaymentCreate
 from xieshang.loans.service import record_payment, require_loan, to_ledger
 from xieshang.models.audit import AuditEntry
@@ -217,7 +218,7 @@ def test_two_runs_started_at_once_close_each_loan_once(
         thread.join(timeout=60)
     assert isinstance(outcome["second"], lock.JobLocked)
     report = outcome["first"]
-    assert isinstance(report, close_of_business.Report)
+    assert isinstance(report, JobReport)
     assert report.counts["loans_closed"] == 3
     with sessions() as session:
         closed = session.scalars(select(Loan.closed_through).where(Loan.id.in_(ids[:3]))).all()
@@ -262,7 +263,7 @@ def test_the_commands(
     assert " 0 loans closed" not in first
     assert main(["jobs", "run", "close-of-business", "--as-of", today.isoformat()]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"close of business {today}: run 2 succeeded")
+    assert out.startswith(f"close-of-business {today}: run 2 succeeded")
     assert "already_closed:" in out
     assert "loans_closed:" not in out, "the second run of a day closes nothing"
     assert main(["jobs", "status", "--json"]) == 0

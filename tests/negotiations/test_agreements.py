@@ -19,6 +19,7 @@ from xieshang.domain.accrual import ledger_as_of
 from xieshang.domain.allocation import Component
 from xieshang.domain.money import yuan
 from xieshang.jobs import close_of_business
+from xieshang.jobs.runner import JobReport
 from xieshang.loans.schemas import PaymentCreate
 from xieshang.loans.service import record_payment, require_loan, to_ledger
 from xieshang.models.audit import AuditEntry
@@ -95,7 +96,7 @@ class Bank:
         body = {"customer_id": customer_id, "channel": "phone", "loan_id": self.loan_id}
         return self.client.post("/api/v1/contacts", json=body, headers=self.token("ag-agent"))
 
-    def close(self, day: date) -> close_of_business.Report:
+    def close(self, day: date) -> JobReport:
         self.on(day)
         return close_of_business.run(self.sessions, self.settings, day, clock=self.clock)
 

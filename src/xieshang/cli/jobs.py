@@ -37,18 +37,9 @@ def run_close_of_business(
     """Accrue, age and classify every active loan, judge agreements, expire offers — through
     AS_OF, one day at a time from where each loan was last closed. Safe to run twice."""
     day = parse_date(as_of, "as_of")
-    settings = load_settings()
-    engine = make_engine(settings.database_url)
-    try:
-        report = close_of_business.run(session_factory(engine), settings, day)
-    except JobLocked as locked:
-        typer.echo(f"xieshang: {locked}", err=True)
-        raise typer.Exit(1) from None
-    finally:
-        engine.dispose()
-    _show(f"close of business {day}", report, as_json, "loan_no")
-    if report.failures:
-        raise typer.Exit(1)
+    _run_and_print(
+        lambda sessions, settings: close_of_business.run(sessions, settings, day), as_json
+    )
 
 
 @run_app.command("complaints-clock")
@@ -61,42 +52,9 @@ def run_complaints_clock(
     """Remind holders before complaint deadlines, escalate breaches, close complaints whose review
     period is over — as of AS_OF. Safe to run twice."""
     day = parse_date(as_of, "as_of")
-    settings = load_settings()
-    engine = make_engine(settings.database_url)
-    try:
-        report = complaints_clock.run(session_factory(engine), settings, day)
-    except JobLocked as locked:
-        typer.echo(f"xieshang: {locked}", err=True)
-        raise typer.Exit(1) from None
-    finally:
-        engine.dispose()
-    _show(f"complaints clock {day}", report, as_json, "complaint")
-    if report.failures:
-        raise typer.Exit(1)
-
-
-def _show(title: str, report: close_of_business.Report, as_json: bool, item: str) -> None:
-    counts = dict(sorted(report.counts.items()))
-    if as_json:
-        typer.echo(
-            json.dumps(
-                {
-                    "run": report.run_id,
-                    "as_of": report.as_of.isoformat(),
-                    "status": report.status,
-                    "counts": counts,
-                    "failures": report.failures,
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-        return
-    typer.echo(f"{title}: run {report.run_id} {report.status}")
-    for name, value in counts.items():
-        typer.echo(f"  {name}: {value}")
-    for failure in report.failures[:20]:
-        typer.echo(f"  FAILED {item.removesuffix('_no')} {failure[item]}: {failure['error']}")
+    _run_and_print(
+        lambda sessions, settings: complaints_clock.run(sessions, settings, day), as_json
+    )
 
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print the run's record as JSON.")]
@@ -156,7 +114,7 @@ def _run_and_print(
         for name, value in counts.items():
             typer.echo(f"  {name}: {value}")
         for failure in report.failures[:20]:
-            typer.echo(f"  FAILED {failure}")
+            typer.echo("  FAILED " + ", ".join(f"{k} {v}" for k, v in failure.items()))
     if report.failures:
         raise typer.Exit(1)
 

@@ -15,12 +15,7 @@ rolled back, reported in the run's record, and the run goes on.
 from __future__ import annotations
 
 import json
-import os
-import socket
-import uuid
-from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel
@@ -31,11 +26,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from xieshang.audit.service import record
 from xieshang.auth.access import authorize
 from xieshang.config import Settings
-from xieshang.context import Clock, Context, SystemClock, make_cipher
+from xieshang.context import Clock, Context
 from xieshang.domain.accrual import LedgerState, ledger_as_of
 from xieshang.domain.delinquency import LOAN_THRESHOLDS, Buckets
-from xieshang.errors import InvalidInput
 from xieshang.jobs import lock
+from xieshang.jobs.runner import JobReport, run_job
 from xieshang.loans.service import to_ledger
 from xieshang.models.job import JobRun
 from xieshang.models.loan import InstallmentStatus, Loan, LoanStatus
@@ -47,15 +42,6 @@ JOB = "close-of-business"
 BUCKETS = Buckets()
 
 
-@dataclass
-class Report:
-    run_id: int
-    as_of: date
-    status: str
-    counts: Counter[str] = field(default_factory=Counter)
-    failures: list[dict[str, object]] = field(default_factory=list)
-
-
 def run(
     sessions: sessionmaker[Session],
     settings: Settings,
@@ -64,59 +50,21 @@ def run(
     clock: Clock | None = None,
     chunk: int = 500,
     on_progress: Callable[[int], None] | None = None,
-) -> Report:
+) -> JobReport:
     """Close every active loan through ``as_of`` and expire stale offers; record a ``JobRun``."""
-    clock = clock or SystemClock()
-    holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-    with sessions() as session:
-        ctx = Context(session, settings, make_cipher(settings), clock)
-        if as_of > ctx.today():
-            raise InvalidInput("as_of", f"is after today ({ctx.today()})")
-        job_run = JobRun(
-            job=JOB,
-            as_of=as_of,
-            status="running",
-            started_at=clock.now(),
-            counts="{}",
-            failures="[]",
-            holder=holder,
-        )
-        try:
-            lock.acquire(session, JOB, holder, clock)
-        except lock.JobLocked as refused:
-            job_run.status, job_run.finished_at = "refused", clock.now()
-            job_run.failures = json.dumps([{"error": str(refused)}], ensure_ascii=False)
-            session.add(job_run)
-            session.commit()
-            raise
-        session.add(job_run)
-        session.commit()
-        report = Report(job_run.id, as_of, "running")
-        try:
-            _close_loans(ctx, as_of, chunk, report, holder, on_progress)
-            _expire_offers(ctx, as_of, report)
-            report.status = "succeeded" if not report.failures else "completed_with_failures"
-        except BaseException:
-            session.rollback()
-            report.status = "failed"
-            raise
-        finally:
-            job_run.status = report.status
-            job_run.finished_at = clock.now()
-            job_run.counts = json.dumps(dict(sorted(report.counts.items())))
-            job_run.failures = json.dumps(report.failures[:1000], ensure_ascii=False)
-            session.merge(job_run)
-            session.commit()
-            lock.release(session, JOB, holder)
-    return report
+
+    def work(ctx: Context, report: JobReport) -> None:
+        _close_loans(ctx, as_of, chunk, report, on_progress)
+        _expire_offers(ctx, as_of, report)
+
+    return run_job(sessions, settings, JOB, as_of, work, clock=clock)
 
 
 def _close_loans(
     ctx: Context,
     as_of: date,
     chunk: int,
-    report: Report,
-    holder: str,
+    report: JobReport,
     on_progress: Callable[[int], None] | None,
 ) -> None:
     session = ctx.session
@@ -144,12 +92,12 @@ def _close_loans(
         while pending:
             pending = _close_chunk(ctx, pending, as_of, report)
         done += min(chunk, len(ids) - start)
-        lock.refresh(session, JOB, holder, ctx.clock)
+        lock.refresh(session, JOB, report.holder, ctx.clock)
         if on_progress is not None:
             on_progress(done)
 
 
-def _close_chunk(ctx: Context, ids: Sequence[int], as_of: date, report: Report) -> list[int]:
+def _close_chunk(ctx: Context, ids: Sequence[int], as_of: date, report: JobReport) -> list[int]:
     """Close the loans in ``ids``; after a failure, return the ones not yet tried (reloaded fresh:
     a rollback expires everything the session held)."""
     session = ctx.session
@@ -259,7 +207,7 @@ def _store_state(ctx: Context, loan: Loan, state: LedgerState) -> list[str]:
     return events
 
 
-def _expire_offers(ctx: Context, as_of: date, report: Report) -> None:
+def _expire_offers(ctx: Context, as_of: date, report: JobReport) -> None:
     session = ctx.session
     cases = session.scalars(
         select(NegotiationCase).where(

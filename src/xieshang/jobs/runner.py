@@ -1,5 +1,5 @@
-"""The frame every batch job but the close of business runs in: a ``JobRun`` record, one run at a
-time (:mod:`xieshang.jobs.lock`), a refused run recorded as refused, counts and failures kept."""
+"""The frame every batch job runs in: a ``JobRun`` record, one run at a time
+(:mod:`xieshang.jobs.lock`), a refused run recorded as refused, counts and failures kept."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ class JobReport:
     status: str
     counts: Counter[str] = field(default_factory=Counter)
     failures: list[dict[str, object]] = field(default_factory=list)
+    holder: str = ""
+    """Who holds the job's lock: a long job refreshes it as it goes."""
 
 
 Work = Callable[[Context, JobReport], None]
@@ -70,7 +72,7 @@ def run_job(
             raise
         session.add(job_run)
         session.commit()
-        report = JobReport(job, job_run.id, day, "running")
+        report = JobReport(job, job_run.id, day, "running", holder=holder)
         try:
             work(ctx, report)
             report.status = "succeeded" if not report.failures else "completed_with_failures"

@@ -11,20 +11,10 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from xieshang.ledger_schemas import Text
+from xieshang.text.categories import Category
 
 Channel = Literal["app", "web", "phone", "visit", "letter", "regulator_referral", "import"]
 CUSTOMER_CHANNELS = ("app", "web")
-Category = Literal[
-    "application",
-    "repayment_hardship",
-    "fees_interest",
-    "payment_servicing",
-    "collection_conduct",
-    "credit_report",
-    "service_quality",
-    "fraud_privacy",
-    "other",
-]
 RootCause = Literal[
     "product_design",
     "disclosure",

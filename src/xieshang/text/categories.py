@@ -6,9 +6,9 @@ what people see. Issues the table does not list map to ``other``.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal, get_args
 
-CATEGORIES: Final = (
+Category = Literal[
     "application",
     "repayment_hardship",
     "fees_interest",
@@ -18,7 +18,8 @@ CATEGORIES: Final = (
     "service_quality",
     "fraud_privacy",
     "other",
-)
+]
+CATEGORIES: Final = get_args(Category)
 
 LABELS: Final = {
     "application": ("贷款申请与额度", "loan application, limit and pricing"),

@@ -3,6 +3,8 @@ the services; this is only the words around it."""
 
 from __future__ import annotations
 
+from xieshang.text.categories import LABELS
+
 LANGUAGES = ("zh", "en")
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -116,15 +118,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The policy in force (every number with its source)",
     ),
     "complaints_this_month": ("本月投诉（按类别）", "Complaints this month, by category"),
-    "category.application": ("贷款申请与额度", "Application, limit and pricing"),
-    "category.repayment_hardship": ("逾期与协商还款", "Overdue repayment and negotiation"),
-    "category.fees_interest": ("费用与利息争议", "Fee and interest disputes"),
-    "category.payment_servicing": ("还款与账户操作", "Payments and account servicing"),
-    "category.collection_conduct": ("催收行为", "Collection conduct"),
-    "category.credit_report": ("征信", "Credit reporting"),
-    "category.service_quality": ("服务质量", "Service quality"),
-    "category.fraud_privacy": ("欺诈与信息安全", "Fraud, identity and privacy"),
-    "category.other": ("其他", "Other"),
     "adjust": ("调整方案（引擎实时复核）", "Adjust the plan (re-checked live by the engine)"),
     "annual_rate": ("年利率（如 0.10）", "Annual rate (e.g. 0.10)"),
     "forbear": ("停息挂账本金（元）", "Principal set aside interest-free (yuan)"),
@@ -247,6 +240,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 
 def translate(key: str, language: str) -> str:
-    """The text for ``key``; a value with no entry (a new status, say) is shown as it is."""
-    zh, en = MESSAGES.get(key, (key.rpartition(".")[2], key.rpartition(".")[2]))
+    """The text for ``key``; a value with no entry (a new status, say) is shown as it is.
+    Complaint categories (``category.<code>``) are named as TAXONOMY.md names them."""
+    code = key.rpartition(".")[2]
+    if key.startswith("category.") and code in LABELS:
+        zh, en = LABELS[code]
+        return en if language == "en" else zh
+    zh, en = MESSAGES.get(key, (code, code))
     return en if language == "en" else zh

@@ -22,6 +22,7 @@ from xieshang.domain.accrual import ledger_as_of
 from xieshang.errors import AlreadyExists, InvalidInput
 from xieshang.loans.service import to_ledger
 from xieshang.models import Agreement, AuditEntry, Customer, Loan, User
+from xieshang.models.complaint import Complaint
 from xieshang.models.loan import LoanStatus
 from xieshang.web import landing
 
@@ -73,6 +74,9 @@ def test_every_loan_state_is_present_audited_and_counted_as_reported(
     assert recount[LoanState.CURRENT] == moved[LoanState.CURRENT] + len(agreed)
     assert len(ctx.session.scalars(select(Customer)).all()) == 25
     assert seeded.negotiations.offered + seeded.negotiations.pending_approval >= 1
+    complaints = ctx.session.scalars(select(Complaint)).all()
+    assert len(complaints) == 3, "the staff queues have complaints to show"
+    assert {c.category for c in complaints} >= {"collection_conduct"}
 
     # A couple of loans are restructured in the seed, each with its audit row.
     flagged = ctx.session.scalars(

@@ -9,6 +9,8 @@ from datetime import date
 
 from sqlalchemy import select
 
+from xieshang.complaints.intake import file_complaint
+from xieshang.complaints.schemas import ComplaintCreate
 from xieshang.context import Context
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.loans.service import require_loan, to_ledger
@@ -98,3 +100,22 @@ def _active_loans(ctx: Context) -> list[int]:
 
 def _overdue(ctx: Context, loan_id: int, as_of: date) -> bool:
     return ledger_as_of(to_ledger(require_loan(ctx, loan_id)), as_of).days_past_due > 0
+
+
+DEMO_COMPLAINTS = (
+    "上个月的还款明明按时还了，系统却显示逾期，还收了罚息，请核实并退还。",
+    "催收人员晚上十点多还打电话，还打给我同事，影响很坏，我要向12378投诉。",
+    "我失业三个月了，想申请个性化分期，但是客服一直说不能协商。",
+)
+
+
+def seed_complaints(ctx: Context, customer_ids: list[int]) -> int:
+    """A few complaints, recorded as received by phone, for the staff queues."""
+    for n, text in enumerate(DEMO_COMPLAINTS):
+        file_complaint(
+            ctx,
+            ComplaintCreate(
+                text=text, customer_id=customer_ids[n % len(customer_ids)], channel="phone"
+            ),
+        )
+    return len(DEMO_COMPLAINTS)

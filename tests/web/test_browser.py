@@ -255,6 +255,14 @@ def test_a_customer_negotiates_and_accepts_and_an_agent_approves(
     assert "已批准" in approved.inner_text()
     boss.screenshot(path=str(SHOTS / "supervisor-approval.png"), full_page=True)
 
+    # The customer reads the agreement's notice in their messages.
+    page.goto(f"{base}/app/inbox")
+    assert "还款协议已生效" in page.inner_text("main")
+    unread = page.locator("article.unread").count()
+    page.locator("article.unread form button").first.click()
+    page.wait_for_url(f"{base}/app/inbox")
+    assert page.locator("article.unread").count() == unread - 1
+
     # The customer answers a survey.
     page.goto(f"{base}/app/surveys")
     page.locator("input[name=csat][value='5']").check()
@@ -304,19 +312,34 @@ def test_the_main_pages_pass_an_accessibility_check(
     page.goto(f"{base}/login")
     _sign_in(page, base, CUSTOMER)
     page.wait_for_url(f"{base}/app")
-    for path in ("/app", "/app/loans/1", f"/app/negotiations/{waiting_case}", "/app/complaints"):
+    customer_pages = (
+        "/app",
+        "/app/loans/1",
+        f"/app/negotiations/{waiting_case}",
+        "/app/complaints",
+        "/app/inbox",
+        "/app/surveys",
+    )
+    for path in customer_pages:
         page.goto(base + path)
         violations[path] = _axe(page)
     staff = _page(browser, problems)
     _sign_in(staff, base, "web-agent2")
     staff.wait_for_url(f"{base}/app/queue")
     violations["/app/queue"] = _axe(staff)
-    for path in ("/app/complaints/queue", f"/app/negotiations/{waiting_case}"):
+    for path in (
+        "/app/complaints/queue",
+        f"/app/negotiations/{waiting_case}",
+        "/app/customers/1/contacts",
+    ):
         staff.goto(base + path)
         violations[f"agent {path}"] = _axe(staff)
     officer = _page(browser, problems)
     _sign_in(officer, base, "web-compliance")
     officer.wait_for_url(f"{base}/app/portfolio")
     violations["/app/portfolio"] = _axe(officer)
+    for path in ("/app/policy", "/app/audit", "/app/team"):
+        officer.goto(base + path)
+        violations[path] = _axe(officer)
     assert {k: v for k, v in violations.items() if v} == {}
     assert problems == [], problems

@@ -40,6 +40,7 @@ from xieshang.negotiations.schemas import (
     NegotiationCreate,
     RequestIn,
 )
+from xieshang.notifications.inbox import mark_read, my_inbox
 from xieshang.policy.loader import load_policy
 from xieshang.web.deps import app_state, public_context
 from xieshang.web.ui import i18n
@@ -522,6 +523,21 @@ def complaints_report(request: Request, ctx: Page, file_format: str) -> Response
         media_type=report.media_type,
         headers={"Content-Disposition": f'attachment; filename="{report.filename}"'},
     )
+
+
+@router.get("/app/inbox", name="ui.inbox")
+def inbox_page(request: Request, ctx: Page) -> HTMLResponse:
+    """The customer's messages: agreement notices, offers, complaint letters, reminders."""
+    return render(request, ctx, "inbox.html", inbox=my_inbox(ctx, page_size=50))
+
+
+@router.post("/app/inbox/{notification_id}/read", name="ui.inbox.read")
+def read_message(
+    request: Request, ctx: Page, notification_id: int, csrf: Annotated[str, Form()]
+) -> Response:
+    check_csrf(ctx.settings, session_token(request) or "", csrf)
+    mark_read(ctx, notification_id)
+    return RedirectResponse("/app/inbox", status_code=303)
 
 
 @router.get("/app/surveys", name="ui.surveys")

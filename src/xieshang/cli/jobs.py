@@ -15,7 +15,7 @@ from xieshang.config import Settings
 from xieshang.db import make_engine, session_factory
 from xieshang.jobs import close_of_business, complaints_clock, notifications, reminders
 from xieshang.jobs.lock import JobLocked
-from xieshang.jobs.runner import JobReport
+from xieshang.jobs.runner import JobReport, recent_runs
 from xieshang.loanfile import parse_date
 
 jobs_app = typer.Typer(
@@ -129,7 +129,7 @@ def status(
     engine = make_engine(settings.database_url)
     try:
         with session_factory(engine)() as session:
-            runs = close_of_business.recent_runs(session, limit)
+            runs = recent_runs(session, limit)
             rows = [
                 {
                     "run": r.id,

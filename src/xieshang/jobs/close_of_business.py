@@ -14,17 +14,14 @@ rolled back, reported in the run's record, and the run goes on.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from pydantic import BaseModel
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from xieshang.audit.service import record
-from xieshang.auth.access import authorize
 from xieshang.config import Settings
 from xieshang.context import Clock, Context
 from xieshang.domain.accrual import LedgerState, ledger_as_of
@@ -32,7 +29,6 @@ from xieshang.domain.delinquency import LOAN_THRESHOLDS, Buckets
 from xieshang.jobs import lock
 from xieshang.jobs.runner import JobReport, run_job
 from xieshang.loans.service import to_ledger
-from xieshang.models.job import JobRun
 from xieshang.models.loan import InstallmentStatus, Loan, LoanStatus
 from xieshang.models.negotiation import Agreement, NegotiationCase, NegotiationOffer
 from xieshang.negotiations import offers as workflow
@@ -227,36 +223,3 @@ def _expire_offers(ctx: Context, as_of: date, report: JobReport) -> None:
 def _describe(error: Exception) -> str:
     text = " ".join(str(error).split())
     return f"{type(error).__name__}: {text}"[:300]
-
-
-def recent_runs(session: Session, limit: int = 10) -> list[JobRun]:
-    return list(session.scalars(select(JobRun).order_by(JobRun.id.desc()).limit(limit)))
-
-
-class JobRunRead(BaseModel):
-    id: int
-    job: str
-    as_of: date
-    status: str
-    started_at: datetime
-    finished_at: datetime | None
-    counts: dict[str, int]
-    failures: list[dict[str, object]]
-
-
-def job_runs(ctx: Context, limit: int = 20) -> list[JobRunRead]:
-    """Recent runs of every job, newest first (compliance and administrators)."""
-    authorize(ctx, "jobs.status")
-    return [
-        JobRunRead(
-            id=r.id,
-            job=r.job,
-            as_of=r.as_of,
-            status=r.status,
-            started_at=ctx.local(r.started_at),
-            finished_at=ctx.local(r.finished_at) if r.finished_at else None,
-            counts=json.loads(r.counts),
-            failures=json.loads(r.failures),
-        )
-        for r in recent_runs(ctx.session, limit)
-    ]

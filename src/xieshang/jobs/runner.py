@@ -10,10 +10,13 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
+from pydantic import BaseModel
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from xieshang.auth.access import authorize
 from xieshang.config import Settings
 from xieshang.context import Clock, Context, SystemClock, make_cipher
 from xieshang.errors import InvalidInput
@@ -89,3 +92,36 @@ def run_job(
             session.commit()
             lock.release(session, job, holder)
     return report
+
+
+def recent_runs(session: Session, limit: int = 10) -> list[JobRun]:
+    return list(session.scalars(select(JobRun).order_by(JobRun.id.desc()).limit(limit)))
+
+
+class JobRunRead(BaseModel):
+    id: int
+    job: str
+    as_of: date
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    counts: dict[str, int]
+    failures: list[dict[str, object]]
+
+
+def job_runs(ctx: Context, limit: int = 20) -> list[JobRunRead]:
+    """Recent runs of every job, newest first (compliance and administrators)."""
+    authorize(ctx, "jobs.status")
+    return [
+        JobRunRead(
+            id=r.id,
+            job=r.job,
+            as_of=r.as_of,
+            status=r.status,
+            started_at=ctx.local(r.started_at),
+            finished_at=ctx.local(r.finished_at) if r.finished_at else None,
+            counts=json.loads(r.counts),
+            failures=json.loads(r.failures),
+        )
+        for r in recent_runs(ctx.session, limit)
+    ]

@@ -114,8 +114,8 @@ def _accept(
             f"loan {loan.loan_no} changed since the offer was made (a payment or a charge): "
             "evaluate the case again"
         )
-    texts = {digest(terms_text(offer, _terms_context(ctx, case, row, offer), lang)): lang
-             for lang in ("zh", "en")}  # fmt: skip
+    context = _terms_context(ctx, case, row, offer)
+    texts = {digest(terms_text(offer, context, lang)): lang for lang in ("zh", "en")}
     if data.terms_sha256 not in texts:
         raise Conflict(
             f"terms_sha256 is not the digest of offer {row.id}'s terms: read them again "

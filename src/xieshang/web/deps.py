@@ -14,6 +14,7 @@ from xieshang.auth.service import authenticate
 from xieshang.config import Settings
 from xieshang.context import Clock, Context
 from xieshang.errors import NotAuthenticated
+from xieshang.models.user import User
 from xieshang.pii import PiiCipher
 
 
@@ -70,15 +71,19 @@ def user_context(
     ctx: Annotated[Context, Depends(public_context)],
     token: Annotated[str, Depends(bearer_token)],
 ) -> Context:
-    """The signed-in user, looked up in a short read of its own.
+    ctx.user = signed_in_user(request, token)
+    return ctx
+
+
+def signed_in_user(request: Request, token: str) -> User:
+    """The user behind ``token``, looked up in a short read of its own.
 
     The request's own session is left untouched until the route runs, so no connection (nor, on
     SQLite, the write lock) is held while the request waits for a worker thread to run its route.
     """
     state = app_state(request)
     with state.readers() as session:
-        ctx.user = authenticate(Context(session, state.settings, state.cipher, state.clock), token)
-    return ctx
+        return authenticate(Context(session, state.settings, state.cipher, state.clock), token)
 
 
 PublicContext = Annotated[Context, Depends(public_context)]

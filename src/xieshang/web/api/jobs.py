@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from xieshang.jobs.close_of_business import JobRunRead, job_runs
+from xieshang.jobs.runner import JobRunRead, job_runs
 from xieshang.web.deps import UserContext
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])

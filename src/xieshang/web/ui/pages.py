@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from xieshang.audit.service import OUTCOMES, activity_by_person, verify_chain
-from xieshang.auth.service import authenticate, login, revoke
+from xieshang.auth.service import login, revoke
 from xieshang.collection.schemas import ContactIn
 from xieshang.collection.service import contact_log, make_contact
 from xieshang.complaints import intake
@@ -42,7 +42,7 @@ from xieshang.negotiations.schemas import (
 )
 from xieshang.notifications.inbox import mark_read, my_inbox
 from xieshang.policy.loader import load_policy
-from xieshang.web.deps import app_state, public_context
+from xieshang.web.deps import app_state, public_context, signed_in_user
 from xieshang.web.ui import i18n
 from xieshang.web.ui.session import (
     LANGUAGE_COOKIE,
@@ -83,18 +83,23 @@ def page_context(request: Request, ctx: Annotated[Context, Depends(public_contex
     token = session_token(request)
     if token is None:
         raise LoginRequired(request.url.path)
-    state = app_state(request)
-    with state.readers() as session:
-        try:
-            ctx.user = authenticate(
-                Context(session, state.settings, state.cipher, state.clock), token
-            )
-        except NotAuthenticated:
-            raise LoginRequired(request.url.path) from None
+    try:
+        ctx.user = signed_in_user(request, token)
+    except NotAuthenticated:
+        raise LoginRequired(request.url.path) from None
     return ctx
 
 
 Page = Annotated[Context, Depends(page_context)]
+
+
+def form_context(request: Request, ctx: Page, csrf: Annotated[str, Form()]) -> Context:
+    """A page's form post: signed in, and carrying this session's CSRF token."""
+    check_csrf(ctx.settings, session_token(request) or "", csrf)
+    return ctx
+
+
+FormPage = Annotated[Context, Depends(form_context)]
 
 
 def render(
@@ -149,10 +154,8 @@ def login_submit(
 
 
 @router.post("/logout", name="ui.logout")
-def logout(request: Request, ctx: Page, csrf: Annotated[str, Form()]) -> Response:
-    token = session_token(request) or ""
-    check_csrf(ctx.settings, token, csrf)
-    revoke(ctx, token)
+def logout(request: Request, ctx: FormPage) -> Response:
+    revoke(ctx, session_token(request) or "")
     response = RedirectResponse("/login", status_code=303)
     clear_session(response)
     return response
@@ -217,9 +220,8 @@ def negotiate_form(request: Request, ctx: Page, loan_id: int) -> HTMLResponse:
 @router.post("/app/loans/{loan_id}/negotiate", name="ui.negotiate.submit")
 def negotiate_submit(
     request: Request,
-    ctx: Page,
+    ctx: FormPage,
     loan_id: int,
-    csrf: Annotated[str, Form()],
     hardship: Annotated[str, Form()],
     verified_income: Annotated[str, Form()],
     stated_income: Annotated[str, Form()],
@@ -228,7 +230,6 @@ def negotiate_submit(
     lump_sum_available: Annotated[str, Form()] = "0",
     preferred_due_day: Annotated[str, Form(max_length=2)] = "",
 ) -> Response:
-    check_csrf(ctx.settings, session_token(request) or "", csrf)
     values = {
         "verified_income": verified_income,
         "stated_income": stated_income,
@@ -287,7 +288,6 @@ class AdjustForm:
 
     def __init__(
         self,
-        csrf: Annotated[str, Form()],
         months: Annotated[str, Form(max_length=4)] = "",
         annual_rate: Annotated[str, Form(max_length=24)] = "",
         forbear: Annotated[str, Form(max_length=20)] = "0",
@@ -295,7 +295,6 @@ class AdjustForm:
         waive: Annotated[str, Form(max_length=3)] = "",
         note: Annotated[str, Form(max_length=500)] = "",
     ) -> None:
-        self.csrf = csrf
         self.values = {
             "months": months,
             "annual_rate": annual_rate,
@@ -311,10 +310,9 @@ class AdjustForm:
 
 @router.post("/app/negotiations/{case_id}/adjust/preview", name="ui.adjust.preview")
 def adjust_preview(
-    request: Request, ctx: Page, case_id: int, form: Annotated[AdjustForm, Depends()]
+    request: Request, ctx: FormPage, case_id: int, form: Annotated[AdjustForm, Depends()]
 ) -> HTMLResponse:
     """The engine's live verdict on the plan being shaped (an htmx fragment; stores nothing)."""
-    check_csrf(ctx.settings, session_token(request) or "", form.csrf)
     try:
         checked = negotiations.preview_adjustment(ctx, case_id, form.parsed())
     except (XieshangError, ValueError) as error:
@@ -324,9 +322,8 @@ def adjust_preview(
 
 @router.post("/app/negotiations/{case_id}/adjust", name="ui.adjust")
 def adjust_submit(
-    request: Request, ctx: Page, case_id: int, form: Annotated[AdjustForm, Depends()]
+    request: Request, ctx: FormPage, case_id: int, form: Annotated[AdjustForm, Depends()]
 ) -> Response:
-    check_csrf(ctx.settings, session_token(request) or "", form.csrf)
     try:
         negotiations.adjust(ctx, case_id, form.parsed())
     except (XieshangError, ValueError) as error:
@@ -342,9 +339,8 @@ def contacts_page(request: Request, ctx: Page, customer_id: int) -> HTMLResponse
 @router.post("/app/customers/{customer_id}/contacts", name="ui.contacts.make")
 def make_contact_page(
     request: Request,
-    ctx: Page,
+    ctx: FormPage,
     customer_id: int,
-    csrf: Annotated[str, Form()],
     channel: Annotated[str, Form(max_length=16)] = "phone",
     party: Annotated[str, Form(max_length=16)] = "debtor",
     purpose: Annotated[str, Form(max_length=16)] = "collection",
@@ -352,7 +348,6 @@ def make_contact_page(
     message: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """Make a contact: the conduct rules are checked first; a refusal names its rule."""
-    check_csrf(ctx.settings, session_token(request) or "", csrf)
     values = {
         "customer_id": customer_id,
         "channel": channel,
@@ -384,15 +379,12 @@ def terms_page(request: Request, ctx: Page, case_id: int, offer_id: int) -> HTML
 @router.post("/app/negotiations/{case_id}/offers/{offer_id}/accept", name="ui.accept")
 def accept(
     request: Request,
-    ctx: Page,
+    ctx: FormPage,
     case_id: int,
     offer_id: int,
-    csrf: Annotated[str, Form()],
     terms_sha256: Annotated[str, Form()],
     consent: Annotated[str | None, Form()] = None,
 ) -> Response:
-    token = session_token(request) or ""
-    check_csrf(ctx.settings, token, csrf)
     if consent != "yes":
         terms = negotiations.offer_terms(ctx, case_id, offer_id, language(request))
         case = negotiations.get_case(ctx, case_id)
@@ -402,7 +394,7 @@ def accept(
         case_id,
         offer_id,
         AcceptIn(consent=True, terms_sha256=terms_sha256, channel="web"),
-        f"web-{csrf[:16]}-{case_id}-{offer_id}",
+        f"web-{csrf_token(ctx.settings, session_token(request) or '')[:16]}-{case_id}-{offer_id}",
     )
     return RedirectResponse(f"/app/loans/{agreement.loan_id}", status_code=303)
 
@@ -410,14 +402,12 @@ def accept(
 @router.post("/app/negotiations/{case_id}/offers/{offer_id}/{decision}", name="ui.decide")
 def decide(
     request: Request,
-    ctx: Page,
+    ctx: FormPage,
     case_id: int,
     offer_id: int,
     decision: str,
-    csrf: Annotated[str, Form()],
     note: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    check_csrf(ctx.settings, session_token(request) or "", csrf)
     if decision not in ("approve", "reject"):
         return error_page(request, 404, "no such decision")
     negotiations.decide(ctx, case_id, offer_id, approve=decision == "approve", note=note)
@@ -449,11 +439,9 @@ def complaints_page(request: Request, ctx: Page) -> Response:
 @router.post("/app/complaints", name="ui.complaints.file")
 def file_complaint_page(
     request: Request,
-    ctx: Page,
-    csrf: Annotated[str, Form()],
+    ctx: FormPage,
     text: Annotated[str, Form(max_length=20_000)] = "",
 ) -> Response:
-    check_csrf(ctx.settings, session_token(request) or "", csrf)
     try:
         complaint = intake.file_complaint(ctx, ComplaintCreate(text=text, channel="web"))
     except (XieshangError, ValueError) as error:
@@ -481,10 +469,7 @@ def complaint_page(request: Request, ctx: Page, complaint_id: int) -> HTMLRespon
 
 
 @router.post("/app/complaints/{complaint_id}/acknowledge", name="ui.complaint.acknowledge")
-def acknowledge_page(
-    request: Request, ctx: Page, complaint_id: int, csrf: Annotated[str, Form()]
-) -> Response:
-    check_csrf(ctx.settings, session_token(request) or "", csrf)
+def acknowledge_page(request: Request, ctx: FormPage, complaint_id: int) -> Response:
     complaint_workflow.acknowledge(ctx, complaint_id, "")
     return RedirectResponse(f"/app/complaints/{complaint_id}", status_code=303)
 
@@ -492,13 +477,11 @@ def acknowledge_page(
 @router.post("/app/complaints/{complaint_id}/reply", name="ui.complaint.reply")
 def reply_page(
     request: Request,
-    ctx: Page,
+    ctx: FormPage,
     complaint_id: int,
-    csrf: Annotated[str, Form()],
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """An answer the customer will read: the message linter checks it first."""
-    check_csrf(ctx.settings, session_token(request) or "", csrf)
     findings = lint_message(note, load_policy().conduct.lint)
     if findings:
         return _complaint(request, ctx, complaint_id, reply=note, findings=findings)
@@ -532,10 +515,7 @@ def inbox_page(request: Request, ctx: Page) -> HTMLResponse:
 
 
 @router.post("/app/inbox/{notification_id}/read", name="ui.inbox.read")
-def read_message(
-    request: Request, ctx: Page, notification_id: int, csrf: Annotated[str, Form()]
-) -> Response:
-    check_csrf(ctx.settings, session_token(request) or "", csrf)
+def read_message(request: Request, ctx: FormPage, notification_id: int) -> Response:
     mark_read(ctx, notification_id)
     return RedirectResponse("/app/inbox", status_code=303)
 
@@ -548,14 +528,12 @@ def surveys_page(request: Request, ctx: Page) -> HTMLResponse:
 @router.post("/app/surveys/{invitation_id}", name="ui.surveys.answer")
 def answer_survey(
     request: Request,
-    ctx: Page,
+    ctx: FormPage,
     invitation_id: int,
-    csrf: Annotated[str, Form()],
     csat: Annotated[str, Form()] = "",
     nps: Annotated[str, Form()] = "",
     comment: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    check_csrf(ctx.settings, session_token(request) or "", csrf)
     try:
         surveys.answer(
             ctx,
@@ -603,12 +581,10 @@ def policy_page(request: Request, ctx: Page) -> HTMLResponse:
 @router.post("/app/policy/review", name="ui.policy.review")
 def policy_review_page(
     request: Request,
-    ctx: Page,
-    csrf: Annotated[str, Form()],
+    ctx: FormPage,
     draft: Annotated[str, Form(max_length=200_000)] = "",
 ) -> HTMLResponse:
     """Paste a draft policy: what it would change, and every problem that would refuse it."""
-    check_csrf(ctx.settings, session_token(request) or "", csrf)
     review = review_draft(ctx, draft)
     return render(
         request, ctx, "policy.html", policy=policy_in_force(ctx), review=review, draft=draft

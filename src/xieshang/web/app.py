@@ -32,7 +32,7 @@ from xieshang.web.deps import AppState
 from xieshang.web.landing import landing_page
 from xieshang.web.ui import pages
 
-STATIC = Path(pages.__file__).with_name("static")
+STATIC = Path(pages.__file__).parents[1] / "static"
 
 
 def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:

@@ -1,0 +1,23 @@
+"""The web application's pages, one module per area. Each route reads the request, calls a service,
+renders a template; that is all."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from xieshang.web.ui.pages import (
+    account,
+    cases,
+    complaints,
+    compliance,
+    contacts,
+    customer,
+    team,
+)
+from xieshang.web.ui.pages.common import LoginRequired, error_page, is_page
+
+router = APIRouter(include_in_schema=False)
+for area in (account, customer, cases, contacts, complaints, team, compliance):
+    router.include_router(area.router)
+
+__all__ = ["LoginRequired", "error_page", "is_page", "router"]

@@ -1,0 +1,145 @@
+"""A negotiation case, for the customer and for staff: offers, what-if, terms and consent, shaping
+a plan, approving, and the approval queue."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from xieshang.errors import XieshangError
+from xieshang.negotiations import service as negotiations
+from xieshang.negotiations.schemas import (
+    AcceptIn,
+    AdjustIn,
+)
+from xieshang.web.ui.pages.common import (
+    FormPage,
+    Page,
+    error_page,
+    problem,
+    render,
+)
+from xieshang.web.ui.session import (
+    csrf_token,
+    language,
+    session_token,
+)
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/app/negotiations/{case_id}", name="ui.case")
+def case_page(request: Request, ctx: Page, case_id: int) -> HTMLResponse:
+    case = negotiations.get_case(ctx, case_id)
+    return render(request, ctx, "case.html", case=case)
+
+
+@router.get("/app/negotiations/{case_id}/what-if", name="ui.what_if")
+def what_if(request: Request, ctx: Page, case_id: int, monthly_payment: str = "0") -> HTMLResponse:
+    """The slider's live answer (an HTML fragment for htmx)."""
+    try:
+        answer = negotiations.what_if(ctx, case_id, monthly_payment)
+    except (XieshangError, ValueError) as error:
+        return render(request, ctx, "_what_if.html", answer=None, problem=problem(error))
+    return render(request, ctx, "_what_if.html", answer=answer, problem=None)
+
+
+class AdjustForm:
+    """The adjust form's fields (strings from the browser, checked by ``AdjustIn``)."""
+
+    def __init__(
+        self,
+        months: Annotated[str, Form(max_length=4)] = "",
+        annual_rate: Annotated[str, Form(max_length=24)] = "",
+        forbear: Annotated[str, Form(max_length=20)] = "0",
+        grace_months: Annotated[str, Form(max_length=3)] = "0",
+        waive: Annotated[str, Form(max_length=3)] = "",
+        note: Annotated[str, Form(max_length=500)] = "",
+    ) -> None:
+        self.values = {
+            "months": months,
+            "annual_rate": annual_rate,
+            "forbear": forbear or "0",
+            "grace_months": grace_months or "0",
+            "waive": waive == "yes",
+            "note": note,
+        }
+
+    def parsed(self) -> AdjustIn:
+        return AdjustIn.model_validate(self.values)
+
+
+@router.post("/app/negotiations/{case_id}/adjust/preview", name="ui.adjust.preview")
+def adjust_preview(
+    request: Request, ctx: FormPage, case_id: int, form: Annotated[AdjustForm, Depends()]
+) -> HTMLResponse:
+    """The engine's live verdict on the plan being shaped (an htmx fragment; stores nothing)."""
+    try:
+        checked = negotiations.preview_adjustment(ctx, case_id, form.parsed())
+    except (XieshangError, ValueError) as error:
+        return render(request, ctx, "_adjust_preview.html", checked=None, problem=problem(error))
+    return render(request, ctx, "_adjust_preview.html", checked=checked, problem=None)
+
+
+@router.post("/app/negotiations/{case_id}/adjust", name="ui.adjust")
+def adjust_submit(
+    request: Request, ctx: FormPage, case_id: int, form: Annotated[AdjustForm, Depends()]
+) -> Response:
+    try:
+        negotiations.adjust(ctx, case_id, form.parsed())
+    except (XieshangError, ValueError) as error:
+        return error_page(request, 422, problem(error))
+    return RedirectResponse(f"/app/negotiations/{case_id}", status_code=303)
+
+
+@router.get("/app/negotiations/{case_id}/offers/{offer_id}", name="ui.terms")
+def terms_page(request: Request, ctx: Page, case_id: int, offer_id: int) -> HTMLResponse:
+    terms = negotiations.offer_terms(ctx, case_id, offer_id, language(request))
+    case = negotiations.get_case(ctx, case_id)
+    return render(request, ctx, "terms.html", case=case, terms=terms)
+
+
+@router.post("/app/negotiations/{case_id}/offers/{offer_id}/accept", name="ui.accept")
+def accept(
+    request: Request,
+    ctx: FormPage,
+    case_id: int,
+    offer_id: int,
+    terms_sha256: Annotated[str, Form()],
+    consent: Annotated[str | None, Form()] = None,
+) -> Response:
+    if consent != "yes":
+        terms = negotiations.offer_terms(ctx, case_id, offer_id, language(request))
+        case = negotiations.get_case(ctx, case_id)
+        return render(request, ctx, "terms.html", case=case, terms=terms, need_consent=True)
+    _, agreement = negotiations.accept_offer(
+        ctx,
+        case_id,
+        offer_id,
+        AcceptIn(consent=True, terms_sha256=terms_sha256, channel="web"),
+        f"web-{csrf_token(ctx.settings, session_token(request) or '')[:16]}-{case_id}-{offer_id}",
+    )
+    return RedirectResponse(f"/app/loans/{agreement.loan_id}", status_code=303)
+
+
+@router.post("/app/negotiations/{case_id}/offers/{offer_id}/{decision}", name="ui.decide")
+def decide(
+    request: Request,
+    ctx: FormPage,
+    case_id: int,
+    offer_id: int,
+    decision: str,
+    note: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    if decision not in ("approve", "reject"):
+        return error_page(request, 404, "no such decision")
+    negotiations.decide(ctx, case_id, offer_id, approve=decision == "approve", note=note)
+    return RedirectResponse(f"/app/negotiations/{case_id}", status_code=303)
+
+
+@router.get("/app/queue", name="ui.queue")
+def queue(request: Request, ctx: Page) -> HTMLResponse:
+    waiting = negotiations.list_cases(ctx, awaiting=True, page_size=100)
+    return render(request, ctx, "queue.html", cases=waiting.items)

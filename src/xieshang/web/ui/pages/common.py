@@ -1,0 +1,115 @@
+"""What every page shares: the templates, the signed-in dependencies, rendering and errors."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+import jinja2
+from fastapi import Depends, Form, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from xieshang.context import Context
+from xieshang.errors import NotAuthenticated, XieshangError
+from xieshang.web.deps import app_state, public_context, signed_in_user
+from xieshang.web.ui import i18n
+from xieshang.web.ui.session import (
+    check_csrf,
+    csrf_token,
+    language,
+    session_token,
+)
+
+TEMPLATES = Jinja2Templates(
+    env=jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parents[1] / "templates"),
+        autoescape=True,  # everything shown is escaped: complaint text is customer input
+    )
+)
+
+
+class LoginRequired(Exception):
+    """The page needs a signed-in user; the handler sends the browser to the sign-in page."""
+
+    def __init__(self, next_path: str) -> None:
+        self.next_path = next_path
+
+
+def page_context(request: Request, ctx: Annotated[Context, Depends(public_context)]) -> Context:
+    token = session_token(request)
+    if token is None:
+        raise LoginRequired(request.url.path)
+    try:
+        ctx.user = signed_in_user(request, token)
+    except NotAuthenticated:
+        raise LoginRequired(request.url.path) from None
+    return ctx
+
+
+Page = Annotated[Context, Depends(page_context)]
+
+
+def form_context(request: Request, ctx: Page, csrf: Annotated[str, Form()]) -> Context:
+    """A page's form post: signed in, and carrying this session's CSRF token."""
+    check_csrf(ctx.settings, session_token(request) or "", csrf)
+    return ctx
+
+
+FormPage = Annotated[Context, Depends(form_context)]
+
+
+def render(
+    request: Request, ctx: Context | None, name: str, status: int = 200, **values: Any
+) -> HTMLResponse:
+    lang = language(request)
+    token = session_token(request)
+    values |= {
+        "lang": lang,
+        "t": lambda key: i18n.translate(key, lang),
+        "user": ctx.user if ctx else None,
+        "csrf": csrf_token(app_state(request).settings, token) if token else "",
+        "path": request.url.path,
+        "yuan": yuan,
+        "percent": percent,
+    }
+    response: HTMLResponse = TEMPLATES.TemplateResponse(request, name, values, status_code=status)
+    return response
+
+
+def is_page(request: Request) -> bool:
+    """Requests from the web application get HTML errors; the API keeps problem JSON."""
+    path = request.url.path
+    return path.startswith(("/app", "/login", "/logout", "/lang"))
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    return render(request, None, "error.html", status=status, message=message)
+
+
+def safe_next(path: str) -> str:
+    """Only a path on this site (never //host or a scheme): no open redirect."""
+    if not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return "/app"
+    return quote(path, safe="/?=&-_.")
+
+
+def yuan(text: str) -> str:
+    value = Decimal(text)
+    return f"¥{value:,.2f}"
+
+
+def percent(text: str) -> str:
+    return f"{Decimal(text) * 100:.2f}%"
+
+
+def problem(error: Exception) -> str:
+    if isinstance(error, XieshangError):
+        return str(error)
+    errors = getattr(error, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+    return str(error)

@@ -1,0 +1,58 @@
+"""The contact log: every contact checked against the conduct rules before it is made."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from xieshang.collection.schemas import ContactIn
+from xieshang.collection.service import contact_log, make_contact
+from xieshang.errors import XieshangError
+from xieshang.web.ui.pages.common import (
+    FormPage,
+    Page,
+    problem,
+    render,
+)
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/app/customers/{customer_id}/contacts", name="ui.contacts")
+def contacts_page(request: Request, ctx: Page, customer_id: int) -> HTMLResponse:
+    return _contacts(request, ctx, customer_id)
+
+
+@router.post("/app/customers/{customer_id}/contacts", name="ui.contacts.make")
+def make_contact_page(
+    request: Request,
+    ctx: FormPage,
+    customer_id: int,
+    channel: Annotated[str, Form(max_length=16)] = "phone",
+    party: Annotated[str, Form(max_length=16)] = "debtor",
+    purpose: Annotated[str, Form(max_length=16)] = "collection",
+    outcome: Annotated[str, Form(max_length=24)] = "answered",
+    message: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Make a contact: the conduct rules are checked first; a refusal names its rule."""
+    values = {
+        "customer_id": customer_id,
+        "channel": channel,
+        "party": party,
+        "purpose": purpose,
+        "outcome": outcome,
+        "message": message,
+    }
+    try:
+        make_contact(ctx, ContactIn.model_validate(values))
+    except (XieshangError, ValueError) as error:
+        return _contacts(request, ctx, customer_id, problem=problem(error), values=values)
+    return RedirectResponse(f"/app/customers/{customer_id}/contacts", status_code=303)
+
+
+def _contacts(request: Request, ctx: Page, customer_id: int, **extra: Any) -> HTMLResponse:
+    log = contact_log(ctx, customer_id)
+    values = {"problem": None, "values": {}} | extra
+    return render(request, ctx, "contacts.html", customer_id=customer_id, log=log, **values)

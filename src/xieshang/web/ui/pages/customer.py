@@ -1,0 +1,181 @@
+"""The customer's pages: loans, negotiating, messages and surveys."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from xieshang.errors import XieshangError
+from xieshang.feedback import surveys
+from xieshang.feedback.schemas import SurveyAnswerCreate
+from xieshang.loans import service as loans
+from xieshang.models.user import Role
+from xieshang.negotiations import service as negotiations
+from xieshang.negotiations.schemas import (
+    FinancesIn,
+    NegotiationCreate,
+    RequestIn,
+)
+from xieshang.notifications.inbox import mark_read, my_inbox
+from xieshang.web.ui.pages.common import (
+    FormPage,
+    Page,
+    problem,
+    render,
+)
+
+router = APIRouter(include_in_schema=False)
+HARDSHIPS = (
+    "income_drop_temporary",
+    "job_loss",
+    "illness",
+    "business_downturn",
+    "family",
+    "over_indebted",
+    "other",
+)
+
+
+@router.get("/app", name="ui.home")
+def home(request: Request, ctx: Page) -> Response:
+    assert ctx.user is not None
+    if ctx.user.role in (Role.AGENT, Role.SUPERVISOR):
+        return RedirectResponse("/app/queue", status_code=303)
+    if ctx.user.role is not Role.CUSTOMER:
+        return RedirectResponse("/app/portfolio", status_code=303)
+    assert ctx.user.customer_id is not None
+    mine = loans.list_loans(ctx, customer_id=ctx.user.customer_id, page_size=100)
+    rows = []
+    for loan in mine.items:
+        statement = loans.loan_statement(ctx, loan.id) if loan.status == "active" else None
+        rows.append({"loan": loan, "statement": statement})
+    cases = negotiations.list_cases(ctx, page_size=20)
+    return render(request, ctx, "customer_home.html", rows=rows, cases=cases.items)
+
+
+@router.get("/app/loans/{loan_id}", name="ui.loan")
+def loan_page(request: Request, ctx: Page, loan_id: int) -> HTMLResponse:
+    detail = loans.get_loan(ctx, loan_id)
+    statement = loans.loan_statement(ctx, loan_id) if detail.status == "active" else None
+    return render(
+        request, ctx, "loan.html", loan=detail, statement=statement, chart=_balance_chart(detail)
+    )
+
+
+def _balance_chart(loan: Any, width: int = 600, height: int = 160) -> dict[str, Any]:
+    """Points of a server-drawn line of the principal balance after each installment."""
+    rows = loan.schedule.installments
+    top = max((Decimal(r.balance) + Decimal(r.principal) for r in rows), default=Decimal(1))
+    step = width / max(len(rows), 1)
+    points = [(0.0, 0.0)] + [
+        (round((i + 1) * step, 1), round(float(Decimal(r.balance) / top) * height, 1))
+        for i, r in enumerate(rows)
+    ]
+    first_balance = Decimal(rows[0].balance) + Decimal(rows[0].principal) if rows else Decimal(0)
+    points[0] = (0.0, round(float(first_balance / top) * height, 1))
+    line = " ".join(f"{x},{height - y}" for x, y in points)
+    return {"width": width, "height": height, "line": line, "top": f"{top:,.2f}"}
+
+
+@router.get("/app/loans/{loan_id}/negotiate", name="ui.negotiate")
+def negotiate_form(request: Request, ctx: Page, loan_id: int) -> HTMLResponse:
+    detail = loans.get_loan(ctx, loan_id)
+    return render(request, ctx, "negotiate.html", loan=detail, hardships=HARDSHIPS, values={})
+
+
+@router.post("/app/loans/{loan_id}/negotiate", name="ui.negotiate.submit")
+def negotiate_submit(
+    request: Request,
+    ctx: FormPage,
+    loan_id: int,
+    hardship: Annotated[str, Form()],
+    verified_income: Annotated[str, Form()],
+    stated_income: Annotated[str, Form()],
+    essential_expenses: Annotated[str, Form()],
+    other_debt_service: Annotated[str, Form()],
+    lump_sum_available: Annotated[str, Form()] = "0",
+    preferred_due_day: Annotated[str, Form(max_length=2)] = "",
+) -> Response:
+    values = {
+        "verified_income": verified_income,
+        "stated_income": stated_income,
+        "essential_expenses": essential_expenses,
+        "other_debt_service": other_debt_service,
+        "lump_sum_available": lump_sum_available or "0",
+    }
+    shown = values | {"preferred_due_day": preferred_due_day}
+    try:
+        case = negotiations.open_case(
+            ctx,
+            NegotiationCreate(
+                loan_id=loan_id,
+                finances=FinancesIn.model_validate(values),
+                request=RequestIn.model_validate(
+                    {
+                        "scenario": "hardship",
+                        "hardship": hardship,
+                        "preferred_due_day": preferred_due_day or None,
+                    }
+                ),
+            ),
+        )
+    except (XieshangError, ValueError) as error:
+        detail = loans.get_loan(ctx, loan_id)
+        return render(  # the form again, with what was wrong (200: a page, not an API error)
+            request,
+            ctx,
+            "negotiate.html",
+            loan=detail,
+            hardships=HARDSHIPS,
+            values=shown,
+            problem=problem(error),
+        )
+    return RedirectResponse(f"/app/negotiations/{case.id}", status_code=303)
+
+
+@router.get("/app/inbox", name="ui.inbox")
+def inbox_page(request: Request, ctx: Page) -> HTMLResponse:
+    """The customer's messages: agreement notices, offers, complaint letters, reminders."""
+    return render(request, ctx, "inbox.html", inbox=my_inbox(ctx, page_size=50))
+
+
+@router.post("/app/inbox/{notification_id}/read", name="ui.inbox.read")
+def read_message(request: Request, ctx: FormPage, notification_id: int) -> Response:
+    mark_read(ctx, notification_id)
+    return RedirectResponse("/app/inbox", status_code=303)
+
+
+@router.get("/app/surveys", name="ui.surveys")
+def surveys_page(request: Request, ctx: Page) -> HTMLResponse:
+    return render(request, ctx, "surveys.html", invitations=surveys.my_open_surveys(ctx))
+
+
+@router.post("/app/surveys/{invitation_id}", name="ui.surveys.answer")
+def answer_survey(
+    request: Request,
+    ctx: FormPage,
+    invitation_id: int,
+    csat: Annotated[str, Form()] = "",
+    nps: Annotated[str, Form()] = "",
+    comment: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    try:
+        surveys.answer(
+            ctx,
+            invitation_id,
+            SurveyAnswerCreate(
+                csat=int(csat) if csat else None, nps=int(nps) if nps else None, comment=comment
+            ),
+        )
+    except (XieshangError, ValueError) as error:
+        return render(
+            request,
+            ctx,
+            "surveys.html",
+            invitations=surveys.my_open_surveys(ctx),
+            problem=problem(error),
+        )
+    return RedirectResponse("/app/surveys?thanks=1", status_code=303)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sqlite3
 from pathlib import Path
 
@@ -89,3 +90,38 @@ def test_a_bad_setting_is_one_line(
     assert code == 2
     assert err.startswith("xieshang: error: XIESHANG_TOKEN_TTL_MINUTES: ")
     assert err.count("\n") == 1
+
+
+def test_logins_from_the_command_line(
+    capsys: pytest.CaptureFixture[str], database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first administrator is made here; passwords come from stdin, never the arguments."""
+    assert run(capsys, "db", "upgrade")[0] == 0
+    secret = "correct horse battery\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(secret))
+    code, out, _ = run(
+        capsys,
+        "users",
+        "create",
+        "root.admin",
+        "--role",
+        "admin",
+        "--name",
+        "首位管理员",
+        "--password-stdin",
+    )
+    assert (code, out) == (0, "user 1 root.admin (admin) created\n")
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    code, _, err = run(
+        capsys, "users", "create", "li.na", "--role", "agent", "--name", "李娜", "--password-stdin"
+    )
+    assert (code, err) == (2, "xieshang: error: password: must have at least 12 characters\n")
+    code, _, err = run(capsys, "users", "disable", "root.admin")
+    assert (code, err) == (2, "xieshang: error: this is the last active administrator\n")
+    code, _, err = run(capsys, "users", "disable", "nobody")
+    assert (code, err) == (2, "xieshang: error: user nobody not found\n")
+    monkeypatch.setattr("sys.stdin", io.StringIO("another fine phrase\n"))
+    assert run(capsys, "users", "password", "root.admin", "--password-stdin")[0] == 0
+    code, out, _ = run(capsys, "users", "list")
+    assert code == 0
+    assert out.startswith("1\troot.admin\tadmin\tactive\tnever signed in\t首位管理员")

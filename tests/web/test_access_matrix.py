@@ -69,6 +69,15 @@ BODIES: dict[str, dict[str, object]] = {
     "complaints.review_decide": {"outcome": "upheld", "findings": "handled on time"},
     "complaints.close": {},
     "complaints.withdraw": {"note": "resolved by phone"},
+    "users.create": {
+        "username": "matrix-new",
+        "display_name": "新坐席",
+        "role": "agent",
+        "password": "correct horse battery",
+    },
+    "users.password": {"password": "correct horse battery"},
+    # a wrong current password: the call is allowed (422) and changes nothing, so the tokens live
+    "me.password": {"current_password": "not it", "new_password": "correct horse battery"},
 }
 COMPLAINT = "银行重复收取了手续费，请退还"
 ATTACHMENT = ("note.txt", "转账记录".encode(), "text/plain")
@@ -92,6 +101,7 @@ class Ids:
     other_notification: int
     own_invitation: int
     other_invitation: int
+    spare_user: int
 
     def path_ids(self, whose: str) -> dict[str, int]:
         """The ids to put in a path: the signed-in customer's own objects, or someone else's."""
@@ -107,7 +117,7 @@ class Ids:
                 ("complaint_id", "complaint"),
                 ("attachment_id", "attachment"),
             )
-        }
+        } | {"user_id": self.spare_user}
 
 
 @pytest.fixture
@@ -135,6 +145,7 @@ def ids(ctx: Context) -> Ids:
         notify(ctx, c.id, "offer_rejected", {"loan_no": "L1", "note": "-"}) for c in (own, other)
     ]
     invitations = [invite_after_negotiation(ctx, c.customer_id, c.id) for c in cases]
+    spare = factories.user(ctx, Role.AGENT, "matrix-spare")  # disabled, enabled, its password set
     ctx.session.commit()
     return Ids(
         own.id,
@@ -153,6 +164,7 @@ def ids(ctx: Context) -> Ids:
         notes[1].id,
         invitations[0].id,
         invitations[1].id,
+        spare.id,
     )
 
 

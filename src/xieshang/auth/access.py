@@ -95,6 +95,13 @@ OPERATIONS: dict[str, frozenset[Role]] = {
     "complaints.attachments.create": frozenset({CUST, A, S}),
     "complaints.attachments.get": EVERYONE,
     "complaints.statistics": frozenset({C, ADM}),
+    # Logins: administrators open, disable and reset them; everyone changes their own password.
+    "users.list": frozenset({ADM}),
+    "users.create": frozenset({ADM}),
+    "users.disable": frozenset({ADM}),
+    "users.enable": frozenset({ADM}),
+    "users.password": frozenset({ADM}),
+    "me.password": EVERYONE,
     "jobs.run": frozenset({ADM}),
     "jobs.status": frozenset({C, ADM}),
     "imports.run": frozenset({ADM}),

@@ -35,6 +35,10 @@ def hash_password(settings: Settings, password: str) -> str:
     return _hasher_for(settings)[0].hash(password)
 
 
+def verify_password(settings: Settings, password_hash: str, password: str) -> bool:
+    return _verify(_hasher_for(settings)[0], password_hash, password)
+
+
 def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

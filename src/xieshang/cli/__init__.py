@@ -18,6 +18,7 @@ from xieshang.cli import (  # noqa: F401  (they register commands)
     service,
     surveys,
     triage,
+    users,
 )
 from xieshang.cli.app import app
 from xieshang.errors import XieshangError

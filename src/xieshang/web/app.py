@@ -27,6 +27,7 @@ from xieshang.web.api import (
     reports,
     surveys,
     system,
+    users,
 )
 from xieshang.web.deps import AppState
 from xieshang.web.landing import landing_page
@@ -82,6 +83,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     contacts.router,
     notifications.router,
     surveys.router,
+    users.router,
 )
 
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 
 from xieshang.web.ui.pages import (
     account,
+    admin,
     cases,
     complaints,
     compliance,
@@ -17,7 +18,7 @@ from xieshang.web.ui.pages import (
 from xieshang.web.ui.pages.common import LoginRequired, error_page, is_page
 
 router = APIRouter(include_in_schema=False)
-for area in (account, customer, cases, contacts, complaints, team, compliance):
+for area in (account, customer, cases, contacts, complaints, team, compliance, admin):
     router.include_router(area.router)
 
 __all__ = ["LoginRequired", "error_page", "is_page", "router"]

@@ -28,8 +28,10 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/login", name="ui.login")
-def login_form(request: Request, next: str = "/app") -> HTMLResponse:
-    return render(request, None, "login.html", next=safe_next(next), failed=False)
+def login_form(request: Request, next: str = "/app", changed: str = "") -> HTMLResponse:
+    return render(
+        request, None, "login.html", next=safe_next(next), failed=False, changed=changed == "1"
+    )
 
 
 @router.post("/login", name="ui.login.submit")

@@ -44,6 +44,8 @@ def home(request: Request, ctx: Page) -> Response:
     assert ctx.user is not None
     if ctx.user.role in (Role.AGENT, Role.SUPERVISOR):
         return RedirectResponse("/app/queue", status_code=303)
+    if ctx.user.role is Role.ADMIN:
+        return RedirectResponse("/app/admin", status_code=303)
     if ctx.user.role is not Role.CUSTOMER:
         return RedirectResponse("/app/portfolio", status_code=303)
     assert ctx.user.customer_id is not None

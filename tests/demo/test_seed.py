@@ -24,7 +24,7 @@ from xieshang.loans.service import to_ledger
 from xieshang.models import Agreement, AuditEntry, Customer, Loan, User
 from xieshang.models.complaint import Complaint
 from xieshang.models.loan import LoanStatus
-from xieshang.web import landing
+from xieshang.web.ui.pages.landing import DEMO_LOGINS
 
 AS_OF = date(2026, 11, 28)
 AS_OF_NOON = datetime(2026, 11, 28, 4, 0, tzinfo=UTC)  # 12:00 in Shanghai
@@ -124,9 +124,7 @@ def test_personal_data_is_valid_and_encrypted_and_every_demo_login_works(
             raw += bytes(value) if isinstance(value, bytes | memoryview) else str(value).encode()
     assert not [value for value in clear if value.encode() in raw]
 
-    page = landing.landing_page(ctx.settings.model_copy(update={"environment": Environment.DEMO}))
-    assert DEMO_PASSWORD in page
-    assert all(f"<code>{name}</code>" in page for name in seeded.usernames)
+    assert set(seeded.usernames) == {name for name, _ in DEMO_LOGINS}, "the landing page lists them"
     assert {"customer1", "customer2"} <= set(seeded.usernames)
     users = {u.username: u for u in ctx.session.scalars(select(User)).all()}
     assert {users[name].role.value for name in seeded.usernames} == {

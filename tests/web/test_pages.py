@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests import factories
+from xieshang.config import Environment, Settings
 from xieshang.context import Context
 from xieshang.loans.schemas import PaymentCreate
 from xieshang.loans.service import record_payment
@@ -16,6 +17,8 @@ from xieshang.models.user import Role
 from xieshang.negotiations import service
 from xieshang.negotiations.schemas import NegotiationCreate
 from xieshang.policy.loader import default_text as load_policy_text
+from xieshang.web.app import create_app
+from xieshang.web.ui.pages.landing import DEMO_LOGINS
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -214,3 +217,25 @@ def test_a_customer_asks_for_another_due_date_and_sees_that_offer(
     assert 'role="alert"' in bad.text, "the form again, saying what was wrong"
     dispute = client.get("/app/complaints?about=charge&loan=L1")
     assert "贷款 L1 的收费有误" in dispute.text
+
+
+def test_the_landing_page_says_where_each_user_starts(settings: Settings) -> None:
+    """Every kind of user is told where to start; the demo adds its logins, a real bank never."""
+    demo = create_app(settings.model_copy(update={"environment": Environment.DEMO}))
+    with TestClient(demo) as client:
+        page = client.get("/")
+        english = client.get("/lang/en?next=/")
+    assert page.status_code == 200
+    assert "style=" not in page.text, "no inline style: the CSP would refuse it"
+    for role in ("客户", "坐席", "主管", "合规", "管理员"):
+        assert f">{role}</h3>" in page.text
+    for name, _ in DEMO_LOGINS:
+        assert f'href="/login?username={name}"' in page.text
+    assert "xieshang-demo" in page.text
+    assert "Where to start" in english.text
+    with TestClient(create_app(settings)) as client:
+        real = client.get("/")
+        prefilled = client.get("/login?username=agent1")
+    assert "xieshang-demo" not in real.text
+    assert "customer1" not in real.text
+    assert 'value="agent1"' in prefilled.text

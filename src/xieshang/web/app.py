@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
@@ -30,7 +29,6 @@ from xieshang.web.api import (
     users,
 )
 from xieshang.web.deps import AppState
-from xieshang.web.landing import landing_page
 from xieshang.web.ui import pages
 
 STATIC = Path(pages.__file__).parents[1] / "static"
@@ -62,10 +60,6 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-
-    @app.get("/", name="landing", include_in_schema=False, response_class=HTMLResponse)
-    def landing() -> str:
-        return landing_page(settings)
 
     return app
 

@@ -285,6 +285,55 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "日终批处理由调度器运行：xieshang jobs run close-of-business。",
         "The scheduler runs close of business: xieshang jobs run close-of-business.",
     ),
+    # the landing page
+    "landing_title": ("欢迎", "Welcome"),
+    "landing_lead": (
+        "让银行与客户依法、透明、快速地协商还款、处理投诉：每个答复都权衡风险控制、监管规定与业务价值，并说明理由。",
+        "Lawful, explained negotiation and complaint handling: every answer weighs risk control, "
+        "regulation and business value, and says why.",
+    ),
+    "where_to_start": ("从哪里开始", "Where to start"),
+    "start.customer": (
+        "登录后在“我的贷款”查看今日应还（本金、利息、罚息、复利及计算方法）；“申请协商”说明情况即可立即看到方案并比较，"
+        "也可以对收费提出异议；在“我的协议”查看还款计划；投诉可随时提交并查看处理期限。",
+        "Sign in to see what you owe today on each loan (principal, interest, penalty and compound "
+        "interest, with how each is computed). Negotiate: say what happened and compare offers at "
+        "once, or dispute a charge. Follow your agreements and their schedules; file a complaint and "
+        "see when it must be decided.",
+    ),
+    "start.agent": (
+        "工作队列按期限与风险排序：审批协商方案、调整方案（系统实时复核权限与规则）、处理投诉（分类建议、回复模板、话术检查），"
+        "联系客户前系统按催收行为规范检查。",
+        "Your work queue, ordered by deadline and risk: decide offers, shape a plan (re-checked "
+        "live against your authority and the rules), answer complaints with triage suggestions, "
+        "reply templates and the message linter; every contact is checked against the conduct "
+        "rules first.",
+    ),
+    "start.supervisor": (
+        "审批超出坐席权限或被上报的方案；在“团队”查看即将到期的投诉、每位坐席的质量与结果。",
+        "Approve plans beyond an agent's authority or escalated to you; on the team page, the "
+        "complaint deadlines at risk and each agent's quality and outcomes.",
+    ),
+    "start.compliance": (
+        "资产组合看板、投诉统计与导出（XLSX/CSV）、在用政策及其版本历史与差异、审计链校验。",
+        "The portfolio dashboard, complaint statistics with export (XLSX/CSV), the policy in force "
+        "with its history and diffs, and the audit-chain check.",
+    ),
+    "start.admin": (
+        "开立与停用登录账户、重设密码，查看日终批处理运行记录。",
+        "Open and disable logins, reset passwords, and watch the nightly batch runs.",
+    ),
+    "demo_logins": ("演示账号", "Demo logins"),
+    "for_developers": ("开发者", "For developers"),
+    "api_docs": ("API 文档", "API documentation"),
+    "api_sign_in": (
+        "用 POST /api/v1/auth/token 登录获取令牌",
+        "sign in with POST /api/v1/auth/token for a token",
+    ),
+    "guide_in_repo": (
+        "各角色使用指南（含截图）：代码库中的 docs/guide/README.md",
+        "The user guide for every role, with screenshots: docs/guide/README.md in the repository",
+    ),
 }
 
 

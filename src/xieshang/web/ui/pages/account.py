@@ -28,9 +28,17 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/login", name="ui.login")
-def login_form(request: Request, next: str = "/app", changed: str = "") -> HTMLResponse:
+def login_form(
+    request: Request, next: str = "/app", changed: str = "", username: str = ""
+) -> HTMLResponse:
     return render(
-        request, None, "login.html", next=safe_next(next), failed=False, changed=changed == "1"
+        request,
+        None,
+        "login.html",
+        next=safe_next(next),
+        failed=False,
+        changed=changed == "1",
+        username=username[:64],
     )
 
 

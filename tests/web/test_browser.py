@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 from sqlalchemy import Engine
 
 from tests import factories
@@ -37,6 +37,7 @@ if shutil.which(CHROMIUM) is None:  # pragma: no cover - CI installs it (.ci/run
 
 COMPLAINT = '催收员晚上十一点打电话骚扰我，还打给我的同事。<script>alert("x")</script>'
 AXE = Path(__file__).with_name("vendor") / "axe-4.14.1.min.js"
+PHONE: ViewportSize = {"width": 390, "height": 844}  # a phone
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "guide" / "screenshots"
 
 
@@ -50,6 +51,7 @@ def site(committed_engine: Engine) -> Iterator[tuple[str, int]]:
         agent = factories.user(ctx, Role.AGENT, "web-agent")
         factories.user(ctx, Role.AGENT, "web-agent2")
         factories.user(ctx, Role.COMPLIANCE, "web-compliance")
+        factories.user(ctx, Role.ADMIN, "web-admin")
         supervisor = factories.user(ctx, Role.SUPERVISOR, "web-super")
         session.commit()
         ctx.user = supervisor
@@ -109,7 +111,7 @@ def browser() -> Iterator[Browser]:
 
 
 def _page(browser: Browser, problems: list[str]) -> Page:
-    page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+    page = browser.new_page(viewport=PHONE)
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
     page.on("dialog", lambda d: problems.append(f"a script ran: {d.message}"))
@@ -289,14 +291,17 @@ def test_a_customer_negotiates_and_accepts_and_an_agent_approves(
 
 def _axe(page: Page) -> list[str]:
     """axe-core's serious and critical violations on the page (run through DevTools, so the
-    page's Content-Security-Policy does not have to allow it)."""
+    page's Content-Security-Policy does not have to allow it), and whether the page is wider than
+    the phone it is shown on (a wide table must scroll inside its own region)."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    wide = [f"wider than the phone: {width} px"] if width > PHONE["width"] else []
     page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
     found: list[dict[str, object]] = page.evaluate(
         """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
             .filter(v => v.impact === 'serious' || v.impact === 'critical')
             .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))"""
     )
-    return [f"{v['id']} ({v['impact']}): {v['nodes']}" for v in found]
+    return wide + [f"{v['id']} ({v['impact']}): {v['nodes']}" for v in found]
 
 
 def test_the_main_pages_pass_an_accessibility_check(
@@ -305,8 +310,10 @@ def test_the_main_pages_pass_an_accessibility_check(
     base, waiting_case = site
     problems: list[str] = []
     page = _page(browser, problems)
+    page.goto(f"{base}/")
+    violations = {"/": _axe(page)}
     page.goto(f"{base}/login")
-    violations = {"/login": _axe(page)}
+    violations["/login"] = _axe(page)
     page.evaluate("document.querySelector('label[for=username]').remove()")
     assert any(v.startswith("label ") for v in _axe(page)), "the check finds a missing label"
     page.goto(f"{base}/login")
@@ -338,8 +345,18 @@ def test_the_main_pages_pass_an_accessibility_check(
     _sign_in(officer, base, "web-compliance")
     officer.wait_for_url(f"{base}/app/portfolio")
     violations["/app/portfolio"] = _axe(officer)
-    for path in ("/app/policy", "/app/audit", "/app/team"):
+    for path in ("/app/policy", "/app/audit", "/app/team", "/app/account"):
         officer.goto(base + path)
         violations[path] = _axe(officer)
+    admin = _page(browser, problems)
+    _sign_in(admin, base, "web-admin")
+    admin.wait_for_url(f"{base}/app/admin")
+    admin.fill("#new-username", "x")  # a refused login: the error state is checked too
+    admin.fill("#new-display-name", "新同事")
+    admin.fill("#new-password", "short")
+    admin.click("#create-login")
+    assert admin.get_attribute("#new-username", "aria-invalid") == "true"
+    violations["/app/admin (a refused login)"] = _axe(admin)
+    admin.screenshot(path=str(SHOTS / "admin-logins.png"), full_page=True)
     assert {k: v for k, v in violations.items() if v} == {}
     assert problems == [], problems

@@ -18,6 +18,7 @@ from xieshang.web.ui.pages.common import FormPage, Page, problem, render
 from xieshang.web.ui.session import clear_session
 
 router = APIRouter(include_in_schema=False)
+STAFF_FIRST = (Role.AGENT, Role.SUPERVISOR, Role.COMPLIANCE, Role.ADMIN, Role.CUSTOMER)
 
 
 @router.get("/app/admin", name="ui.admin")
@@ -71,7 +72,12 @@ def change_login(
 
 
 def _admin(request: Request, ctx: Page, status: int = 200, **extra: Any) -> HTMLResponse:
-    values: dict[str, Any] = {"problem": None, "field": None, "values": {}, "row": None} | extra
+    values: dict[str, Any] = {
+        "problem": None,
+        "field": None,
+        "values": {"role": Role.AGENT.value},
+        "row": None,
+    } | extra
     return render(
         request,
         ctx,
@@ -79,7 +85,7 @@ def _admin(request: Request, ctx: Page, status: int = 200, **extra: Any) -> HTML
         status=status,
         logins=accounts.list_accounts(ctx, page_size=200),
         runs=job_runs(ctx, 20),
-        roles=[r.value for r in Role],
+        roles=[r.value for r in STAFF_FIRST],
         created=request.query_params.get("created"),
         changed=request.query_params.get("changed"),
         **values,

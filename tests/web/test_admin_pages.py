@@ -27,7 +27,7 @@ def test_an_admin_opens_and_disables_logins(client: TestClient, ctx: Context) ->
     short = client.post("/app/admin/users", data=form | {"username": "li.na", "password": "short"})
     assert short.status_code == 200
     assert 'role="alert" id="form-problem"' in short.text
-    assert "password: must have at least 12 characters" in short.text
+    assert "密码：至少 12 个字符" in short.text, "said in the page's language"
     field = re.search(r'<input id="new-password"[^>]*>', short.text)
     assert field is not None
     assert 'aria-invalid="true"' in field.group(0)
@@ -75,7 +75,7 @@ def test_anyone_changes_their_own_password(client: TestClient, ctx: Context) -> 
         "/app/account/password",
         data={"csrf": csrf_of(page.text), "current_password": "nope", "new_password": GOOD},
     )
-    assert "current_password: is not your current password" in wrong.text
+    assert "当前密码：与当前密码不符" in wrong.text
     field = re.search(r'<input id="current-password"[^>]*>', wrong.text)
     assert field is not None
     assert 'aria-invalid="true"' in field.group(0)

@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 from xieshang.context import Context
 from xieshang.errors import NotAuthenticated, XieshangError
 from xieshang.web.deps import app_state, public_context, signed_in_user
-from xieshang.web.ui import i18n
+from xieshang.web.ui import i18n, problems
 from xieshang.web.ui.session import (
     check_csrf,
     csrf_token,
@@ -66,6 +66,9 @@ def render(
 ) -> HTMLResponse:
     lang = language(request)
     token = session_token(request)
+    for said in ("problem", "message"):  # a service's words, in the page's language
+        if isinstance(values.get(said), str):
+            values[said] = problems.in_language(values[said], lang)
     values |= {
         "lang": lang,
         "t": lambda key: i18n.translate(key, lang),

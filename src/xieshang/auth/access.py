@@ -54,6 +54,8 @@ OPERATIONS: dict[str, frozenset[Role]] = {
     "negotiations.accept": frozenset({CUST, A, S}),
     "reports.portfolio": frozenset({S, C, ADM}),
     "reports.team": frozenset({S, C, ADM}),
+    # Quality and outcomes per member of staff: supervisors manage with it, compliance oversees.
+    "reports.quality": frozenset({S, C, ADM}),
     "policy.read": frozenset({S, C, ADM}),
     # A customer reads their own inbox; staff see what a customer was told and how it went out.
     "notifications.inbox": frozenset({CUST}),

@@ -5,6 +5,8 @@ refused contact names its rule (409) and nothing is logged; an allowed one is lo
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from sqlalchemy import func, select
 
 from xieshang.audit.service import record
@@ -55,11 +57,13 @@ def make_contact(ctx: Context, data: ContactIn) -> ContactRead:
     )
     refusal = check_contact(request, conduct.contact)
     if refusal is not None:
-        raise ContactRefused(refusal.rule, refusal.detail)
+        _refuse(ctx, data, refusal.rule, refusal.detail)
     findings = lint_message(data.message, conduct.lint) if data.message else ()
     if findings:
         first = findings[0]
-        raise ContactRefused(
+        _refuse(
+            ctx,
+            data,
             first.code,
             f"the message says {first.matched!r}: {first.why.en} Say instead: {first.rewording.en}",
         )
@@ -87,6 +91,20 @@ def make_contact(ctx: Context, data: ContactIn) -> ContactRead:
     )
     ctx.session.commit()
     return _read(ctx, row)
+
+
+def _refuse(ctx: Context, data: ContactIn, rule: str, detail: str) -> NoReturn:
+    """No contact is made or logged, but the refusal is audited (the rules at work, and each
+    person's refusals for the supervisor's quality view), then refused."""
+    record(
+        ctx,
+        "contact.refused",
+        "customer",
+        data.customer_id,
+        details={"rule": rule, "channel": data.channel, "purpose": data.purpose},
+    )
+    ctx.session.commit()
+    raise ContactRefused(rule, detail)
 
 
 def contact_log(ctx: Context, customer_id: int, page: int = 1, page_size: int = 50) -> ContactPage:

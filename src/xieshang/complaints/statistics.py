@@ -53,6 +53,8 @@ class ComplaintStatistics:
     reviews_decided: int = 0
     reviews_changed: int = 0
     reviews_on_time: int = 0
+    received_on: Counter[date] = field(default_factory=Counter)
+    """Complaints received on each day of the period (days with none are absent)."""
 
     def summary(self) -> list[tuple[str, object]]:
         days = self.days_to_decision
@@ -107,6 +109,7 @@ def complaint_statistics(ctx: Context, start: date, end: date) -> ComplaintStati
 
 def _count(result: ComplaintStatistics, c: Complaint, province: str, product: str | None) -> None:
     result.received += 1
+    result.received_on[c.received_on] += 1
     result.by_category[c.confirmed_category or c.category] += 1
     result.by_channel[c.channel] += 1
     result.by_product[product or NO_PRODUCT] += 1
@@ -126,6 +129,52 @@ def _count(result: ComplaintStatistics, c: Complaint, province: str, product: st
         result.reviews_decided += 1
         result.reviews_changed += c.review_outcome == "changed"
         result.reviews_on_time += c.review_decided_on <= c.review_due
+
+
+DECISION_DAYS = ((0, 5), (6, 10), (11, 15), (16, 30), (31, None))
+"""Bands of days from receipt to decision: 15 days is the rule, 30 with a complex extension."""
+
+
+def decision_days_bands(result: ComplaintStatistics) -> list[tuple[str, int]]:
+    """How many decisions took each band of days ("0–5", …, "31+"), every band listed."""
+    bands = []
+    for low, high in DECISION_DAYS:
+        label = f"{low}–{high}" if high is not None else f"{low}+"
+        n = sum(1 for d in result.days_to_decision if d >= low and (high is None or d <= high))
+        bands.append((label, n))
+    return bands
+
+
+WEEKLY_UP_TO_DAYS = 92
+"""Periods up to about a quarter are counted by week; longer ones by month."""
+
+
+def received_series(result: ComplaintStatistics) -> tuple[str, list[tuple[str, int]]]:
+    """Complaints received per week (Monday to Sunday) or per calendar month over the period, every
+    week or month listed even when none came: ("week" or "month", [(first day in the period, n)])."""
+    start, end = result.start, result.end
+    if (end - start).days < WEEKLY_UP_TO_DAYS:
+        unit, firsts = "week", [start]
+        monday = start - timedelta(days=start.weekday()) + timedelta(days=7)
+        while monday <= end:
+            firsts.append(monday)
+            monday += timedelta(days=7)
+    else:
+        unit, firsts, day = "month", [start], start
+        while True:
+            day = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+            if day > end:
+                break
+            firsts.append(day)
+    bounds = [*firsts[1:], end + timedelta(days=1)]
+    series = [
+        (
+            first.isoformat(),
+            sum(n for day, n in result.received_on.items() if first <= day < upper),
+        )
+        for first, upper in zip(firsts, bounds, strict=True)
+    ]
+    return unit, series
 
 
 def _share(part: int, whole: int) -> float | None:

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import date
+from typing import Annotated
 
+from fastapi import APIRouter, Query
+
+from xieshang.feedback.quality import QualityReport, quality_report
 from xieshang.loans.portfolio import PortfolioRead, portfolio
 from xieshang.web.deps import UserContext
 
@@ -13,3 +17,17 @@ def portfolio_report(ctx: UserContext) -> PortfolioRead:
     """Loans by days-past-due bucket and classification, and agreements by standing, as of the
     latest close of business."""
     return portfolio(ctx)
+
+
+@router.get("/quality", name="reports.quality")
+def quality(
+    ctx: UserContext,
+    start: Annotated[
+        date | None, Query(alias="from", description="first day (29 days before to)")
+    ] = None,
+    end: Annotated[date | None, Query(alias="to", description="last day (today)")] = None,
+) -> QualityReport:
+    """Quality and outcomes per member of staff for a period: cases handled, offers decided and
+    adjusted, agreements from their cases and how they stand now, complaints decided and on time,
+    reviews, CSAT and NPS about their work, contacts made and refused by the conduct rules."""
+    return quality_report(ctx, start, end)

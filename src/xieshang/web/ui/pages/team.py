@@ -3,26 +3,44 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from xieshang.audit.service import OUTCOMES, activity_by_person
 from xieshang.complaints import service as complaint_service
+from xieshang.errors import InvalidInput
+from xieshang.feedback.quality import QualityReport, quality_report
 from xieshang.models.user import Role
 from xieshang.negotiations import service as negotiations
 from xieshang.policy.loader import load_policy
 from xieshang.web.ui.pages.common import (
     Page,
+    problem,
     render,
 )
+from xieshang.web.ui.pages.period import DayText, day
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/app/team", name="ui.team")
-def team_page(request: Request, ctx: Page) -> HTMLResponse:
-    """Supervisors: deadlines at risk and what each person did in the last 30 days."""
+def team_page(
+    request: Request,
+    ctx: Page,
+    start: Annotated[DayText, Query(alias="from")] = "",
+    end: Annotated[DayText, Query(alias="to")] = "",
+) -> HTMLResponse:
+    """Supervisors: deadlines at risk, what each person did in the last 30 days, and each person's
+    quality and outcomes for a period (from/to, default the last 30 days)."""
+    period = {"from": start, "to": end}
+    quality: QualityReport | None = None
+    try:
+        quality = quality_report(ctx, day(start, "from"), day(end, "to"))
+        error, status = None, 200
+    except InvalidInput as refused:  # the form again, saying what is wrong; no figures
+        error, status = problem(refused), 422
     soon = ctx.today() + timedelta(days=max(load_policy().complaints.reminder_days_before))
     at_risk = complaint_service.queue(ctx, due_by=soon, page_size=100)
     approver = ctx.user is not None and ctx.user.role is Role.SUPERVISOR
@@ -37,4 +55,8 @@ def team_page(request: Request, ctx: Page) -> HTMLResponse:
         waiting=waiting,
         outcomes=outcomes,
         columns=list(OUTCOMES.values()),
+        quality=quality,
+        period=period,
+        problem=error,
+        status=status,
     )

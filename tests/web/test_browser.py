@@ -295,6 +295,8 @@ def _axe(page: Page) -> list[str]:
     the phone it is shown on (a wide table must scroll inside its own region)."""
     width = page.evaluate("document.documentElement.scrollWidth")
     wide = [f"wider than the phone: {width} px"] if width > PHONE["width"] else []
+    if "<" in page.title():
+        wide.append(f"markup in the title: {page.title()[:60]}")
     page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
     found: list[dict[str, object]] = page.evaluate(
         """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
@@ -345,7 +347,13 @@ def test_the_main_pages_pass_an_accessibility_check(
     _sign_in(officer, base, "web-compliance")
     officer.wait_for_url(f"{base}/app/portfolio")
     violations["/app/portfolio"] = _axe(officer)
-    for path in ("/app/policy", "/app/audit", "/app/team", "/app/account"):
+    for path in (
+        "/app/policy",
+        "/app/audit",
+        "/app/team",
+        "/app/account",
+        "/app/reports/complaints",
+    ):
         officer.goto(base + path)
         violations[path] = _axe(officer)
     admin = _page(browser, problems)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from xieshang.auth.access import authorize
@@ -119,29 +118,3 @@ def verify_chain(ctx: Context) -> ChainReport:
     """The audit chain checked end to end (compliance and administrators)."""
     authorize(ctx, "audit.verify")
     return verify(ctx.session)
-
-
-OUTCOMES = {
-    "negotiation.offer.approved": "offers_approved",
-    "negotiation.offer.rejected": "offers_rejected",
-    "negotiation.adjust": "plans_adjusted",
-    "complaint.decide": "complaints_decided",
-    "complaint.note": "complaint_replies",
-    "contact.make": "contacts_made",
-}
-
-
-def activity_by_person(ctx: Context, since: datetime) -> dict[str, dict[str, int]]:
-    """What each member of staff did since ``since``, counted from the audit log itself (so the
-    figures cannot disagree with the record): person → outcome → count."""
-    authorize(ctx, "reports.team")
-    rows = ctx.session.execute(
-        select(AuditEntry.actor, AuditEntry.action, func.count())
-        .where(AuditEntry.at >= since, AuditEntry.action.in_(OUTCOMES))
-        .group_by(AuditEntry.actor, AuditEntry.action)
-    ).all()
-    found: dict[str, dict[str, int]] = {}
-    for actor, action, count in rows:
-        name = actor.split(":", 2)[-1] if actor.startswith("user:") else actor
-        found.setdefault(name, dict.fromkeys(OUTCOMES.values(), 0))[OUTCOMES[action]] = count
-    return dict(sorted(found.items()))

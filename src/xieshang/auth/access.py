@@ -53,7 +53,6 @@ OPERATIONS: dict[str, frozenset[Role]] = {
     # The customer consents; an agent or supervisor may record consent given by phone or in branch.
     "negotiations.accept": frozenset({CUST, A, S}),
     "reports.portfolio": frozenset({S, C, ADM}),
-    "reports.team": frozenset({S, C, ADM}),
     # Quality and outcomes per member of staff: supervisors manage with it, compliance oversees.
     "reports.quality": frozenset({S, C, ADM}),
     "policy.read": frozenset({S, C, ADM}),
@@ -109,9 +108,7 @@ OPERATIONS: dict[str, frozenset[Role]] = {
     "imports.run": frozenset({ADM}),
     "pii.rotate": frozenset({ADM}),
 }
-NON_API_OPERATIONS = frozenset(
-    {"imports.run", "pii.rotate", "jobs.run", "reports.team", "policy.read"}
-)
+NON_API_OPERATIONS = frozenset({"imports.run", "pii.rotate", "jobs.run", "policy.read"})
 """Operations with no API route (yet): the CLI and jobs call them."""
 
 

@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from xieshang.audit.service import OUTCOMES, activity_by_person
 from xieshang.complaints import service as complaint_service
 from xieshang.errors import InvalidInput
 from xieshang.feedback.quality import QualityReport, quality_report
@@ -32,8 +31,8 @@ def team_page(
     start: Annotated[DayText, Query(alias="from")] = "",
     end: Annotated[DayText, Query(alias="to")] = "",
 ) -> HTMLResponse:
-    """Supervisors: deadlines at risk, what each person did in the last 30 days, and each person's
-    quality and outcomes for a period (from/to, default the last 30 days)."""
+    """Supervisors: deadlines at risk, approvals waiting, and each person's quality and outcomes
+    for a period (from/to, default the last 30 days)."""
     period = {"from": start, "to": end}
     quality: QualityReport | None = None
     try:
@@ -45,7 +44,6 @@ def team_page(
     at_risk = complaint_service.queue(ctx, due_by=soon, page_size=100)
     approver = ctx.user is not None and ctx.user.role is Role.SUPERVISOR
     waiting = negotiations.list_cases(ctx, awaiting=True, page_size=100).items if approver else []
-    outcomes = activity_by_person(ctx, ctx.now() - timedelta(days=30))
     return render(
         request,
         ctx,
@@ -53,8 +51,6 @@ def team_page(
         at_risk=at_risk.items,
         soon=soon,
         waiting=waiting,
-        outcomes=outcomes,
-        columns=list(OUTCOMES.values()),
         quality=quality,
         period=period,
         problem=error,

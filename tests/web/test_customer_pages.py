@@ -397,3 +397,43 @@ def test_complaint_and_survey_errors_are_accessible(
     assert radios
     assert all('aria-invalid="true"' in r for r in radios)
     assert all(f'aria-describedby="problem-{invitation.id}"' in r for r in radios)
+
+
+# -- the API ------------------------------------------------------------------------------------
+
+
+def _bearer(client: TestClient, username: str) -> dict[str, str]:
+    response = client.post(
+        "/api/v1/auth/token", data={"username": username, "password": factories.PASSWORD}
+    )
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def test_the_agreements_api(client: TestClient, people: dict[str, int]) -> None:
+    me = _bearer(client, "cp-me")
+    mine = client.get("/api/v1/agreements", headers=me)
+    assert mine.status_code == 200
+    body = mine.json()
+    assert body["total"] == 1
+    assert body["items"][0]["id"] == people["my_agreement"]
+    assert body["items"][0]["next_due"] == {
+        "n": 1,
+        "due_date": "2026-07-10",
+        "amount": body["items"][0]["next_due"]["amount"],
+    }
+    one = client.get(f"/api/v1/agreements/{people['my_agreement']}", headers=me).json()
+    assert one["terms_language"] == "zh"
+    assert len(one["terms_sha256"]) == 64
+    assert one["installments"][0]["mark"] == "due"
+    foreign = client.get(f"/api/v1/agreements/{people['their_agreement']}", headers=me)
+    assert foreign.status_code == 404
+    assert client.get("/api/v1/agreements?customer_id=999", headers=me).json()["total"] == 1, (
+        "a customer's list is their own whatever they ask"
+    )
+    agent = _bearer(client, "cp-agent")
+    theirs = client.get(f"/api/v1/agreements/{people['their_agreement']}", headers=agent)
+    assert theirs.status_code == 200
+    filtered = client.get(f"/api/v1/agreements?customer_id={people['me']}", headers=agent)
+    assert [a["id"] for a in filtered.json()["items"]] == [people["my_agreement"]]
+    assert client.get("/api/v1/agreements/0", headers=agent).status_code == 422
+    assert client.get("/api/v1/agreements/999999", headers=agent).status_code == 404

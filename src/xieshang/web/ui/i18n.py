@@ -349,11 +349,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verdict.undercharged": ("少收（不予补收）", "undercharged (never billed)"),
     "refund_due": ("我行多收了您", "We charged you too much by"),
     "refund_next": (
-        "本结果已记录在本案件中。工作人员将据此更正您的账户，并把差额退回您的还款账户。"
+        "本结果已记录在本案件中。接下来，工作人员核对您的扣款记录，确认后更正您的账户，并把差额退回您的还款账户。"
         "如未收到退款，或对结果有异议，请提交投诉，我行须在规定期限内答复。",
-        "This finding is recorded with this case. Staff correct your account accordingly and "
-        "refund the difference to your repayment account. If the refund does not reach you, or "
-        "you disagree, file a complaint: the bank must answer within the regulatory deadline.",
+        "This finding is recorded with this case. Next, staff check it against your account "
+        "records and, once confirmed, correct your account and refund the difference to your "
+        "repayment account. If the refund does not reach you, or you disagree, file a "
+        "complaint: the bank must answer within the regulatory deadline.",
     ),
     "no_refund": (
         "经核对，这些收费没有超过合同和法律允许的金额，无需退款。每项的计算方法见下表。",

@@ -67,11 +67,13 @@ def test_every_loan_state_is_present_audited_and_counted_as_reported(
     # The counts are as built; a loan that then got an agreement is current on its new schedule.
     agreed = set(ctx.session.scalars(select(Agreement.loan_id)))
     assert seeded.negotiations is not None
-    assert len(agreed) == seeded.negotiations.agreements == 1
+    assert len(agreed) == seeded.negotiations.agreements == 2
+    kinds = Counter(ctx.session.scalars(select(Agreement.kind)))
+    assert kinds["due_date_change"] == 1, "customer1's own: another due date on a current loan"
     recount = Counter(state for loans in _states(ctx).values() for _, state in loans)
     assert sum(recount.values()) == seeded.loans
     moved = {s: n for s, n in by_state.items() if n}
-    assert recount[LoanState.CURRENT] == moved[LoanState.CURRENT] + len(agreed)
+    assert recount[LoanState.CURRENT] == moved[LoanState.CURRENT] + len(agreed) - 1
     assert len(ctx.session.scalars(select(Customer)).all()) == 25
     assert seeded.negotiations.offered + seeded.negotiations.pending_approval >= 1
     complaints = ctx.session.scalars(select(Complaint)).all()

@@ -21,8 +21,8 @@ from xieshang.complaints.schemas import ComplaintCreate
 from xieshang.context import Context
 from xieshang.feedback.surveys import invite_after_negotiation
 from xieshang.models.user import Role
-from xieshang.negotiations.schemas import NegotiationCreate
-from xieshang.negotiations.service import open_case
+from xieshang.negotiations.schemas import AcceptIn, NegotiationCreate
+from xieshang.negotiations.service import accept_offer, offer_terms, open_case
 from xieshang.notifications.service import notify
 from xieshang.web.app import ROUTERS, api_routes, check_every_route_has_a_rule
 
@@ -101,6 +101,8 @@ class Ids:
     other_notification: int
     own_invitation: int
     other_invitation: int
+    own_agreement: int
+    other_agreement: int
     spare_user: int
 
     def path_ids(self, whose: str) -> dict[str, int]:
@@ -116,6 +118,7 @@ class Ids:
                 ("invitation_id", "invitation"),
                 ("complaint_id", "complaint"),
                 ("attachment_id", "attachment"),
+                ("agreement_id", "agreement"),
             )
         } | {"user_id": self.spare_user}
 
@@ -146,6 +149,24 @@ def ids(ctx: Context) -> Ids:
     ]
     invitations = [invite_after_negotiation(ctx, c.customer_id, c.id) for c in cases]
     spare = factories.user(ctx, Role.AGENT, "matrix-spare")  # disabled, enabled, its password set
+    agreements = []
+    for c in (own, other):  # a due-date change on another loan of each, accepted
+        moved = open_case(
+            ctx,
+            NegotiationCreate.model_validate(
+                {
+                    **NEGOTIATION,
+                    "loan_id": factories.loan(ctx, c).id,
+                    "request": {"scenario": "hardship", "preferred_due_day": 10},
+                }
+            ),
+        )
+        offer = next(o for o in moved.offers if o.key == "due_date")
+        sha = offer_terms(ctx, moved.id, offer.id, "zh").sha256
+        _, agreement = accept_offer(
+            ctx, moved.id, offer.id, AcceptIn(consent=True, terms_sha256=sha), None
+        )
+        agreements.append(agreement.id)
     ctx.session.commit()
     return Ids(
         own.id,
@@ -164,6 +185,8 @@ def ids(ctx: Context) -> Ids:
         notes[1].id,
         invitations[0].id,
         invitations[1].id,
+        agreements[0],
+        agreements[1],
         spare.id,
     )
 

@@ -52,6 +52,9 @@ OPERATIONS: dict[str, frozenset[Role]] = {
     "negotiations.terms": EVERYONE,
     # The customer consents; an agent or supervisor may record consent given by phone or in branch.
     "negotiations.accept": frozenset({CUST, A, S}),
+    # A customer reads their own agreements and the terms they consented to; staff any.
+    "agreements.list": EVERYONE,
+    "agreements.get": EVERYONE,
     "reports.portfolio": frozenset({S, C, ADM}),
     # Quality and outcomes per member of staff: supervisors manage with it, compliance oversees.
     "reports.quality": frozenset({S, C, ADM}),

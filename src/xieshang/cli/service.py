@@ -147,7 +147,7 @@ def _summary_line(summary: SeedSummary) -> str:
         n = summary.negotiations
         line += (
             f"; negotiations: {n.offered} with offers, {n.pending_approval} awaiting approval, "
-            f"{n.agreements} agreement"
+            f"{n.agreements} agreement{'' if n.agreements == 1 else 's'}"
         )
     return line
 

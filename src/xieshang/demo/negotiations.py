@@ -1,5 +1,6 @@
 """Demo negotiations: cases in the states people should see first — offers waiting for the customer,
-an offer in the agents' approval queue, an agreement being kept — made through the real services."""
+an offer in the agents' approval queue, an agreement being kept, and customer1's own due-date
+agreement — made through the real services."""
 
 from __future__ import annotations
 
@@ -45,6 +46,14 @@ def seed_negotiations(ctx: Context, as_of: date, customer_ids: list[int]) -> Dem
     agreements = 0
     for loan_id in own:
         _open(ctx, loan_id, as_of, temporary=True)
+    # customer1 moved the due date of their current loan: an agreement of their own to read.
+    current = [
+        i
+        for i in _active_loans(ctx)
+        if i not in overdue and require_loan(ctx, i).customer_id == customer_ids[0]
+    ]
+    if current:
+        agreements += _agree_due_date(ctx, current[0], as_of)
     if others:
         _open(ctx, others[0], as_of, temporary=False, new_debts=3)  # flags → an agent decides
     for loan_id in others[1:]:
@@ -64,8 +73,32 @@ def seed_negotiations(ctx: Context, as_of: date, customer_ids: list[int]) -> Dem
     )
 
 
+def _agree_due_date(ctx: Context, loan_id: int, as_of: date) -> int:
+    """The customer asks for another due date on the web and accepts the offer: 1 agreement."""
+    case = _open(ctx, loan_id, as_of, temporary=True, due_day=18)
+    offer = next((o for o in case.offers if o.key == "due_date" and o.status == "offered"), None)
+    if offer is None:
+        return 0
+    loan = require_loan(ctx, loan_id)
+    ctx.user = ctx.session.scalar(select(User).where(User.customer_id == loan.customer_id))
+    try:
+        sha = service.offer_terms(ctx, case.id, offer.id, "zh").sha256
+        service.accept_offer(
+            ctx, case.id, offer.id, AcceptIn(consent=True, terms_sha256=sha, channel="web"), None
+        )
+    finally:
+        ctx.user = None
+    return 1
+
+
 def _open(
-    ctx: Context, loan_id: int, as_of: date, *, temporary: bool, new_debts: int = 0
+    ctx: Context,
+    loan_id: int,
+    as_of: date,
+    *,
+    temporary: bool,
+    new_debts: int = 0,
+    due_day: int | None = None,
 ) -> NegotiationRead:
     loan = require_loan(ctx, loan_id)
     customer = ctx.session.scalar(select(User).where(User.customer_id == loan.customer_id))
@@ -82,6 +115,7 @@ def _open(
                     "request": {
                         "scenario": "hardship",
                         "hardship": "income_drop_temporary" if temporary else "job_loss",
+                        "preferred_due_day": due_day,
                     },
                 }
             ),

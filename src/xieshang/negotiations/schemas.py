@@ -311,6 +311,7 @@ class DisputeLineRead(BaseModel):
     verdict: str
     reasons: list[ReasonRead]
     formula: list[str]
+    formula_en: list[str] = Field(default_factory=list, description="the formula in English")
 
 
 class DisputeRead(BaseModel):
@@ -402,6 +403,7 @@ def dispute_read(finding: DisputeFinding, policy: Policy, as_of: date) -> Evalua
             verdict=line.verdict.value,
             reasons=render((line.reason, *line.causes), policy),
             formula=[f.formula_zh for f in line.formula],
+            formula_en=[f.formula_en for f in line.formula],
         )
         for line in finding.lines
     ]
@@ -615,3 +617,89 @@ class AcceptIn(_In):
     consent: Literal[True] = Field(description="the customer agrees to the terms")
     terms_sha256: str = Field(min_length=64, max_length=64, pattern="^[0-9a-f]{64}$")
     channel: Literal["app", "web", "phone", "branch"] = "app"
+
+
+# -- My agreements: what the customer signed, how it stands, and the terms consented to ----------
+
+
+class AgreementInstallmentRead(BaseModel):
+    """One installment of the schedule an agreement installed, and where it stands today."""
+
+    n: int
+    due_date: date
+    payment: str
+    owed: str = Field(description="still owed on it today (all components)")
+    mark: Literal["paid", "due", "overdue", "upcoming", "replaced"] = Field(
+        description="paid; due (the next one, not yet late); overdue; upcoming; replaced (a "
+        "later agreement put another schedule on the loan)"
+    )
+    paid_on: date | None = None
+
+
+class NextDueRead(BaseModel):
+    n: int
+    due_date: date
+    amount: str
+
+
+class AgreementSummaryRead(BaseModel):
+    """An agreement as the customer's list shows it."""
+
+    id: int
+    case_id: int
+    loan_id: int
+    loan_no: str
+    kind: str = Field(description="hardship_plan, grace_period, settlement, due_date_change, …")
+    status: Literal["active", "late", "broken", "completed"]
+    signed_on: date
+    start_date: date
+    waived: dict[str, str] = Field(
+        description="forgiven on condition the agreement is kept, by component (yuan)"
+    )
+    waived_total: str
+    reinstatement: Literal["all", "unpaid_share"] = Field(
+        description="what comes back if the agreement breaks: all of it, or the unpaid share"
+    )
+    reinstated: str
+    grace_days: int
+    days_late: int
+    next_due: NextDueRead | None
+    kept: int = Field(description="installments paid within the grace days")
+    total: int
+
+
+class AgreementDetailRead(AgreementSummaryRead):
+    """An agreement with its installed schedule and the terms the customer consented to."""
+
+    installments: list[AgreementInstallmentRead]
+    forborne: str
+    carried: str
+    observation_until: date | None
+    broken_on: date | None
+    completed_on: date | None
+    terms_sha256: str
+    terms_language: Literal["zh", "en"] | None = Field(
+        description="the language of the text whose SHA-256 was consented to; None if the text "
+        "can no longer be reproduced (the digest is still the record)"
+    )
+    terms_text: str | None
+    consent_channel: str
+    consented_at: datetime
+
+
+class ChargeLineRead(BaseModel):
+    """An amount the bank has charged on an installment that a customer may dispute."""
+
+    key: str = Field(description="installment:component, to choose it")
+    installment: int
+    component: Literal["penalty", "compound", "fee", "late_fee"]
+    amount: str
+    first_day: date | None
+    last_day: date | None
+
+
+class AgreementPage(BaseModel):
+    items: list[AgreementSummaryRead]
+    total: int
+    page: int
+    page_size: int

@@ -15,6 +15,7 @@ from xieshang.context import Clock, SystemClock, make_cipher
 from xieshang.db import READ_ONLY, make_engine, session_factory
 from xieshang.web import errors, security
 from xieshang.web.api import (
+    agreements,
     complaints,
     conduct,
     contacts,
@@ -70,6 +71,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     customers.router,
     loans.router,
     negotiations.router,
+    agreements.router,
     complaints.router,
     jobs.router,
     reports.router,

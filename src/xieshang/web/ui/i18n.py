@@ -491,6 +491,197 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rootcause.fraud": ("欺诈", "fraud"),
     "rootcause.customer_misunderstanding": ("客户误解", "customer misunderstanding"),
     "rootcause.other": ("其他", "other"),
+    # -- the customer's side: my agreements, the four situations, disputing a charge, changing a loan
+    "my_agreements": ("我的协议", "My agreements"),
+    "kind.hardship_plan": ("困难还款计划", "Hardship plan"),
+    "kind.grace_period": ("宽限期方案", "Grace period"),
+    "kind.settlement": ("一次性结清", "One-off settlement"),
+    "kind.due_date_change": ("变更还款日", "Due date change"),
+    "kind.adjusted_plan": ("经工作人员调整的还款计划", "Plan adjusted by staff"),
+    "agreement_kind": ("协议类型", "Type"),
+    "standing": ("履行情况", "Standing"),
+    "signed_on": ("签署日", "Signed on"),
+    "next_due": ("下期应还", "Next payment"),
+    "progress": ("已按期还款", "Paid on time"),
+    "installments_of": ("期，共", "of"),
+    "installments_unit": ("期", "payments"),
+    "nothing_waived": ("无附条件减免", "Nothing waived"),
+    "waived_if_kept_all": (
+        "按期履行完毕后最终免除；协议失效则全部恢复收取。",
+        "Forgiven for good once the agreement is completed; charged again in full if it breaks.",
+    ),
+    "waived_if_kept_share": (
+        "按期履行完毕后最终免除；协议失效则按未还本金比例恢复收取。",
+        "Forgiven for good once the agreement is completed; if it breaks, charged again in "
+        "proportion to the principal still unpaid.",
+    ),
+    "grace_rule": (
+        "任何一期逾期超过以下天数，协议失效：",
+        "The agreement breaks if a payment is more days late than:",
+    ),
+    "reinstated_amount": ("协议失效后恢复收取", "Charged again after the agreement broke"),
+    "broken_on": ("失效日", "Broke on"),
+    "completed_on": ("履行完毕日", "Completed on"),
+    "observation_until": ("重组贷款观察期至", "Restructured loan: observation period until"),
+    "view_agreement": ("查看协议", "See the agreement"),
+    "mark": ("状态", "Status"),
+    "mark.paid": ("已还清", "paid"),
+    "mark.due": ("待还", "due"),
+    "mark.overdue": ("逾期", "overdue"),
+    "mark.upcoming": ("未到期", "upcoming"),
+    "mark.replaced": ("已被后续协议取代", "replaced by a later agreement"),
+    "paid_on": ("还清日", "Paid on"),
+    "owed": ("尚欠", "Still owed"),
+    "forborne": (
+        "停息挂账本金（随最后一期偿还）",
+        "Principal set aside interest-free (due with the last payment)",
+    ),
+    "carried": ("随首期偿还的原欠款", "Arrears payable with the first payment"),
+    "consent_record": ("您的同意记录", "Your consent"),
+    "consented_at": ("同意时间", "Consented at"),
+    "consent_channel": ("渠道", "Channel"),
+    "channel.branch": ("网点", "branch"),
+    "terms_sha256": ("条款全文的 SHA-256 摘要", "SHA-256 of the terms text"),
+    "terms_you_agreed": ("您同意的条款全文", "The terms you agreed to"),
+    "terms_not_reproducible": (
+        "条款文本已无法按原样重现（相关政策已变更）；同意记录中的摘要仍是您所同意内容的凭证。",
+        "The text can no longer be reproduced exactly (the policy behind it changed); the digest "
+        "in your consent record remains the proof of what you agreed to.",
+    ),
+    "situation.dispute_how": (
+        "从您的账单中选择收费，立即核对",
+        "pick it from your bill and have it checked at once",
+    ),
+    "situation.change_loan": (
+        "变更我的贷款（还款日、期限或申请）",
+        "Change my loan (due date, term or application)",
+    ),
+    "situation.change_loan_how": (
+        "换一个还款日或延长期限；申请的调整请看说明",
+        "another due date or a longer term; for an application, see how",
+    ),
+    "situation.service_how": (
+        "告诉我们发生了什么，我们在投诉时限内答复",
+        "tell us what happened; we answer within the complaint deadlines",
+    ),
+    "dispute_title": ("对收费提出异议", "Dispute a charge"),
+    "dispute_intro": (
+        "从您的账单中选择有异议的收费。我们按您的合同和法律规定逐项重新计算，并立即告诉您结果。",
+        "Choose the charges you dispute from your bill. We recompute each one under your contract "
+        "and the law and tell you the result at once.",
+    ),
+    "your_charges": ("您账单上的收费", "Charges on your bill"),
+    "charge_days": ("计收期间", "Days"),
+    "choose": ("选择", "Choose"),
+    "no_charges": (
+        "您的账单上目前没有罚息、复利或费用。",
+        "Your bill has no penalty interest, compound interest or fees at present.",
+    ),
+    "enter_charge": ("或者：填写您被收取的一笔金额", "Or: enter an amount you were charged"),
+    "enter_charge_help": (
+        "如您持有的账单或扣款记录上的金额与上表不同，请按记录填写。",
+        "If a bill or debit record you hold shows a different amount, enter it as it shows.",
+    ),
+    "installment_no": ("期次", "Installment"),
+    "charge_kind": ("收费类型", "Kind of charge"),
+    "late_fee": ("违约金", "Late fee"),
+    "amount_charged": ("被收取金额（元）", "Amount charged (yuan)"),
+    "check_charges": ("核对这些收费", "Check these charges"),
+    "dispute_result": ("收费核查结果", "What we found"),
+    "charged": ("已收", "Charged"),
+    "lawful": ("按合同及法律应收", "Lawful amount"),
+    "difference": ("差额", "Difference"),
+    "refund": ("应退", "Refund"),
+    "verdict": ("结论", "Finding"),
+    "verdict.correct": ("收取正确", "correct"),
+    "verdict.overcharged": ("多收", "overcharged"),
+    "verdict.undercharged": ("少收（不予补收）", "undercharged (never billed)"),
+    "refund_due": ("我行多收了您", "We charged you too much by"),
+    "refund_next": (
+        "本结果已记录在本案件中。接下来，工作人员核对您的扣款记录，确认后更正您的账户，并把差额退回您的还款账户。"
+        "如未收到退款，或对结果有异议，请提交投诉，我行须在规定期限内答复。",
+        "This finding is recorded with this case. Next, staff check it against your account "
+        "records and, once confirmed, correct your account and refund the difference to your "
+        "repayment account. If the refund does not reach you, or you disagree, file a "
+        "complaint: the bank must answer within the regulatory deadline.",
+    ),
+    "no_refund": (
+        "经核对，这些收费没有超过合同和法律允许的金额，无需退款。每项的计算方法见下表。",
+        "We checked: none of these charges is more than your contract and the law allow, so no "
+        "refund is due. How each one is computed is shown below.",
+    ),
+    "undercharged_note": (
+        "我行少收的金额不会向您补收：",
+        "What we charged too little is never billed to you:",
+    ),
+    "compliance_flags": ("已提交合规审查", "Referred to compliance"),
+    "lawful_markup": (
+        "重算所用的罚息上浮比例（合同约定，且不超过法定上限）",
+        "Penalty markup used (the contract's, never above the legal maximum)",
+    ),
+    "all_in_apr": ("综合年化成本（内部收益率法）", "All-in annual cost (by IRR)"),
+    "not_satisfied": ("对结果不满意？提交投诉", "Not satisfied? File a complaint"),
+    "change_title": ("变更我的贷款", "Change my loan"),
+    "change.due_date": ("换一个还款日", "Another due date"),
+    "change.due_date_how": (
+        "选择每月 1–28 日中的一天。欠款总额不变，只是每期还款日改变；这不是对困难借款人的让步，贷款不会被标记为重组。",
+        "Choose a day from the 1st to the 28th. What you owe stays the same; only the day each "
+        "payment falls due changes. It is not a hardship concession: the loan is not tagged "
+        "restructured.",
+    ),
+    "change.longer_term": ("更长的期限", "A longer term"),
+    "change.longer_term_how": (
+        "如果目前的月供超过您能负担的金额，系统会按您的收支提出延长期限的方案；如果负担得起，会如实告诉您无需调整。",
+        "If your installment is more than you can afford, the engine offers plans with a longer "
+        "term based on your income and expenses; if you can afford it, it tells you so.",
+    ),
+    "change.finances_why": (
+        "请填写您的收支：任何变更前，我行须核实您的还款能力。",
+        "Your income and expenses: the bank checks you can afford any change before making it.",
+    ),
+    "change.application": (
+        "调整贷款申请（审批的金额、利率或期限）",
+        "Change an application (the amount, rate or term decided)",
+    ),
+    "change.application_how": (
+        "已发放的贷款不能由您在这里调整申请：申请的调整由工作人员审核办理。"
+        "您可以提出请求（投诉类别：贷款申请与额度），我行在投诉处理时限内答复。",
+        "You cannot change an application from a loan already paid out: applications are "
+        "adjusted by staff. You can send a request (complaint category: loan application, limit "
+        "and pricing) and the bank answers within the complaint deadlines.",
+    ),
+    "change.application_link": ("提出请求", "Send a request"),
+    "complaint_start.charge": ("贷款 {loan} 的收费有误：", "A charge on loan {loan} is wrong: "),
+    "complaint_start.service": (
+        "关于贷款 {loan} 的服务问题：",
+        "A service problem with loan {loan}: ",
+    ),
+    "complaint_start.dispute": (
+        "我对协商案件 #{case} 的收费核查结果不满意：",
+        "I am not satisfied with the finding on my charge dispute, case #{case}: ",
+    ),
+    "complaint_start.application": (
+        "请求重新审核贷款 {loan} 的审批决定（金额、利率或期限）：",
+        "I ask for the decision on loan {loan} (amount, rate or term) to be reconsidered: ",
+    ),
+    "complaint_explain.charge": (
+        "请写明是哪一笔收费、为什么认为有误。也可以先在“申请协商”中直接核对收费。",
+        "Say which charge and why you think it is wrong. You can also have a charge checked at "
+        "once under Negotiate.",
+    ),
+    "complaint_explain.service": (
+        "服务问题：请写明发生了什么、在什么时候、与谁沟通过。我行在规定期限内答复。",
+        "A service problem: say what happened, when, and who you dealt with. The bank answers "
+        "within the regulatory deadline.",
+    ),
+    "complaint_explain.dispute": (
+        "请写明您不同意核查结果的哪一部分以及原因；案件编号已填好。",
+        "Say which part of the finding you disagree with and why; the case number is filled in.",
+    ),
+    "complaint_explain.application": (
+        "请写明希望调整什么（金额、利率或期限）以及原因，工作人员会审核。",
+        "Say what you would like changed (amount, rate or term) and why; staff review it.",
+    ),
 }
 
 

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from xieshang.context import Context
-from xieshang.errors import NotAuthenticated, XieshangError
+from xieshang.errors import InvalidInput, NotAuthenticated, XieshangError
 from xieshang.web.deps import app_state, public_context, signed_in_user
 from xieshang.web.ui import i18n, problems
 from xieshang.web.ui.session import (
@@ -116,3 +116,16 @@ def problem(error: Exception) -> str:
         first = errors()[0]
         return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
     return str(error)
+
+
+def problem_field(error: Exception) -> str:
+    """The form field a problem is about — the last part of its path (``finances.verified_income``
+    → ``verified_income``, ``charged[0].amount`` → ``amount``) — so the page can mark that input."""
+    if isinstance(error, InvalidInput):
+        path = error.field
+    else:
+        errors = getattr(error, "errors", None)
+        if not callable(errors):
+            return ""
+        path = ".".join(str(p) for p in errors()[0]["loc"] if not isinstance(p, int))
+    return path.rpartition(".")[2].split("[")[0]

@@ -16,12 +16,15 @@ from xieshang.domain.conduct import lint_message
 from xieshang.errors import XieshangError
 from xieshang.models.user import Role
 from xieshang.policy.loader import load_policy
+from xieshang.web.ui import i18n
 from xieshang.web.ui.pages.common import (
     FormPage,
     Page,
     problem,
+    problem_field,
     render,
 )
+from xieshang.web.ui.session import language
 
 router = APIRouter(include_in_schema=False)
 
@@ -32,14 +35,30 @@ def complaints_page(request: Request, ctx: Page) -> Response:
     if ctx.user.role is not Role.CUSTOMER:
         return RedirectResponse("/app/complaints/queue", status_code=303)
     mine = complaint_service.list_complaints(ctx, page_size=50)
-    about = request.query_params.get("about")
+    about = request.query_params.get("about", "")
     loan_no = request.query_params.get("loan", "")[:32]
-    start = {
-        "charge": f"贷款 {loan_no} 的收费有误：",
-        "service": f"关于贷款 {loan_no} 的服务问题：",
-    }
-    text = start.get(about or "", "")
-    return render(request, ctx, "complaints.html", complaints=mine.items, text=text, problem=None)
+    case = "".join(c for c in request.query_params.get("case", "")[:12] if c.isdigit())
+    text = ""
+    if about in STARTS:  # a start in the customer's language, naming what it is about
+        text = i18n.translate(STARTS[about], language(request)).format(loan=loan_no, case=case)
+    return render(
+        request,
+        ctx,
+        "complaints.html",
+        complaints=mine.items,
+        text=text,
+        problem=None,
+        bad="",
+        about=about if about in STARTS else "",
+    )
+
+
+STARTS = {
+    "charge": "complaint_start.charge",
+    "service": "complaint_start.service",
+    "dispute": "complaint_start.dispute",
+    "application": "complaint_start.application",
+}
 
 
 @router.post("/app/complaints", name="ui.complaints.file")
@@ -59,6 +78,8 @@ def file_complaint_page(
             complaints=mine.items,
             text=text,
             problem=problem(error),
+            bad=problem_field(error) or "text",
+            about="",
         )
     return RedirectResponse(f"/app/complaints/{complaint.id}", status_code=303)
 

@@ -13,8 +13,10 @@ from xieshang.feedback import surveys
 from xieshang.feedback.schemas import SurveyAnswerCreate
 from xieshang.loans import service as loans
 from xieshang.models.user import Role
+from xieshang.negotiations import agreement_reads, disputes
 from xieshang.negotiations import service as negotiations
 from xieshang.negotiations.schemas import (
+    ChargedIn,
     FinancesIn,
     NegotiationCreate,
     RequestIn,
@@ -24,6 +26,7 @@ from xieshang.web.ui.pages.common import (
     FormPage,
     Page,
     problem,
+    problem_field,
     render,
 )
 
@@ -85,7 +88,9 @@ def _balance_chart(loan: Any, width: int = 600, height: int = 160) -> dict[str, 
 @router.get("/app/loans/{loan_id}/negotiate", name="ui.negotiate")
 def negotiate_form(request: Request, ctx: Page, loan_id: int) -> HTMLResponse:
     detail = loans.get_loan(ctx, loan_id)
-    return render(request, ctx, "negotiate.html", loan=detail, hardships=HARDSHIPS, values={})
+    return render(
+        request, ctx, "negotiate.html", loan=detail, hardships=HARDSHIPS, values={}, bad=""
+    )
 
 
 @router.post("/app/loans/{loan_id}/negotiate", name="ui.negotiate.submit")
@@ -108,7 +113,7 @@ def negotiate_submit(
         "other_debt_service": other_debt_service,
         "lump_sum_available": lump_sum_available or "0",
     }
-    shown = values | {"preferred_due_day": preferred_due_day}
+    shown = values | {"preferred_due_day": preferred_due_day, "hardship": hardship}
     try:
         case = negotiations.open_case(
             ctx,
@@ -134,6 +139,7 @@ def negotiate_submit(
             hardships=HARDSHIPS,
             values=shown,
             problem=problem(error),
+            bad=problem_field(error),
         )
     return RedirectResponse(f"/app/negotiations/{case.id}", status_code=303)
 
@@ -152,7 +158,9 @@ def read_message(request: Request, ctx: FormPage, notification_id: int) -> Respo
 
 @router.get("/app/surveys", name="ui.surveys")
 def surveys_page(request: Request, ctx: Page) -> HTMLResponse:
-    return render(request, ctx, "surveys.html", invitations=surveys.my_open_surveys(ctx))
+    return render(
+        request, ctx, "surveys.html", invitations=surveys.my_open_surveys(ctx), failed=None, bad=""
+    )
 
 
 @router.post("/app/surveys/{invitation_id}", name="ui.surveys.answer")
@@ -179,5 +187,136 @@ def answer_survey(
             "surveys.html",
             invitations=surveys.my_open_surveys(ctx),
             problem=problem(error),
+            failed=invitation_id,
+            bad=problem_field(error) or "csat",
+            values={"csat": csat, "nps": nps, "comment": comment},
         )
     return RedirectResponse("/app/surveys?thanks=1", status_code=303)
+
+
+# -- My agreements ---------------------------------------------------------------------------------
+
+
+@router.get("/app/agreements", name="ui.agreements")
+def agreements_page(request: Request, ctx: Page) -> HTMLResponse:
+    """Every agreement of the signed-in customer: standing, what was waived, next due, progress."""
+    mine = agreement_reads.list_agreements(ctx, page_size=100)
+    return render(request, ctx, "agreements.html", agreements=mine.items)
+
+
+@router.get("/app/agreements/{agreement_id}", name="ui.agreement")
+def agreement_page(request: Request, ctx: Page, agreement_id: int) -> HTMLResponse:
+    """One agreement: its installed schedule and the terms the customer consented to."""
+    found = agreement_reads.get_agreement(ctx, agreement_id)
+    return render(request, ctx, "agreement.html", agreement=found)
+
+
+# -- Disputing a charge ----------------------------------------------------------------------------
+
+COMPONENTS = ("penalty", "compound", "fee", "late_fee", "interest")
+
+
+def _dispute_form(request: Request, ctx: Page, loan_id: int, **extra: Any) -> HTMLResponse:
+    detail = loans.get_loan(ctx, loan_id)
+    values: dict[str, Any] = {"values": {}, "picked": (), "problem": None, "bad": ""} | extra
+    return render(
+        request,
+        ctx,
+        "dispute.html",
+        loan=detail,
+        lines=disputes.charge_lines(ctx, loan_id),
+        components=COMPONENTS,
+        **values,
+    )
+
+
+@router.get("/app/loans/{loan_id}/dispute", name="ui.dispute")
+def dispute_form(request: Request, ctx: Page, loan_id: int) -> HTMLResponse:
+    return _dispute_form(request, ctx, loan_id)
+
+
+@router.post("/app/loans/{loan_id}/dispute", name="ui.dispute.submit")
+def dispute_submit(
+    request: Request,
+    ctx: FormPage,
+    loan_id: int,
+    pick: Annotated[list[str] | None, Form(max_length=200)] = None,
+    installment: Annotated[str, Form(max_length=4)] = "",
+    component: Annotated[str, Form(max_length=16)] = "penalty",
+    amount: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    """The charges picked from the bill, and one the customer entered, to the engine."""
+    entered = {"installment": installment, "component": component, "amount": amount}
+    try:
+        typed = None
+        if amount.strip() or installment.strip():
+            typed = ChargedIn.model_validate(entered)
+        case = disputes.open_dispute(ctx, loan_id, pick or [], typed)
+    except (XieshangError, ValueError) as error:
+        return _dispute_form(
+            request,
+            ctx,
+            loan_id,
+            values=entered,
+            picked=tuple(pick or ()),
+            problem=problem(error),
+            bad=problem_field(error),
+        )
+    return RedirectResponse(f"/app/negotiations/{case.id}", status_code=303)
+
+
+# -- Changing the loan: another due date, a longer term; an application is staff's ---------------
+
+
+@router.get("/app/loans/{loan_id}/change", name="ui.change")
+def change_form(request: Request, ctx: Page, loan_id: int) -> HTMLResponse:
+    detail = loans.get_loan(ctx, loan_id)
+    return render(request, ctx, "change.html", loan=detail, values={}, problem=None, bad="")
+
+
+@router.post("/app/loans/{loan_id}/change", name="ui.change.submit")
+def change_submit(
+    request: Request,
+    ctx: FormPage,
+    loan_id: int,
+    preferred_due_day: Annotated[str, Form(max_length=2)] = "",
+    verified_income: Annotated[str, Form(max_length=20)] = "",
+    stated_income: Annotated[str, Form(max_length=20)] = "",
+    essential_expenses: Annotated[str, Form(max_length=20)] = "",
+    other_debt_service: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    """Another due date (the engine's due-date offer) and, if the installment is more than the
+    customer can afford, the longer-term plans of the hardship path."""
+    values = {
+        "verified_income": verified_income,
+        "stated_income": stated_income,
+        "essential_expenses": essential_expenses,
+        "other_debt_service": other_debt_service,
+    }
+    try:
+        case = negotiations.open_case(
+            ctx,
+            NegotiationCreate(
+                loan_id=loan_id,
+                finances=FinancesIn.model_validate(values),
+                request=RequestIn.model_validate(
+                    {
+                        "scenario": "hardship",
+                        "hardship": "other",
+                        "preferred_due_day": preferred_due_day or None,
+                    }
+                ),
+            ),
+        )
+    except (XieshangError, ValueError) as error:
+        detail = loans.get_loan(ctx, loan_id)
+        return render(
+            request,
+            ctx,
+            "change.html",
+            loan=detail,
+            values=values | {"preferred_due_day": preferred_due_day},
+            problem=problem(error),
+            bad=problem_field(error),
+        )
+    return RedirectResponse(f"/app/negotiations/{case.id}", status_code=303)

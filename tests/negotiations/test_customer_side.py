@@ -1,0 +1,163 @@
+"""Reading agreements (a customer's own, staff any) and disputing charges picked from the bill."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from tests import factories
+from xieshang.context import Context, FixedClock
+from xieshang.errors import InvalidInput, NotFound
+from xieshang.loans.schemas import PaymentCreate
+from xieshang.loans.service import record_payment
+from xieshang.models.customer import Customer
+from xieshang.models.loan import Loan
+from xieshang.models.user import Role
+from xieshang.negotiations import agreement_reads, disputes, service
+from xieshang.negotiations.schemas import AcceptIn, ChargedIn, NegotiationCreate
+
+FINANCES = {
+    "verified_income": "5000.00",
+    "stated_income": "5000.00",
+    "essential_expenses": "3300.00",
+    "other_debt_service": "600.00",
+}
+
+
+def agree(ctx: Context, loan: Loan, day: int = 10) -> int:
+    """A due-date change on ``loan``, accepted by the customer on the web: the agreement's id."""
+    case = service.open_case(
+        ctx,
+        NegotiationCreate.model_validate(
+            {
+                "loan_id": loan.id,
+                "finances": FINANCES,
+                "request": {"scenario": "hardship", "preferred_due_day": day},
+            }
+        ),
+    )
+    offer = next(o for o in case.offers if o.key == "due_date")
+    sha = service.offer_terms(ctx, case.id, offer.id, "zh").sha256
+    _, agreement = service.accept_offer(
+        ctx, case.id, offer.id, AcceptIn(consent=True, terms_sha256=sha, channel="web"), None
+    )
+    return agreement.id
+
+
+@pytest.fixture
+def people(ctx: Context) -> dict[str, int]:
+    """Two customers with logins; the first has a loan at a lawful penalty markup and one whose
+    product charges penalty interest above the legal maximum (contract rate + 80 %); each has a
+    due-date agreement on another loan."""
+    factories.product(ctx)
+    factories.product(ctx, "OVER-MARKUP", penalty_markup="0.8")
+    me, other = factories.customer(ctx), factories.customer(ctx)
+    lawful, over = (
+        factories.loan(
+            ctx,
+            me,
+            code,
+            principal="12000.00",
+            annual_rate="12%",
+            months=12,
+            start_date=date(2026, 1, 1),
+        )
+        for code in ("CONSUMER-36", "OVER-MARKUP")
+    )
+    mine = factories.loan(ctx, me, start_date=date(2026, 1, 15))
+    theirs = factories.loan(ctx, other, start_date=date(2026, 1, 15))
+    factories.user(ctx, Role.CUSTOMER, "cp-me", me.id)
+    factories.user(ctx, Role.CUSTOMER, "cp-other", other.id)
+    factories.user(ctx, Role.AGENT, "cp-agent")
+    ctx.session.commit()
+    return {
+        "me": me.id,
+        "lawful": lawful.id,
+        "over": over.id,
+        "mine": mine.id,
+        "my_agreement": agree(ctx, mine),
+        "their_agreement": agree(ctx, theirs, day=20),
+    }
+
+
+def test_a_customer_reads_only_their_own_agreements(
+    ctx: Context, people: dict[str, int], clock: FixedClock
+) -> None:
+    me = ctx.session.get(Customer, people["me"])
+    assert me is not None
+    ctx.user = factories.user(ctx, Role.CUSTOMER, "cp-reader", me.id)
+    mine = agreement_reads.list_agreements(ctx)
+    assert [a.id for a in mine.items] == [people["my_agreement"]]
+    summary = mine.items[0]
+    assert (summary.kind, summary.status, summary.kept) == ("due_date_change", "active", 0)
+    assert summary.signed_on == ctx.today()
+    assert summary.next_due is not None
+    assert summary.next_due.due_date == date(2026, 7, 10)
+    with pytest.raises(NotFound):
+        agreement_reads.get_agreement(ctx, people["their_agreement"])
+
+    detail = agreement_reads.get_agreement(ctx, people["my_agreement"])
+    assert [r.mark for r in detail.installments[:2]] == ["due", "upcoming"]
+    assert detail.total == len(detail.installments)
+    assert detail.terms_language == "zh"
+    assert detail.terms_text is not None
+    assert "变更还款日" in detail.terms_text
+    assert detail.consent_channel == "web"
+
+    # The customer pays the first installment today: it is paid and kept.
+    ctx.user = None
+    first = detail.installments[0]
+    record_payment(
+        ctx,
+        people["mine"],
+        PaymentCreate(amount=first.owed, value_date=ctx.today(), reference="cp-pay-1"),
+    )
+    ctx.user = factories.user(ctx, Role.CUSTOMER, "cp-reader2", me.id)
+    paid = agreement_reads.get_agreement(ctx, people["my_agreement"])
+    assert paid.installments[0].mark == "paid"
+    assert paid.installments[0].paid_on == ctx.today()
+    assert (paid.kept, paid.next_due and paid.next_due.n) == (1, 2)
+    # Two months on, the second installment (due on 10 August) is overdue.
+    clock.current = clock.current + timedelta(days=61)
+    later = agreement_reads.get_agreement(ctx, people["my_agreement"])
+    assert later.installments[1].mark == "overdue"
+
+    ctx.user = factories.user(ctx, Role.AGENT, "cp-staff")
+    assert agreement_reads.get_agreement(ctx, people["their_agreement"]).id > 0
+    assert agreement_reads.list_agreements(ctx).total >= 2
+    only_mine = agreement_reads.list_agreements(ctx, customer_id=people["me"])
+    assert [a.id for a in only_mine.items] == [people["my_agreement"]]
+
+
+def test_the_bill_lists_what_was_charged_and_a_dispute_checks_it(
+    ctx: Context, people: dict[str, int]
+) -> None:
+    lines = disputes.charge_lines(ctx, people["over"])
+    assert {line.component for line in lines} == {"penalty", "compound"}
+    penalty = next(line for line in lines if line.key == "1:penalty")
+    assert penalty.first_day == date(2026, 2, 2)
+    assert penalty.last_day == ctx.today()
+    case = disputes.open_dispute(ctx, people["over"], ["1:penalty"], None)
+    assert case.scenario == "charge_dispute"
+    assert case.evaluation.dispute is not None
+    line = case.evaluation.dispute.lines[0]
+    assert line.charged == penalty.amount
+    assert line.verdict == "overcharged"
+    assert line.refund == line.difference != "0.00"
+    assert line.formula_en
+    assert "penalty rate" in line.formula_en[0]
+
+    correct = disputes.open_dispute(ctx, people["lawful"], ["1:penalty"], None)
+    assert correct.evaluation.dispute is not None
+    assert correct.evaluation.dispute.refund_due == "0.00"
+    assert correct.evaluation.dispute.lines[0].verdict == "correct"
+
+    with pytest.raises(InvalidInput, match="pick"):
+        disputes.open_dispute(ctx, people["lawful"], [], None)
+    with pytest.raises(InvalidInput, match="not a charge"):
+        disputes.open_dispute(ctx, people["lawful"], ["1:fee"], None)
+    typed = ChargedIn.model_validate({"installment": 1, "component": "penalty", "amount": "1.00"})
+    under = disputes.open_dispute(ctx, people["lawful"], [], typed)
+    assert under.evaluation.dispute is not None
+    assert under.evaluation.dispute.lines[0].verdict == "undercharged"

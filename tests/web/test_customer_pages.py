@@ -1,0 +1,283 @@
+"""The customer's side of the web application: my agreements, the four situations of negotiating
+(a charge disputed through the engine, another due date, an application, a service problem) and
+forms that say what is wrong accessibly."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from tests import factories
+from tests.negotiations.test_customer_side import FINANCES, people
+from tests.web.test_pages import csrf_of, sign_in
+from xieshang.context import Context
+
+__all__ = ["people"]  # the fixture: two customers, loans to dispute, an agreement each
+
+# -- the pages ----------------------------------------------------------------------------------
+
+
+def test_my_agreements_list_and_detail_in_both_languages(
+    client: TestClient, people: dict[str, int]
+) -> None:
+    sign_in(client, "cp-me")
+    home = client.get("/app")
+    assert 'href="/app/agreements"' in home.text
+    page = client.get("/app/agreements")
+    assert page.status_code == 200
+    assert page.text.count('class="card agreement"') == 1
+    assert "变更还款日" in page.text
+    assert "履行中" in page.text
+    assert "无附条件减免" in page.text
+    assert "2026-07-10" in page.text, "the next installment due"
+    detail = client.get(f"/app/agreements/{people['my_agreement']}")
+    assert detail.status_code == 200
+    assert 'data-mark="due"' in detail.text
+    assert 'data-mark="upcoming"' in detail.text
+    sha = re.search(r'id="terms-sha256">([0-9a-f]{64})<', detail.text)
+    assert sha is not None
+    assert "协商还款协议条款" in detail.text, "the terms text consented to"
+    assert "网站" in detail.text
+    assert client.get(f"/app/agreements/{people['their_agreement']}").status_code == 404
+    assert client.get("/app/agreements/999999").status_code == 404
+
+    client.get("/lang/en?next=/app/agreements")
+    english = client.get("/app/agreements")
+    assert "My agreements" in english.text
+    assert "Due date change" in english.text
+    assert "0 of " in english.text, "progress: payments kept of the total"
+    detail = client.get(f"/app/agreements/{people['my_agreement']}")
+    assert "Your consent" in detail.text
+    assert "SHA-256 of the terms text" in detail.text
+
+
+def test_the_negotiate_page_names_four_situations(
+    client: TestClient, people: dict[str, int]
+) -> None:
+    sign_in(client, "cp-me")
+    page = client.get(f"/app/loans/{people['lawful']}/negotiate")
+    for anchor in ("situation-hardship", "situation-dispute", "situation-change"):
+        assert f'id="{anchor}"' in page.text
+    assert f'href="/app/loans/{people["lawful"]}/dispute"' in page.text
+    assert f'href="/app/loans/{people["lawful"]}/change"' in page.text
+    assert "/app/complaints?about=service&amp;loan=" in page.text
+    service_problem = client.get("/app/complaints?about=service&loan=L1")
+    assert "关于贷款 L1 的服务问题" in service_problem.text
+    assert 'id="complaint-about"' in service_problem.text, "the situation explained"
+
+
+def test_a_customer_disputes_an_overcharged_and_a_correct_charge(
+    client: TestClient, people: dict[str, int], ctx: Context
+) -> None:
+    sign_in(client, "cp-me")
+    form = client.get(f"/app/loans/{people['over']}/dispute")
+    assert form.status_code == 200
+    assert "<legend>您账单上的收费</legend>" in form.text
+    assert 'value="1:penalty"' in form.text
+    assert 'value="1:compound"' in form.text
+    answer = client.post(
+        f"/app/loans/{people['over']}/dispute",
+        data={"csrf": csrf_of(form.text), "pick": ["1:penalty", "2:penalty"]},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    case_url = answer.headers["location"]
+    case = client.get(case_url)
+    assert 'id="dispute-result"' in case.text
+    assert 'id="refund-due"' in case.text
+    assert "我行多收了您" in case.text
+    assert case.text.count('data-verdict="overcharged"') == 2
+    assert "罚息年利率" in case.text, "the formula"
+    assert 'id="compliance-flags"' in case.text
+    assert "银发〔2003〕251号" in case.text
+    case_id = case_url.rsplit("/", 1)[1]
+    complain = re.search(r'id="dispute-complain" href="([^"]+)"', case.text)
+    assert complain is not None
+    prefilled = client.get(complain.group(1).replace("&amp;", "&"))
+    assert f"协商案件 #{case_id}" in prefilled.text
+
+    client.get("/lang/en?next=/app")
+    english = client.get(case_url)
+    assert "We charged you too much by" in english.text
+    assert "penalty rate" in english.text, "the formula in English"
+    assert "Not satisfied? File a complaint" in english.text
+
+    form = client.get(f"/app/loans/{people['lawful']}/dispute")
+    answer = client.post(
+        f"/app/loans/{people['lawful']}/dispute",
+        data={"csrf": csrf_of(form.text), "pick": "1:penalty"},
+    )
+    assert answer.status_code == 200
+    assert 'id="no-refund"' in answer.text
+    assert 'id="refund-due"' not in answer.text
+    assert 'data-verdict="correct"' in answer.text
+    assert "Not satisfied? File a complaint" in answer.text
+
+    # Amounts the customer entered from a bill they hold: the first installment's interest is
+    # ¥120.00 (¥12,000 at 12 % for a month); a bill saying ¥150.00 overcharged it by ¥30.00.
+    for amount, verdict in (("120.00", "correct"), ("150.00", "overcharged")):
+        typed = client.post(
+            f"/app/loans/{people['lawful']}/dispute",
+            data={
+                "csrf": csrf_of(form.text),
+                "installment": "1",
+                "component": "interest",
+                "amount": amount,
+            },
+        )
+        assert f'data-verdict="{verdict}"' in typed.text
+    assert "¥30.00" in typed.text
+
+
+def test_dispute_errors_are_announced_and_mark_the_input(
+    client: TestClient, people: dict[str, int]
+) -> None:
+    sign_in(client, "cp-me")
+    url = f"/app/loans/{people['lawful']}/dispute"
+    form = client.get(url)
+    nothing = client.post(url, data={"csrf": csrf_of(form.text)})
+    assert nothing.status_code == 200
+    assert '<p class="problem" role="alert" id="form-problem">' in nothing.text
+    assert re.search(r'<fieldset class="choose" id="charges" aria-invalid="true"', nothing.text)
+    bad = client.post(
+        url,
+        data={
+            "csrf": csrf_of(form.text),
+            "installment": "1",
+            "component": "penalty",
+            "amount": "12.345",
+        },
+    )
+    assert 'role="alert"' in bad.text
+    amount = re.search(r'<input id="amount"[^>]*>', bad.text)
+    assert amount is not None
+    assert 'aria-invalid="true"' in amount.group(0)
+    assert 'aria-describedby="form-problem"' in amount.group(0)
+    assert 'value="12.345"' in amount.group(0), "the value is kept"
+    assert re.search(r'<option value="1" selected>', bad.text)
+
+
+def test_changing_the_due_date_and_why_an_application_is_not_changed_here(
+    client: TestClient, people: dict[str, int]
+) -> None:
+    sign_in(client, "cp-me")
+    url = f"/app/loans/{people['lawful']}/change"
+    form = client.get(url)
+    assert "换一个还款日" in form.text
+    assert "更长的期限" in form.text
+    assert "不能由您在这里调整申请" in form.text
+    assert 'href="/app/complaints?about=application&amp;loan=' in form.text
+    answer = client.post(
+        url, data={"csrf": csrf_of(form.text), "preferred_due_day": "25"} | FINANCES
+    )
+    assert answer.status_code == 200
+    assert 'data-offer="due_date"' in answer.text
+    wrong = client.post(
+        url, data={"csrf": csrf_of(form.text), "preferred_due_day": "31"} | FINANCES
+    )
+    assert 'role="alert"' in wrong.text
+    day = re.search(r'<input id="preferred_due_day"[^>]*>', wrong.text)
+    assert day is not None
+    assert 'aria-invalid="true"' in day.group(0)
+    assert 'value="31"' in day.group(0)
+    assert "form-problem" in day.group(0)
+    loan_no = re.search(r"about=application&amp;loan=([A-Z0-9]+)", form.text)
+    assert loan_no is not None
+    request = client.get(f"/app/complaints?about=application&loan={loan_no.group(1)}")
+    assert f"请求重新审核贷款 {loan_no.group(1)} 的审批决定" in request.text
+
+    client.get("/lang/en?next=/app")
+    english = client.get(url)
+    assert "You cannot change an application from a loan already paid out" in english.text
+    assert "Another due date" in english.text
+
+
+def test_the_hardship_form_marks_what_is_wrong_and_keeps_the_values(
+    client: TestClient, people: dict[str, int]
+) -> None:
+    sign_in(client, "cp-me")
+    url = f"/app/loans/{people['lawful']}/negotiate"
+    form = client.get(url)
+    bad = client.post(
+        url,
+        data={"csrf": csrf_of(form.text), "hardship": "illness"}
+        | FINANCES
+        | {"essential_expenses": "lots"},
+    )
+    assert 'role="alert" id="form-problem"' in bad.text
+    field = re.search(r'<input id="essential_expenses"[^>]*>', bad.text)
+    assert field is not None
+    assert 'aria-invalid="true"' in field.group(0)
+    assert 'value="lots"' in field.group(0)
+    assert '<option value="illness" selected>' in bad.text
+    other = re.search(r'<input id="stated_income"[^>]*>', bad.text)
+    assert other is not None
+    assert "aria-invalid" not in other.group(0)
+
+
+def test_complaint_and_survey_errors_are_accessible(
+    client: TestClient, people: dict[str, int], ctx: Context
+) -> None:
+    from xieshang.feedback.surveys import invite_after_negotiation
+
+    invitation = invite_after_negotiation(ctx, people["me"], 1)
+    ctx.session.commit()
+    sign_in(client, "cp-me")
+    page = client.get("/app/complaints")
+    empty = client.post("/app/complaints", data={"csrf": csrf_of(page.text), "text": "  "})
+    assert 'role="alert" id="form-problem"' in empty.text
+    text = re.search(r"<textarea id=\"complaint-text\"[^>]*>", empty.text)
+    assert text is not None
+    assert 'aria-invalid="true"' in text.group(0)
+
+    surveys = client.get("/app/surveys")
+    assert invitation is not None
+    blank = client.post(
+        f"/app/surveys/{invitation.id}", data={"csrf": csrf_of(surveys.text), "csat": "9"}
+    )
+    assert f'role="alert" id="problem-{invitation.id}"' in blank.text
+    radios = re.findall(r'<input type="radio" name="csat"[^>]*>', blank.text)
+    assert radios
+    assert all('aria-invalid="true"' in r for r in radios)
+    assert all(f'aria-describedby="problem-{invitation.id}"' in r for r in radios)
+
+
+# -- the API ------------------------------------------------------------------------------------
+
+
+def _bearer(client: TestClient, username: str) -> dict[str, str]:
+    response = client.post(
+        "/api/v1/auth/token", data={"username": username, "password": factories.PASSWORD}
+    )
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def test_the_agreements_api(client: TestClient, people: dict[str, int]) -> None:
+    me = _bearer(client, "cp-me")
+    mine = client.get("/api/v1/agreements", headers=me)
+    assert mine.status_code == 200
+    body = mine.json()
+    assert body["total"] == 1
+    assert body["items"][0]["id"] == people["my_agreement"]
+    assert body["items"][0]["next_due"] == {
+        "n": 1,
+        "due_date": "2026-07-10",
+        "amount": body["items"][0]["next_due"]["amount"],
+    }
+    one = client.get(f"/api/v1/agreements/{people['my_agreement']}", headers=me).json()
+    assert one["terms_language"] == "zh"
+    assert len(one["terms_sha256"]) == 64
+    assert one["installments"][0]["mark"] == "due"
+    foreign = client.get(f"/api/v1/agreements/{people['their_agreement']}", headers=me)
+    assert foreign.status_code == 404
+    assert client.get("/api/v1/agreements?customer_id=999", headers=me).json()["total"] == 1, (
+        "a customer's list is their own whatever they ask"
+    )
+    agent = _bearer(client, "cp-agent")
+    theirs = client.get(f"/api/v1/agreements/{people['their_agreement']}", headers=agent)
+    assert theirs.status_code == 200
+    filtered = client.get(f"/api/v1/agreements?customer_id={people['me']}", headers=agent)
+    assert [a["id"] for a in filtered.json()["items"]] == [people["my_agreement"]]
+    assert client.get("/api/v1/agreements/0", headers=agent).status_code == 422
+    assert client.get("/api/v1/agreements/999999", headers=agent).status_code == 404

@@ -120,6 +120,7 @@ def summary(ctx: Context, complaint: Complaint) -> ComplaintSummary:
         category=complaint.confirmed_category or complaint.category,
         channel=complaint.channel,
         urgency=complaint.urgency,
+        flags=json.loads(complaint.flags),
         received_at=ctx.local(complaint.received_at),
         due=complaint.review_due
         if running_review and complaint.review_due

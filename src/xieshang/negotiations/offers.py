@@ -289,6 +289,7 @@ def escalate(ctx: Context, case: NegotiationCase, row: NegotiationOffer, data: E
             "reason": data.reason,
             "note": row.escalation_note,
         },
+        details={"offer": row.id, "reason": data.reason},
     )
     settle_status(ctx, case)
 

@@ -105,6 +105,19 @@ def percent(text: str) -> str:
     return f"{Decimal(text) * 100:.2f}%"
 
 
+def problem_field(error: Exception) -> str | None:
+    """The input a problem is about (``InvalidInput.field``, or the first pydantic error's
+    location), for the form to mark it ``aria-invalid``; none when no one input is at fault."""
+    name = getattr(error, "field", None)
+    if isinstance(name, str):
+        return name.split(".")[0].split("[")[0]
+    errors = getattr(error, "errors", None)
+    if callable(errors):
+        location = errors()[0]["loc"]
+        return str(location[0]) if location else None
+    return None
+
+
 def problem(error: Exception) -> str:
     if isinstance(error, XieshangError):
         return str(error)

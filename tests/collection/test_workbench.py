@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from tests.desk import PHONE, build_desk
 from xieshang.collection.workbench import CaseItem, case_order, case_picture, worklist
+from xieshang.complaints.service import list_complaints
 from xieshang.context import Context
 from xieshang.errors import PermissionDenied
 from xieshang.models.user import User
@@ -124,3 +125,6 @@ def test_only_staff_see_the_case_picture(ctx: Context) -> None:
         case_picture(ctx, desk.risky)
     with pytest.raises(PermissionDenied):
         worklist(ctx)
+    mine = list_complaints(ctx).items
+    assert desk.threat_complaint in [c.id for c in mine]
+    assert all(c.flags == [] for c in mine), "triage's risk flags are for staff"

@@ -75,6 +75,9 @@ def test_the_case_page_shows_the_customer_masked_the_ledger_and_the_recommendati
     assert why is not None
     assert "NPV_ABOVE_BASELINE" in why.group(1), "why it is recommended: it beats the baseline"
     assert re.search(r'<ul id="engine-reasons">\s*<li>', html)
+    english = client.get(f"/lang/en?next=/app/negotiations/{desk.risky}").text
+    for words in ("Recommended", "The loan&#39;s ledger", "Moral-hazard checks", "Escalate"):
+        assert words in english, words
     complaints = re.search(r'<ul id="customer-complaints">(.*?)</ul>', html, re.S)
     assert complaints is not None
     assert complaints.group(1).count("<li>") == 3

@@ -12,7 +12,7 @@ from tests import factories
 from xieshang.config import Settings
 from xieshang.context import Context, make_cipher
 from xieshang.customers.service import reveal_pii, rotate_pii_keys, to_read
-from xieshang.domain.masking import mask_account, mask_id_number, mask_phone
+from xieshang.domain.masking import mask_account, mask_id_number, mask_name, mask_phone
 from xieshang.models.customer import Customer
 from xieshang.pii import PiiKeyError
 
@@ -24,6 +24,9 @@ def key(name: str) -> str:
 def test_masks_keep_only_what_recognises_a_person() -> None:
     assert mask_id_number("330102199001011234") == "3301**********1234"
     assert mask_phone("13812345678") == "138****5678"
+    assert mask_name("张伟") == "张*"
+    assert mask_name("欧阳娜娜") == "欧***"
+    assert mask_name(" 李 ") == "*"
     assert mask_account("6222020200112233445") == "***************3445"
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from xieshang.audit.service import verify
 from xieshang.auth.service import login
+from xieshang.collection.workbench import worklist
 from xieshang.config import Environment, Settings
 from xieshang.context import Context, FixedClock, make_cipher
 from xieshang.customers.schemas import valid_id_number, with_check_character
@@ -196,3 +197,18 @@ def test_demo_data_is_never_created_in_production(ctx: Context) -> None:
     )
     with pytest.raises(PermissionDenied, match="never created in production"):
         seed_demo(ctx, as_of=date(2026, 6, 1), customers=5)
+
+
+def test_the_demo_agent_and_supervisor_have_worklists_to_order(
+    ctx: Context, seeded: SeedSummary
+) -> None:
+
+    ctx.user = ctx.session.scalar(select(User).where(User.username == "agent1"))
+    work = worklist(ctx)
+    assert len(work.cases) >= 2, "several cases wait for an agent"
+    assert len({c.days_past_due for c in work.cases}) >= 2, "their risk differs"
+    assert len({c.complaint.due for c in work.complaints}) == 3, "so do the complaints' deadlines"
+    assert all(c.days_left >= 0 for c in work.complaints), "none overdue on the demo's day"
+    ctx.user = ctx.session.scalar(select(User).where(User.username == "supervisor1"))
+    escalated = [c for c in worklist(ctx).cases if c.escalation_reason]
+    assert [c.escalation_reason for c in escalated] == ["vulnerable_customer"]

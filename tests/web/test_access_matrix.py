@@ -44,6 +44,7 @@ BODIES: dict[str, dict[str, object]] = {
     "negotiations.approve": {"note": "checked the payslips"},
     "negotiations.reject": {"note": "income not evidenced"},
     "negotiations.adjust": {"months": 24, "annual_rate": "0.10"},
+    "negotiations.escalate": {"reason": "vulnerable_customer", "note": "recently bereaved"},
     "negotiations.decline": {},
     "negotiations.counter": {"months": 30},
     "negotiations.accept": {"consent": True, "terms_sha256": "0" * 64},

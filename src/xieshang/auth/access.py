@@ -47,6 +47,12 @@ OPERATIONS: dict[str, frozenset[Role]] = {
     "negotiations.approve": frozenset({A, S}),
     "negotiations.reject": frozenset({A, S}),
     "negotiations.adjust": frozenset({A, S}),
+    # An agent sends an offer up to a supervisor with a reason (fraud, vulnerability, authority).
+    "negotiations.escalate": frozenset({A}),
+    # The staff workbench: a case with the customer's masked picture, the ledger, the engine's
+    # recommendation and every reason; the worklist of cases and complaints by deadline and risk.
+    "workbench.case": frozenset({A, S}),
+    "workbench.worklist": frozenset({A, S}),
     "negotiations.decline": frozenset({CUST, A, S}),
     "negotiations.counter": frozenset({CUST, A, S}),
     "negotiations.terms": EVERYONE,
@@ -111,7 +117,16 @@ OPERATIONS: dict[str, frozenset[Role]] = {
     "imports.run": frozenset({ADM}),
     "pii.rotate": frozenset({ADM}),
 }
-NON_API_OPERATIONS = frozenset({"imports.run", "pii.rotate", "jobs.run", "policy.read"})
+NON_API_OPERATIONS = frozenset(
+    {
+        "imports.run",
+        "pii.rotate",
+        "jobs.run",
+        "policy.read",
+        "workbench.case",
+        "workbench.worklist",
+    }
+)
 """Operations with no API route (yet): the CLI and jobs call them."""
 
 

@@ -28,12 +28,23 @@ HARASSMENT = "collection_conduct"
 FINISHED = ("closed", "withdrawn")
 
 
+REFUSED_INPUT = {
+    "CONDUCT_THIRD_PARTY": "party",
+    "CONDUCT_PLAN_PERFORMING": "purpose",
+    "CONDUCT_COMPLAINT_OPEN": "purpose",
+    "CONDUCT_ATTEMPTS": "channel",
+}
+"""The input a refusal is about, for a form to mark (a message linter finding: the message)."""
+
+
 class ContactRefused(Conflict):
-    """The conduct rules forbid this contact; ``rule`` names which."""
+    """The conduct rules forbid this contact; ``rule`` names which, ``field`` the input at fault
+    (none when the time of day is)."""
 
     def __init__(self, rule: str, detail: str) -> None:
         super().__init__(f"{rule}: {detail}")
         self.rule = rule
+        self.field = "message" if rule.startswith("LINT_") else REFUSED_INPUT.get(rule)
 
 
 def make_contact(ctx: Context, data: ContactIn) -> ContactRead:

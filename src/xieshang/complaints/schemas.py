@@ -209,6 +209,10 @@ class ComplaintSummary(BaseModel):
     category: str
     channel: str
     urgency: str
+    flags: list[str] = Field(
+        description="triage's regulatory-risk flags (a regulator threat…); staff only, empty for "
+        "a customer"
+    )
     received_at: datetime
     due: date = Field(description="the decision's due date, or the review's while one runs")
     paused: bool

@@ -120,6 +120,7 @@ def summary(ctx: Context, complaint: Complaint) -> ComplaintSummary:
         category=complaint.confirmed_category or complaint.category,
         channel=complaint.channel,
         urgency=complaint.urgency,
+        flags=_staff_flags(ctx, complaint),
         received_at=ctx.local(complaint.received_at),
         due=complaint.review_due
         if running_review and complaint.review_due
@@ -127,6 +128,14 @@ def summary(ctx: Context, complaint: Complaint) -> ComplaintSummary:
         paused=complaint.paused_since is not None,
         held_by=_holder(ctx, complaint),
     )
+
+
+def _staff_flags(ctx: Context, complaint: Complaint) -> list[str]:
+    """Triage's risk flags are for staff: a customer's own list shows none."""
+    if ctx.user is not None and ctx.user.role is Role.CUSTOMER:
+        return []
+    flags: list[str] = json.loads(complaint.flags)
+    return flags
 
 
 def customer_read(ctx: Context, complaint: Complaint) -> TimelineRead:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -19,7 +19,12 @@ from xieshang.models.loan import Loan, LoanStatus
 from xieshang.models.negotiation import NegotiationCase
 from xieshang.models.user import User
 from xieshang.negotiations import service
-from xieshang.negotiations.schemas import AcceptIn, NegotiationCreate, NegotiationRead
+from xieshang.negotiations.schemas import (
+    AcceptIn,
+    EscalateIn,
+    NegotiationCreate,
+    NegotiationRead,
+)
 
 FINANCES = {
     "verified_income": "6000.00",
@@ -67,6 +72,7 @@ def seed_negotiations(ctx: Context, as_of: date, customer_ids: list[int]) -> Dem
         )
         agreements += 1
         break
+    _fill_the_worklist(ctx, as_of, others)
     statuses = Counter(ctx.session.scalars(select(NegotiationCase.status)))
     return DemoNegotiations(
         statuses["offered"] + statuses["approved"], statuses["pending_approval"], agreements
@@ -89,6 +95,30 @@ def _agree_due_date(ctx: Context, loan_id: int, as_of: date) -> int:
     finally:
         ctx.user = None
     return 1
+
+
+def _fill_the_worklist(ctx: Context, as_of: date, others: list[int]) -> None:
+    """Two more cases waiting for an agent (their risk apart: days past due, balance), and one an
+    agent sent up to the supervisors with a reason, so the worklists have something to order."""
+    taken = set(ctx.session.scalars(select(NegotiationCase.loan_id)))
+    free = [loan_id for loan_id in others if loan_id not in taken][:3]
+    cases = [_open(ctx, loan_id, as_of, temporary=False, new_debts=3) for loan_id in free]
+    agent = ctx.session.scalar(select(User).where(User.username == "agent1"))
+    if len(cases) < 3 or agent is None:
+        return
+    waiting = [o for o in cases[-1].offers if o.status == "pending_approval"]
+    if not waiting:
+        return
+    ctx.user = agent
+    try:
+        service.escalate(
+            ctx,
+            cases[-1].id,
+            waiting[0].id,
+            EscalateIn(reason="vulnerable_customer", note="客户称家人住院，收入中断（演示）"),
+        )
+    finally:
+        ctx.user = None
 
 
 def _open(
@@ -143,13 +173,20 @@ DEMO_COMPLAINTS = (
 )
 
 
+DEMO_RECEIVED_DAYS_AGO = (10, 4, 0)
+"""Received on different days, so their deadlines differ in the worklist (none overdue yet)."""
+
+
 def seed_complaints(ctx: Context, customer_ids: list[int]) -> int:
     """A few complaints, recorded as received by phone, for the staff queues."""
-    for n, text in enumerate(DEMO_COMPLAINTS):
+    for n, (text, days) in enumerate(zip(DEMO_COMPLAINTS, DEMO_RECEIVED_DAYS_AGO, strict=True)):
         file_complaint(
             ctx,
             ComplaintCreate(
-                text=text, customer_id=customer_ids[n % len(customer_ids)], channel="phone"
+                text=text,
+                customer_id=customer_ids[n % len(customer_ids)],
+                channel="phone",
+                received_at=ctx.now() - timedelta(days=days),
             ),
         )
     return len(DEMO_COMPLAINTS)

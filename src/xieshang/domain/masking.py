@@ -36,3 +36,12 @@ def mask_email(value: str) -> str:
     if not at:
         return "*" * len(local)
     return (local[:1] + "***" if local else "***") + "@" + domain
+
+
+def mask_name(value: str) -> str:
+    """A name shows its first character only: ``张伟`` → ``张*``, ``欧阳娜娜`` → ``欧***``,
+    ``Li Wei`` → ``L*****``."""
+    name = value.strip()
+    if len(name) <= 1:
+        return "*" * len(name)
+    return name[0] + "*" * (len(name) - 1)

@@ -346,6 +346,14 @@ def loan_statement(ctx: Context, loan_id: int, as_of: date | None = None) -> Sta
     return StatementRead.from_statement(itemised_statement(ledger_as_of(to_ledger(loan), day)))
 
 
+def transactions(ctx: Context, loan_id: int) -> list[TransactionRead]:
+    """Every transaction on the loan, every segment, oldest first: payments, fees, late fees and
+    concessions a broken agreement put back (accruals are on the statement, day by day)."""
+    authorize(ctx, "loans.statement")
+    loan = _load(ctx, loan_id)
+    return [_txn_read(ctx, txn) for txn in loan.transactions]
+
+
 def record_payment(
     ctx: Context, loan_id: int, data: PaymentCreate, idempotency_key: str | None = None
 ) -> tuple[int, TransactionRead]:

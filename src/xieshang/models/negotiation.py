@@ -61,6 +61,12 @@ class NegotiationOffer(Base):
     decision_note: Mapped[str] = mapped_column(String(500), default="")
     expires_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime]
+    escalated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    """The agent who sent it up to a supervisor by hand (staff only: never shown to the customer)."""
+    escalated_at: Mapped[datetime | None]
+    escalation_reason: Mapped[str | None] = mapped_column(String(32))
+    """outside_authority, suspected_fraud, vulnerable_customer, complaint_open or other."""
+    escalation_note: Mapped[str | None] = mapped_column(String(500))
     version: Mapped[int] = mapped_column(Integer)
 
     __mapper_args__ = {"version_id_col": version}

@@ -32,6 +32,7 @@ from xieshang.models.user import Role
 from xieshang.negotiations.schemas import (
     AdjustIn,
     CounterIn,
+    EscalateIn,
     EvaluationRead,
     OfferRead,
     offer_read,
@@ -254,6 +255,43 @@ def preview(ctx: Context, case: NegotiationCase, data: AdjustIn) -> Checked:
     needed = "supervisor" if below_baseline else offer.approval
     direct = LEVEL[needed] <= ROLE_LEVEL.get(ctx.user.role, 0) and not below_baseline
     return Checked(domain_case.as_of, shape, offer, needed, direct)
+
+
+def escalate(ctx: Context, case: NegotiationCase, row: NegotiationOffer, data: EscalateIn) -> None:
+    """An agent sends a live offer up to a supervisor with a reason (outside their authority,
+    suspected fraud, a vulnerable customer…): it waits for a supervisor's approval, whatever level the
+    engine routed it to, and no one below a supervisor can approve it any more."""
+    authorize(ctx, "negotiations.escalate")
+    _require_open(case)
+    if row.status not in LIVE:
+        raise Conflict(f"offer {row.id} is {row.status}: only a live offer can be escalated")
+    if row.approval == "supervisor" and row.status == "pending_approval":
+        raise Conflict(f"offer {row.id} already waits for a supervisor")
+    if data.reason == "other" and not data.note.strip():
+        raise InvalidInput("note", "say why when the reason is 'other'")
+    before = {"offer": row.id, "status": row.status, "approval": row.approval}
+    row.approval = "supervisor"
+    row.status = "pending_approval"
+    row.escalated_by = ctx.user.id if ctx.user else None
+    row.escalated_at = ctx.now()
+    row.escalation_reason = data.reason
+    row.escalation_note = data.note.strip()
+    record(
+        ctx,
+        "negotiation.offer.escalated",
+        "negotiation",
+        case.id,
+        before=before,
+        after={
+            "offer": row.id,
+            "status": row.status,
+            "approval": row.approval,
+            "reason": data.reason,
+            "note": row.escalation_note,
+        },
+        details={"offer": row.id, "reason": data.reason},
+    )
+    settle_status(ctx, case)
 
 
 def decline(ctx: Context, case: NegotiationCase, note: str) -> None:

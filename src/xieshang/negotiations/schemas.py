@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -591,6 +591,20 @@ class AdjustIn(_In):
     forbear: Yuan = Field(default="0", description="principal set aside interest-free to the end")
     grace_months: int = Field(default=0, ge=0, le=24, description="interest-only months first")
     note: str = Field(default="", max_length=500)
+
+
+EscalationReason = Literal[
+    "outside_authority", "suspected_fraud", "vulnerable_customer", "complaint_open", "other"
+]
+ESCALATION_REASONS: tuple[str, ...] = get_args(EscalationReason)
+
+
+class EscalateIn(_In):
+    """An agent sends an offer up to a supervisor, saying why (staff only: the customer sees the
+    offer wait for approval, never the reason)."""
+
+    reason: EscalationReason
+    note: str = Field(default="", max_length=500, description="what the supervisor should know")
 
 
 class DeclineIn(_In):

@@ -42,6 +42,7 @@ from xieshang.negotiations.schemas import (
     CounterIn,
     CounterOfferRead,
     DeclineIn,
+    EscalateIn,
     EvaluationRead,
     NegotiationCreate,
     NegotiationPage,
@@ -165,6 +166,14 @@ def decide(
         workflow.approve(ctx, case, row, note)
     else:
         workflow.reject(ctx, case, row, note)
+    ctx.session.commit()
+    return get_case(ctx, case_id)
+
+
+def escalate(ctx: Context, case_id: int, offer_id: int, data: EscalateIn) -> NegotiationRead:
+    """Send an offer up to a supervisor with a reason; it appears in the supervisors' queue."""
+    case = require_case(ctx, case_id)
+    workflow.escalate(ctx, case, offer_row(ctx, case, offer_id), data)
     ctx.session.commit()
     return get_case(ctx, case_id)
 

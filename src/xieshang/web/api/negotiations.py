@@ -13,6 +13,7 @@ from xieshang.negotiations.schemas import (
     CounterIn,
     DecisionIn,
     DeclineIn,
+    EscalateIn,
     NegotiationCreate,
     NegotiationPage,
     NegotiationRead,
@@ -78,6 +79,13 @@ def approve(ctx: UserContext, case_id: Id, offer_id: Id, decision: DecisionIn) -
 def reject(ctx: UserContext, case_id: Id, offer_id: Id, decision: RejectIn) -> NegotiationRead:
     """Refuse an offer waiting for approval; the note is what the customer is told."""
     return service.decide(ctx, case_id, offer_id, approve=False, note=decision.note)
+
+
+@router.post("/{case_id}/offers/{offer_id}/escalate", name="negotiations.escalate")
+def escalate(ctx: UserContext, case_id: Id, offer_id: Id, data: EscalateIn) -> NegotiationRead:
+    """Send an offer up to a supervisor with a reason (outside my authority, suspected fraud, a
+    vulnerable customer, an open complaint, other): it waits for a supervisor's approval."""
+    return service.escalate(ctx, case_id, offer_id, data)
 
 
 @router.post("/{case_id}/adjust", name="negotiations.adjust", status_code=201)

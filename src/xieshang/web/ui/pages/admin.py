@@ -14,7 +14,7 @@ from xieshang.auth.accounts import AccountCreate, PasswordChange, PasswordSet
 from xieshang.errors import XieshangError
 from xieshang.jobs.runner import job_runs
 from xieshang.models.user import Role
-from xieshang.web.ui.pages.common import FormPage, Page, problem, render
+from xieshang.web.ui.pages.common import FormPage, Page, problem, problem_field, render
 from xieshang.web.ui.session import clear_session
 
 router = APIRouter(include_in_schema=False)
@@ -47,7 +47,9 @@ def create_login(
             ctx, AccountCreate.model_validate(values | {"password": password})
         )
     except (XieshangError, ValidationError) as error:
-        return _admin(request, ctx, problem=problem(error), field=_field(error), values=values)
+        return _admin(
+            request, ctx, problem=problem(error), field=problem_field(error), values=values
+        )
     return RedirectResponse(f"/app/admin?created={made.id}", status_code=303)
 
 
@@ -109,16 +111,9 @@ def change_password(
             ctx, PasswordChange(current_password=current_password, new_password=new_password)
         )
     except (XieshangError, ValidationError) as error:
-        return render(request, ctx, "account.html", problem=problem(error), field=_field(error))
+        return render(
+            request, ctx, "account.html", problem=problem(error), field=problem_field(error)
+        )
     response = RedirectResponse("/login?changed=1", status_code=303)
     clear_session(response)  # every session ended: sign in again with the new password
     return response
-
-
-def _field(error: Exception) -> str | None:
-    """Which input the problem is about, to mark it invalid on the form."""
-    if isinstance(error, XieshangError):
-        return getattr(error, "field", None)
-    if isinstance(error, ValidationError):
-        return str(error.errors()[0]["loc"][0])
-    return None

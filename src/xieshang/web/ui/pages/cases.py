@@ -3,22 +3,28 @@ a plan, approving, and the approval queue."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from xieshang.collection import workbench
+from xieshang.context import Context
 from xieshang.errors import XieshangError
+from xieshang.models.user import Role
 from xieshang.negotiations import service as negotiations
 from xieshang.negotiations.schemas import (
+    ESCALATION_REASONS,
     AcceptIn,
     AdjustIn,
+    EscalateIn,
 )
 from xieshang.web.ui.pages.common import (
     FormPage,
     Page,
     error_page,
     problem,
+    problem_field,
     render,
 )
 from xieshang.web.ui.session import (
@@ -32,8 +38,23 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/app/negotiations/{case_id}", name="ui.case")
 def case_page(request: Request, ctx: Page, case_id: int) -> HTMLResponse:
+    return _case(request, ctx, case_id)
+
+
+def _case(
+    request: Request, ctx: Context, case_id: int, status: int = 200, **extra: Any
+) -> HTMLResponse:
+    """The case; for staff also the workbench beside it (the customer's masked picture, the
+    ledger, the engine's recommendation and reasons, escalation)."""
     case = negotiations.get_case(ctx, case_id)
-    return render(request, ctx, "case.html", case=case)
+    staff = ctx.user is not None and ctx.user.role in (Role.AGENT, Role.SUPERVISOR)
+    values: dict[str, Any] = {
+        "picture": workbench.case_picture(ctx, case_id) if staff else None,
+        "reasons": ESCALATION_REASONS,
+        "adjust": {"problem": None, "field": None, "values": {}},
+        "escalation": {"problem": None, "field": None, "offer": None, "values": {}},
+    } | extra
+    return render(request, ctx, "case.html", status=status, case=case, **values)
 
 
 @router.get("/app/negotiations/{case_id}/what-if", name="ui.what_if")
@@ -90,7 +111,33 @@ def adjust_submit(
     try:
         negotiations.adjust(ctx, case_id, form.parsed())
     except (XieshangError, ValueError) as error:
-        return error_page(request, 422, problem(error))
+        adjust = {"problem": problem(error), "field": problem_field(error), "values": form.values}
+        return _case(request, ctx, case_id, 422, adjust=adjust)
+    return RedirectResponse(f"/app/negotiations/{case_id}", status_code=303)
+
+
+@router.post("/app/negotiations/{case_id}/offers/{offer_id}/escalate", name="ui.escalate")
+def escalate(
+    request: Request,
+    ctx: FormPage,
+    case_id: int,
+    offer_id: int,
+    reason: Annotated[str, Form(max_length=32)] = "",
+    note: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """An agent sends an offer up to a supervisor with a reason."""
+    try:
+        negotiations.escalate(
+            ctx, case_id, offer_id, EscalateIn.model_validate({"reason": reason, "note": note})
+        )
+    except (XieshangError, ValueError) as error:
+        escalation = {
+            "problem": problem(error),
+            "field": problem_field(error),
+            "offer": offer_id,
+            "values": {"reason": reason, "note": note},
+        }
+        return _case(request, ctx, case_id, 422, escalation=escalation)
     return RedirectResponse(f"/app/negotiations/{case_id}", status_code=303)
 
 
@@ -141,5 +188,5 @@ def decide(
 
 @router.get("/app/queue", name="ui.queue")
 def queue(request: Request, ctx: Page) -> HTMLResponse:
-    waiting = negotiations.list_cases(ctx, awaiting=True, page_size=100)
-    return render(request, ctx, "queue.html", cases=waiting.items)
+    """The agent's worklist: cases and complaints, deadline first, then risk."""
+    return render(request, ctx, "queue.html", work=workbench.worklist(ctx))

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from xieshang.context import Context
-from xieshang.errors import InvalidInput, NotAuthenticated, XieshangError
+from xieshang.errors import NotAuthenticated, XieshangError
 from xieshang.web.deps import app_state, public_context, signed_in_user
 from xieshang.web.ui import i18n, problems
 from xieshang.web.ui.session import (
@@ -120,9 +120,11 @@ def problem(error: Exception) -> str:
 
 def problem_field(error: Exception) -> str:
     """The form field a problem is about — the last part of its path (``finances.verified_income``
-    → ``verified_income``, ``charged[0].amount`` → ``amount``) — so the page can mark that input."""
-    if isinstance(error, InvalidInput):
-        path = error.field
+    → ``verified_income``, ``charged[0].amount`` → ``amount``), or the ``field`` an error names
+    (a refused contact names its input) — so the page can mark that input; "" when none."""
+    named = getattr(error, "field", None)
+    if isinstance(named, str):
+        path = named
     else:
         errors = getattr(error, "errors", None)
         if not callable(errors):

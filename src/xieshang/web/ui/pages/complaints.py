@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from xieshang.complaints import intake
+from xieshang.complaints import intake, replies
 from xieshang.complaints import service as complaint_service
 from xieshang.complaints import workflow as complaint_workflow
 from xieshang.complaints.records import require_complaint
@@ -91,8 +91,26 @@ def complaint_queue_page(request: Request, ctx: Page) -> HTMLResponse:
 
 
 @router.get("/app/complaints/{complaint_id}", name="ui.complaint")
-def complaint_page(request: Request, ctx: Page, complaint_id: int) -> HTMLResponse:
-    return _complaint(request, ctx, complaint_id)
+def complaint_page(
+    request: Request, ctx: Page, complaint_id: int, template: str = ""
+) -> HTMLResponse:
+    """The complaint; ``template`` (the picker without JavaScript) fills the reply box."""
+    if not template:
+        return _complaint(request, ctx, complaint_id)
+    try:
+        reply = replies.reply_template(ctx, complaint_id, template[:32])
+    except (XieshangError, ValueError) as error:
+        return _complaint(request, ctx, complaint_id, problem=problem(error), template=template)
+    return _complaint(request, ctx, complaint_id, reply=reply, template=template)
+
+
+@router.get("/app/complaints/{complaint_id}/reply-template", name="ui.complaint.template")
+def reply_template_fragment(
+    request: Request, ctx: Page, complaint_id: int, template: str = ""
+) -> HTMLResponse:
+    """The reply box filled with a template (an htmx fragment; stores nothing)."""
+    reply = replies.reply_template(ctx, complaint_id, template[:32]) if template else ""
+    return render(request, ctx, "_reply_box.html", reply=reply, findings=(), problem=None)
 
 
 @router.post("/app/complaints/{complaint_id}/acknowledge", name="ui.complaint.acknowledge")
@@ -120,6 +138,15 @@ def reply_page(
 
 
 def _complaint(request: Request, ctx: Page, complaint_id: int, **extra: Any) -> HTMLResponse:
-    complaint = complaint_service.view(ctx, require_complaint(ctx, complaint_id))
-    values = {"reply": "", "findings": (), "problem": None} | extra
+    record = require_complaint(ctx, complaint_id)
+    complaint = complaint_service.view(ctx, record)
+    staff = ctx.user is not None and ctx.user.role is not Role.CUSTOMER
+    values = {
+        "reply": "",
+        "findings": (),
+        "problem": None,
+        "template": "",
+        "stages": replies.STAGES,
+        "reply_language": replies.reply_language(ctx, record) if staff else None,
+    } | extra
     return render(request, ctx, "complaint.html", complaint=complaint, **values)

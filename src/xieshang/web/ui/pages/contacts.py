@@ -14,6 +14,7 @@ from xieshang.web.ui.pages.common import (
     FormPage,
     Page,
     problem,
+    problem_field,
     render,
 )
 
@@ -48,11 +49,18 @@ def make_contact_page(
     try:
         make_contact(ctx, ContactIn.model_validate(values))
     except (XieshangError, ValueError) as error:
-        return _contacts(request, ctx, customer_id, problem=problem(error), values=values)
+        return _contacts(
+            request,
+            ctx,
+            customer_id,
+            problem=problem(error),
+            field=problem_field(error),
+            values=values,
+        )
     return RedirectResponse(f"/app/customers/{customer_id}/contacts", status_code=303)
 
 
 def _contacts(request: Request, ctx: Page, customer_id: int, **extra: Any) -> HTMLResponse:
     log = contact_log(ctx, customer_id)
-    values = {"problem": None, "values": {}} | extra
+    values = {"problem": None, "field": None, "values": {}} | extra
     return render(request, ctx, "contacts.html", customer_id=customer_id, log=log, **values)

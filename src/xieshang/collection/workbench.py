@@ -1,0 +1,353 @@
+"""The agent's workbench.
+
+The worklist: negotiation cases waiting for a decision (their deadline: the soonest expiry of an offer
+waiting on them) and complaints waiting for an answer (their decision or review due date), each
+ordered by deadline first, then risk — for a case the loan's days past due and balance, for a
+complaint its urgency and triage's regulatory-risk flags.
+
+A case seen whole, for staff: the customer's picture with personal data masked (never unmasked here:
+unmasking is ``customers.reveal_pii``, audited, and not an agent's), their loans with days past due,
+earlier negotiations and agreements, open complaints, the loan's ledger, and the engine's own
+evaluation — its recommendation (the offer it ranks first) and every reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from xieshang.auth.access import authorize
+from xieshang.complaints import service as complaints
+from xieshang.complaints.schemas import ComplaintSummary
+from xieshang.context import Context
+from xieshang.customers.service import get_customer
+from xieshang.domain.masking import mask_email, mask_name
+from xieshang.ledger_schemas import StatementRead
+from xieshang.loans import service as loans
+from xieshang.loans.schemas import LoanRead, TransactionRead
+from xieshang.models.complaint import Complaint
+from xieshang.models.negotiation import (
+    Agreement,
+    NegotiationCase,
+    NegotiationEvaluation,
+    NegotiationOffer,
+)
+from xieshang.models.user import User
+from xieshang.negotiations import service as negotiations
+from xieshang.negotiations.schemas import EvaluationRead, NegotiationRead, OfferRead
+
+WAITING = ("pending_approval",)
+LIVE = ("offered", "pending_approval", "approved")
+
+
+@dataclass(frozen=True)
+class CaseItem:
+    """A case on the worklist: its deadline and the loan's risk."""
+
+    case_id: int
+    loan_id: int
+    loan_no: str
+    customer_id: int
+    customer: str
+    """The customer's name, masked."""
+    status: str
+    deadline: date | None
+    days_left: int | None
+    days_past_due: int
+    balance: str
+    """Principal outstanding, yuan."""
+    approval: str | None
+    """The level the waiting offer needs (agent or supervisor); none for a countered case."""
+    escalation_reason: str | None
+    escalation_note: str | None
+
+
+@dataclass(frozen=True)
+class ComplaintItem:
+    complaint: ComplaintSummary
+    days_left: int
+
+
+@dataclass(frozen=True)
+class Worklist:
+    today: date
+    cases: list[CaseItem]
+    complaints: list[ComplaintItem]
+
+
+def worklist(ctx: Context, *, limit: int = 100) -> Worklist:
+    """What the caller must act on: cases waiting for their decision (an offer at their level, or a
+    customer's counter-proposal to answer) and complaints owed an answer, deadline first, then risk."""
+    authorize(ctx, "workbench.worklist")
+    today = ctx.today()
+    waiting = negotiations.list_cases(ctx, awaiting=True, page_size=limit).items
+    countered = negotiations.list_cases(ctx, status="countered", page_size=limit).items
+    seen: set[int] = set()
+    items = []
+    for case in [*waiting, *countered]:
+        if case.id not in seen:
+            seen.add(case.id)
+            items.append(_case_item(ctx, case, today))
+    items.sort(key=case_order)
+    queue = complaints.queue(ctx, page_size=limit).items  # ordered by the complaints service
+    return Worklist(
+        today=today,
+        cases=items[:limit],
+        complaints=[ComplaintItem(c, (c.due - today).days) for c in queue],
+    )
+
+
+def case_order(item: CaseItem) -> tuple[bool, date, int, Decimal, int]:
+    """Deadline first (none last), then risk: more days past due, then a larger balance."""
+    return (
+        item.deadline is None,
+        item.deadline or date.max,
+        -item.days_past_due,
+        -Decimal(item.balance),
+        item.case_id,
+    )
+
+
+def _case_item(ctx: Context, case: NegotiationRead, today: date) -> CaseItem:
+    rows = list(
+        ctx.session.scalars(
+            select(NegotiationOffer).where(
+                NegotiationOffer.case_id == case.id, NegotiationOffer.status.in_(LIVE)
+            )
+        )
+    )
+    pending = [r for r in rows if r.status in WAITING]
+    timed = pending or rows
+    deadline = min((r.expires_on for r in timed), default=None)
+    escalated = next((r for r in pending if r.escalation_reason), None)
+    approval = "supervisor" if any(r.approval == "supervisor" for r in pending) else None
+    if approval is None and pending:
+        approval = pending[0].approval
+    loan = loans.get_loan(ctx, case.loan_id)
+    days_past_due, balance = _risk(ctx, loan)
+    customer = get_customer(ctx, case.customer_id)
+    return CaseItem(
+        case_id=case.id,
+        loan_id=case.loan_id,
+        loan_no=loan.loan_no,
+        customer_id=case.customer_id,
+        customer=mask_name(customer.name),
+        status=case.status,
+        deadline=deadline,
+        days_left=(deadline - today).days if deadline else None,
+        days_past_due=days_past_due,
+        balance=balance,
+        approval=approval,
+        escalation_reason=escalated.escalation_reason if escalated else None,
+        escalation_note=escalated.escalation_note if escalated else None,
+    )
+
+
+def _risk(ctx: Context, loan: LoanRead) -> tuple[int, str]:
+    """Days past due and principal outstanding, from the ledger as of today."""
+    if loan.status != "active":
+        return 0, "0.00"
+    statement = loans.loan_statement(ctx, loan.id)
+    return statement.days_past_due, statement.outstanding_principal
+
+
+@dataclass(frozen=True)
+class CustomerPicture:
+    """The customer as an agent sees them: personal data masked."""
+
+    id: int
+    customer_no: str
+    name: str
+    id_number: str
+    phone: str
+    email: str | None
+    province: str
+    city: str
+    since: date
+    language: str
+
+
+@dataclass(frozen=True)
+class LoanLine:
+    loan: LoanRead
+    days_past_due: int
+    balance: str
+
+
+@dataclass(frozen=True)
+class EarlierCase:
+    id: int
+    loan_id: int
+    scenario: str
+    status: str
+    created_on: date
+
+
+@dataclass(frozen=True)
+class AgreementLine:
+    id: int
+    case_id: int
+    loan_id: int
+    kind: str
+    status: str
+    """active or late (being kept), completed (kept), broken."""
+    start_date: date
+    broken_on: date | None
+
+
+@dataclass(frozen=True)
+class Escalation:
+    offer_id: int
+    reason: str
+    note: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """The offer the engine ranks first, and the live offer on the case that carries it (none if
+    it was withdrawn or never offered)."""
+
+    key: str
+    offer: OfferRead
+    offer_id: int | None
+
+
+@dataclass(frozen=True)
+class CasePicture:
+    customer: CustomerPicture
+    loans: list[LoanLine]
+    cases: list[EarlierCase]
+    agreements: list[AgreementLine]
+    complaints: list[ComplaintSummary]
+    ledger: list[TransactionRead]
+    statement: StatementRead | None
+    engine: EvaluationRead | None
+    recommended: Recommendation | None
+    margins: dict[str, str]
+    """Each engine offer's NPV less the baseline's (yuan): above zero, the offer recovers more."""
+    escalations: dict[int, Escalation]
+
+
+def case_picture(ctx: Context, case_id: int) -> CasePicture:
+    """Everything staff need beside a case, personal data masked."""
+    authorize(ctx, "workbench.case")
+    case = negotiations.require_case(ctx, case_id)
+    read = get_customer(ctx, case.customer_id)
+    customer = CustomerPicture(
+        id=read.id,
+        customer_no=read.customer_no,
+        name=mask_name(read.name),
+        id_number=read.id_number,  # masked by the customers service
+        phone=read.phone,  # masked by the customers service
+        email=mask_email(read.email) if read.email else None,
+        province=read.province,
+        city=read.city,
+        since=read.since,
+        language=read.language,
+    )
+    lines = []
+    for loan in loans.list_loans(ctx, customer_id=case.customer_id, page_size=100).items:
+        days_past_due, balance = _risk(ctx, loan)
+        lines.append(LoanLine(loan, days_past_due, balance))
+    earlier = [
+        EarlierCase(c.id, c.loan_id, c.scenario, c.status, ctx.local(c.created_at).date())
+        for c in ctx.session.scalars(
+            select(NegotiationCase)
+            .where(NegotiationCase.customer_id == case.customer_id, NegotiationCase.id != case.id)
+            .order_by(NegotiationCase.id.desc())
+        )
+    ]
+    agreements = [
+        AgreementLine(a.id, a.case_id, a.loan_id, a.kind, a.status, a.start_date, a.broken_on)
+        for a in ctx.session.scalars(
+            select(Agreement)
+            .where(Agreement.customer_id == case.customer_id)
+            .order_by(Agreement.id.desc())
+        )
+    ]
+    open_complaints = [
+        complaints.summary(ctx, c)
+        for c in ctx.session.scalars(
+            select(Complaint)
+            .where(
+                Complaint.customer_id == case.customer_id,
+                Complaint.status.in_([s.value for s in complaints.QUEUED]),
+            )
+            .order_by(Complaint.decision_due)
+        )
+    ]
+    loan = loans.get_loan(ctx, case.loan_id)
+    statement = loans.loan_statement(ctx, case.loan_id) if loan.status == "active" else None
+    engine, recommended = _engine(ctx, case)
+    return CasePicture(
+        customer=customer,
+        loans=lines,
+        cases=earlier,
+        agreements=agreements,
+        complaints=open_complaints,
+        ledger=loans.transactions(ctx, case.loan_id),
+        statement=statement,
+        engine=engine,
+        recommended=recommended,
+        margins=_margins(engine),
+        escalations=_escalations(ctx, case.id),
+    )
+
+
+def _engine(
+    ctx: Context, case: NegotiationCase
+) -> tuple[EvaluationRead | None, Recommendation | None]:
+    """The engine's latest own evaluation (an adjusted plan's carries no assessment) and the offer
+    it ranks first: the engine lists its offers best first (the plan meeting the target payment,
+    then a grace period, a settlement, a due-date change)."""
+    for row in ctx.session.scalars(
+        select(NegotiationEvaluation)
+        .where(NegotiationEvaluation.case_id == case.id)
+        .order_by(NegotiationEvaluation.id.desc())
+    ):
+        evaluation = EvaluationRead.model_validate_json(row.result)
+        if evaluation.assessment is None:
+            continue
+        if not evaluation.offers:
+            return evaluation, None
+        first = evaluation.offers[0]
+        offer = ctx.session.scalar(
+            select(NegotiationOffer).where(
+                NegotiationOffer.evaluation_id == row.id,
+                NegotiationOffer.offer_key == first.id,
+                NegotiationOffer.status != "withdrawn",
+            )
+        )
+        return evaluation, Recommendation(first.id, first, offer.id if offer else None)
+    return None, None
+
+
+def _margins(engine: EvaluationRead | None) -> dict[str, str]:
+    if engine is None or engine.baseline is None:
+        return {}
+    baseline = Decimal(engine.baseline.npv)
+    return {offer.id: str(Decimal(offer.npv) - baseline) for offer in engine.offers}
+
+
+def _escalations(ctx: Context, case_id: int) -> dict[int, Escalation]:
+    found = {}
+    for row, username in ctx.session.execute(
+        select(NegotiationOffer, User.username)
+        .join(User, User.id == NegotiationOffer.escalated_by, isouter=True)
+        .where(NegotiationOffer.case_id == case_id, NegotiationOffer.escalation_reason.is_not(None))
+    ):
+        assert row.escalation_reason is not None
+        assert row.escalated_at is not None
+        found[row.id] = Escalation(
+            offer_id=row.id,
+            reason=row.escalation_reason,
+            note=row.escalation_note or "",
+            by=username or "system",
+            at=ctx.local(row.escalated_at),
+        )
+    return found

@@ -24,6 +24,9 @@ from xieshang.models.user import Role
 from xieshang.negotiations.schemas import NegotiationCreate
 from xieshang.negotiations.service import open_case
 from xieshang.notifications.service import notify
+from xieshang.policy.loader import default_text
+from xieshang.policy_store.schemas import PolicyProposal
+from xieshang.policy_store.service import propose
 from xieshang.web.app import ROUTERS, api_routes, check_every_route_has_a_rule
 
 FINANCES = {
@@ -69,6 +72,14 @@ BODIES: dict[str, dict[str, object]] = {
     "complaints.review_decide": {"outcome": "upheld", "findings": "handled on time"},
     "complaints.close": {},
     "complaints.withdraw": {"note": "resolved by phone"},
+    "policy.propose": {
+        "text": default_text()
+        .replace('version: "2026.1"', 'version: "2026.9"')
+        .replace("effective_from: 2026-01-01", "effective_from: 2026-07-01"),
+        "note": "matrix",
+    },
+    "policy.approve": {"note": "checked"},
+    "policy.reject": {"note": "not now"},
 }
 COMPLAINT = "银行重复收取了手续费，请退还"
 ATTACHMENT = ("note.txt", "转账记录".encode(), "text/plain")
@@ -92,6 +103,8 @@ class Ids:
     other_notification: int
     own_invitation: int
     other_invitation: int
+    own_version: int
+    other_version: int
 
     def path_ids(self, whose: str) -> dict[str, int]:
         """The ids to put in a path: the signed-in customer's own objects, or someone else's."""
@@ -106,6 +119,7 @@ class Ids:
                 ("invitation_id", "invitation"),
                 ("complaint_id", "complaint"),
                 ("attachment_id", "attachment"),
+                ("version_id", "version"),
             )
         }
 
@@ -135,6 +149,8 @@ def ids(ctx: Context) -> Ids:
         notify(ctx, c.id, "offer_rejected", {"loan_no": "L1", "note": "-"}) for c in (own, other)
     ]
     invitations = [invite_after_negotiation(ctx, c.customer_id, c.id) for c in cases]
+    draft = str(BODIES["policy.propose"]["text"]).replace('"2026.9"', '"2026.8"')
+    version = propose(ctx, PolicyProposal(text=draft, note="for the matrix"))
     ctx.session.commit()
     return Ids(
         own.id,
@@ -153,6 +169,8 @@ def ids(ctx: Context) -> Ids:
         notes[1].id,
         invitations[0].id,
         invitations[1].id,
+        version.id,
+        version.id,
     )
 
 

@@ -55,6 +55,11 @@ OPERATIONS: dict[str, frozenset[Role]] = {
     "reports.portfolio": frozenset({S, C, ADM}),
     "reports.team": frozenset({S, C, ADM}),
     "policy.read": frozenset({S, C, ADM}),
+    "policy.get": frozenset({S, C, ADM}),
+    # Four eyes: compliance proposes a policy version; another compliance officer or an admin decides.
+    "policy.propose": frozenset({C}),
+    "policy.approve": frozenset({C, ADM}),
+    "policy.reject": frozenset({C, ADM}),
     # A customer reads their own inbox; staff see what a customer was told and how it went out.
     "notifications.inbox": frozenset({CUST}),
     "notifications.read": frozenset({CUST}),
@@ -100,9 +105,7 @@ OPERATIONS: dict[str, frozenset[Role]] = {
     "imports.run": frozenset({ADM}),
     "pii.rotate": frozenset({ADM}),
 }
-NON_API_OPERATIONS = frozenset(
-    {"imports.run", "pii.rotate", "jobs.run", "reports.team", "policy.read"}
-)
+NON_API_OPERATIONS = frozenset({"imports.run", "pii.rotate", "jobs.run", "reports.team"})
 """Operations with no API route (yet): the CLI and jobs call them."""
 
 

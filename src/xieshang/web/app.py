@@ -24,6 +24,7 @@ from xieshang.web.api import (
     loans,
     negotiations,
     notifications,
+    policy,
     reports,
     surveys,
     system,
@@ -82,6 +83,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     contacts.router,
     notifications.router,
     surveys.router,
+    policy.router,
 )
 
 

@@ -264,7 +264,7 @@ def _usernames(ctx: Context, rows: Sequence[PolicyVersion]) -> dict[int, str]:
     if not ids:
         return {}
     rows_ = ctx.session.execute(select(User.id, User.username).where(User.id.in_(ids)))
-    return {user_id: username for user_id, username in rows_}
+    return dict(rows_)
 
 
 def _read(

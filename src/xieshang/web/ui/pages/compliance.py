@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from xieshang.audit.service import verify_chain
 from xieshang.complaints import statistics as complaint_statistics
 from xieshang.context import Context
-from xieshang.errors import Conflict, XieshangError
+from xieshang.errors import Conflict
 from xieshang.loans.portfolio import Row, portfolio
 from xieshang.models.user import Role
 from xieshang.negotiations.policy_review import compare, policy_overview, review_draft
@@ -67,7 +67,7 @@ def policy_propose_page(
     """Propose the reviewed draft; a second person decides it."""
     try:
         proposed = policy_versions.propose(ctx, PolicyProposal(text=draft, note=note))
-    except (XieshangError, ValueError) as error:
+    except (Conflict, ValueError) as error:  # refusals by role go to the error page (403)
         return _policy(
             request,
             ctx,
@@ -92,7 +92,7 @@ def policy_decide_page(
     decide = policy_versions.approve if decision == "approve" else policy_versions.reject
     try:
         decide(ctx, version_id, PolicyDecision(note=note))
-    except (XieshangError, ValueError) as error:
+    except (Conflict, ValueError) as error:
         return _policy(
             request,
             ctx,

@@ -263,8 +263,8 @@ def _usernames(ctx: Context, rows: Sequence[PolicyVersion]) -> dict[int, str]:
     ids = {i for row in rows for i in (row.proposed_by, row.decided_by) if i is not None}
     if not ids:
         return {}
-    rows_ = ctx.session.execute(select(User.id, User.username).where(User.id.in_(ids)))
-    return dict(rows_)
+    found = ctx.session.execute(select(User.id, User.username).where(User.id.in_(ids)))
+    return {row.id: row.username for row in found}
 
 
 def _read(

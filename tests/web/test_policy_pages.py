@@ -100,6 +100,8 @@ def test_a_draft_is_proposed_approved_by_someone_else_and_shown_with_its_diff(
         data={"csrf": csrf_of(after.text), "note": "no"},
     )
     assert twice.status_code == 409
+    assert 'id="decision-problem"' in twice.text
+    assert "already approved" in twice.text
 
     client.post("/logout", data={"csrf": csrf_of(after.text)})
     sign_in(client, "policy-supervisor")

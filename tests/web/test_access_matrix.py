@@ -24,6 +24,9 @@ from xieshang.models.user import Role
 from xieshang.negotiations.schemas import AcceptIn, NegotiationCreate
 from xieshang.negotiations.service import accept_offer, offer_terms, open_case
 from xieshang.notifications.service import notify
+from xieshang.policy.loader import default_text
+from xieshang.policy_store.schemas import PolicyProposal
+from xieshang.policy_store.service import propose
 from xieshang.web.app import ROUTERS, api_routes, check_every_route_has_a_rule
 
 FINANCES = {
@@ -79,6 +82,14 @@ BODIES: dict[str, dict[str, object]] = {
     "users.password": {"password": "correct horse battery"},
     # a wrong current password: the call is allowed (422) and changes nothing, so the tokens live
     "me.password": {"current_password": "not it", "new_password": "correct horse battery"},
+    "policy.propose": {
+        "text": default_text()
+        .replace('version: "2026.1"', 'version: "2026.9"')
+        .replace("effective_from: 2026-01-01", "effective_from: 2026-07-01"),
+        "note": "matrix",
+    },
+    "policy.approve": {"note": "checked"},
+    "policy.reject": {"note": "not now"},
 }
 COMPLAINT = "银行重复收取了手续费，请退还"
 ATTACHMENT = ("note.txt", "转账记录".encode(), "text/plain")
@@ -105,6 +116,8 @@ class Ids:
     own_agreement: int
     other_agreement: int
     spare_user: int
+    own_version: int
+    other_version: int
 
     def path_ids(self, whose: str) -> dict[str, int]:
         """The ids to put in a path: the signed-in customer's own objects, or someone else's."""
@@ -120,6 +133,7 @@ class Ids:
                 ("complaint_id", "complaint"),
                 ("attachment_id", "attachment"),
                 ("agreement_id", "agreement"),
+                ("version_id", "version"),
             )
         } | {"user_id": self.spare_user}
 
@@ -168,6 +182,8 @@ def ids(ctx: Context) -> Ids:
             ctx, moved.id, offer.id, AcceptIn(consent=True, terms_sha256=sha), None
         )
         agreements.append(agreement.id)
+    draft = str(BODIES["policy.propose"]["text"]).replace('"2026.9"', '"2026.8"')
+    version = propose(ctx, PolicyProposal(text=draft, note="for the matrix"))
     ctx.session.commit()
     return Ids(
         own.id,
@@ -189,6 +205,8 @@ def ids(ctx: Context) -> Ids:
         agreements[0],
         agreements[1],
         spare.id,
+        version.id,
+        version.id,
     )
 
 

@@ -65,6 +65,11 @@ OPERATIONS: dict[str, frozenset[Role]] = {
     # Quality and outcomes per member of staff: supervisors manage with it, compliance oversees.
     "reports.quality": frozenset({S, C, ADM}),
     "policy.read": frozenset({S, C, ADM}),
+    "policy.get": frozenset({S, C, ADM}),
+    # Four eyes: compliance proposes a policy version; another compliance officer or an admin decides.
+    "policy.propose": frozenset({C}),
+    "policy.approve": frozenset({C, ADM}),
+    "policy.reject": frozenset({C, ADM}),
     # A customer reads their own inbox; staff see what a customer was told and how it went out.
     "notifications.inbox": frozenset({CUST}),
     "notifications.read": frozenset({CUST}),
@@ -118,14 +123,7 @@ OPERATIONS: dict[str, frozenset[Role]] = {
     "pii.rotate": frozenset({ADM}),
 }
 NON_API_OPERATIONS = frozenset(
-    {
-        "imports.run",
-        "pii.rotate",
-        "jobs.run",
-        "policy.read",
-        "workbench.case",
-        "workbench.worklist",
-    }
+    {"imports.run", "pii.rotate", "jobs.run", "workbench.case", "workbench.worklist"}
 )
 """Operations with no API route (yet): the CLI and jobs call them."""
 

@@ -15,6 +15,7 @@ from xieshang.cli import (  # noqa: F401  (they register commands)
     jobs,
     ledger,
     negotiate,
+    policy_versions,
     service,
     surveys,
     triage,

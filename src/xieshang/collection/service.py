@@ -22,7 +22,7 @@ from xieshang.models.loan import Loan
 from xieshang.models.negotiation import Agreement
 from xieshang.negotiations.agreements import PERFORMING
 from xieshang.pagination import page_of
-from xieshang.policy.loader import load_policy
+from xieshang.policy_store.in_force import policy_in_force
 
 HARASSMENT = "collection_conduct"
 FINISHED = ("closed", "withdrawn")
@@ -52,7 +52,7 @@ def make_contact(ctx: Context, data: ContactIn) -> ContactRead:
     if ctx.session.get(Customer, data.customer_id) is None:
         raise NotFound("customer", data.customer_id)
     loans = _loans(ctx, data)
-    conduct = load_policy().conduct
+    conduct = policy_in_force(ctx).conduct
     now = ctx.now()
     local = ctx.local(now)
     day = local.date().isoformat()

@@ -40,7 +40,7 @@ def check_deadline(ctx: Context, complaint: Complaint, as_of: date) -> str | Non
     only: the caller commits)."""
     current = Status(complaint.status)
     if current is Status.NOTIFIED:
-        last = last_review_request_day(complaint)
+        last = last_review_request_day(ctx, complaint)
         if last is None or as_of > last:
             close_complaint(ctx, complaint, "review period over", as_of)
             return "closed"
@@ -55,7 +55,7 @@ def check_deadline(ctx: Context, complaint: Complaint, as_of: date) -> str | Non
         return _escalate(ctx, complaint, due, -days_left)
     if complaint.reminded_due != due:
         complaint.reminded_due, complaint.reminded_days = due, None
-    reminder = reminder_due(days_left, rules().reminder_days_before, complaint.reminded_days)
+    reminder = reminder_due(days_left, rules(ctx).reminder_days_before, complaint.reminded_days)
     if reminder is None:
         return None
     complaint.reminded_days = reminder

@@ -32,7 +32,7 @@ def decide(ctx: Context, complaint_id: int, data: DecideIn) -> Complaint:
     complaint.decision_remedy = data.remedy
     complaint.decided_on = ctx.today()
     complaint.decided_by = ctx.user.id if ctx.user else None
-    complaint.letter_zh, complaint.letter_en = decision_letters(complaint, None)
+    complaint.letter_zh, complaint.letter_en = decision_letters(complaint, None, rules(ctx))
     move(
         ctx,
         complaint,
@@ -54,7 +54,7 @@ def send_decision(ctx: Context, complaint_id: int, data: NotifyIn) -> Complaint:
     if data.channel != "inbox" and not data.reference:
         raise InvalidInput("reference", f"say how the {data.channel} notice can be traced")
     today = ctx.today()
-    complaint.letter_zh, complaint.letter_en = decision_letters(complaint, today)
+    complaint.letter_zh, complaint.letter_en = decision_letters(complaint, today, rules(ctx))
     sent = notify(
         ctx,
         complaint.customer_id,
@@ -92,7 +92,7 @@ def request_review(ctx: Context, complaint_id: int, data: ReviewRequestIn) -> Co
     """申请核查: within the period after the customer was told (第二十条)."""
     authorize(ctx, "complaints.review_request")
     complaint = require_complaint(ctx, complaint_id)
-    if not rules().review_offered:
+    if not rules(ctx).review_offered:
         raise Conflict("this bank's decisions are made at head office: no review is offered")
     if complaint.status != Status.NOTIFIED or complaint.notified_on is None:
         raise Conflict(f"complaint {complaint.id} is {complaint.status}: a review follows a notice")
@@ -105,7 +105,7 @@ def request_review(ctx: Context, complaint_id: int, data: ReviewRequestIn) -> Co
             raise InvalidInput("requested_on", f"must be between {complaint.notified_on} and today")
         requested_on = data.requested_on
     _, due = review_deadlines(
-        complaint.notified_on, requested_on, calendar=calendar(), rules=rules().clock
+        complaint.notified_on, requested_on, calendar=calendar(), rules=rules(ctx).clock
     )
     assert due is not None
     complaint.review_requested_on = requested_on

@@ -93,7 +93,7 @@ def intake(
         paused_days=0,
         version=1,
     )
-    complaint.decision_due = compute_due(complaint)
+    complaint.decision_due = compute_due(ctx, complaint)
     ctx.session.add(complaint)
     ctx.session.flush()
     change(

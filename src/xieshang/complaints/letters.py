@@ -11,8 +11,8 @@ from typing import Any
 
 import yaml
 
-from xieshang.complaints.records import calendar, rules
-from xieshang.domain.complaints import review_deadlines
+from xieshang.complaints.records import calendar
+from xieshang.domain.complaints import ComplaintRules, review_deadlines
 from xieshang.models.complaint import Complaint
 
 LANGUAGES = ("zh", "en")
@@ -25,22 +25,25 @@ def _texts() -> dict[str, Any]:
     return data
 
 
-def remedies(language: str, notified_on: date | None, *, with_review: bool) -> str:
-    """The remedies paragraph; the review line names its last day when the notice day is known."""
+def remedies(language: str, notified_on: date | None, *, review: ComplaintRules | None) -> str:
+    """The remedies paragraph; with the rules of a review, the review line names its last day when
+    the notice day is known."""
     texts = _texts()["remedies"]
     lines = []
-    if with_review and rules().review_offered:
-        clock = rules().clock
+    if review is not None and review.review_offered:
+        clock = review.clock
         last = "—"
         if notified_on is not None:
             last = review_deadlines(notified_on, calendar=calendar(), rules=clock)[0].isoformat()
-        review = texts["review"][language]
-        lines.append(review.format(review_days=clock.review_request_days, review_last_day=last))
+        line = texts["review"][language]
+        lines.append(line.format(review_days=clock.review_request_days, review_last_day=last))
     lines.append(texts["others"][language])
     return "\n".join(lines)
 
 
-def decision_letters(complaint: Complaint, notified_on: date | None) -> tuple[str, str]:
+def decision_letters(
+    complaint: Complaint, notified_on: date | None, rules: ComplaintRules
+) -> tuple[str, str]:
     """(zh, en) decision letters; ``notified_on`` dates the review period (None before notice)."""
     texts = _texts()
     assert complaint.decision is not None
@@ -56,7 +59,7 @@ def decision_letters(complaint: Complaint, notified_on: date | None) -> tuple[st
                 facts=complaint.decision_facts,
                 basis=complaint.decision_basis,
                 remedy=complaint.decision_remedy or texts["no_remedy"][language],
-                remedies=remedies(language, notified_on, with_review=True),
+                remedies=remedies(language, notified_on, review=rules),
             )
         )
     return letters[0], letters[1]
@@ -76,7 +79,7 @@ def review_letters(complaint: Complaint, findings: str) -> tuple[str, str]:
                 decided_on=complaint.review_decided_on.isoformat(),
                 outcome=texts["review_labels"][complaint.review_outcome][language],
                 findings=findings,
-                remedies=remedies(language, None, with_review=False),
+                remedies=remedies(language, None, review=None),
             )
         )
     return letters[0], letters[1]

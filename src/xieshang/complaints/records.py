@@ -16,7 +16,7 @@ from xieshang.domain.complaint_states import Status, check_move
 from xieshang.domain.complaints import ComplaintRules, Extension, decision_due, review_deadlines
 from xieshang.errors import NotFound
 from xieshang.models.complaint import Complaint, ComplaintEvent
-from xieshang.policy.loader import load_policy
+from xieshang.policy_store.in_force import policy_in_force
 
 
 @cache
@@ -24,12 +24,13 @@ def calendar() -> ChinaBankCalendar:
     return ChinaBankCalendar()
 
 
-def rules() -> ComplaintRules:
-    return load_policy().complaints
+def rules(ctx: Context) -> ComplaintRules:
+    """The complaint rules of the policy in force."""
+    return policy_in_force(ctx).complaints
 
 
-def policy_version() -> str:
-    policy = load_policy()
+def policy_version(ctx: Context) -> str:
+    policy = policy_in_force(ctx)
     return f"{policy.version}@{policy.digest[:12]}"
 
 
@@ -46,7 +47,7 @@ def status(complaint: Complaint) -> Status:
     return Status(complaint.status)
 
 
-def compute_due(complaint: Complaint) -> date:
+def compute_due(ctx: Context, complaint: Complaint) -> date:
     """The decision's due date from receipt (or the restart), extension and paused days."""
     return decision_due(
         complaint.received_on,
@@ -54,15 +55,15 @@ def compute_due(complaint: Complaint) -> date:
         paused_days=complaint.paused_days,
         restarted_on=complaint.restarted_on,
         calendar=calendar(),
-        rules=rules().clock,
+        rules=rules(ctx).clock,
     ).due
 
 
-def last_review_request_day(complaint: Complaint) -> date | None:
+def last_review_request_day(ctx: Context, complaint: Complaint) -> date | None:
     """The last day the customer may ask for a review, once they were told the decision."""
-    if complaint.notified_on is None or not rules().review_offered:
+    if complaint.notified_on is None or not rules(ctx).review_offered:
         return None
-    last, _ = review_deadlines(complaint.notified_on, calendar=calendar(), rules=rules().clock)
+    last, _ = review_deadlines(complaint.notified_on, calendar=calendar(), rules=rules(ctx).clock)
     return last
 
 
@@ -112,7 +113,7 @@ def change(
         complaint.id,
         before=before,
         after=after,
-        policy_version=policy_version(),
+        policy_version=policy_version(ctx),
     )
     event(ctx, complaint, kind, visible=visible, note=note, details=after)
 

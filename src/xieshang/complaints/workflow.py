@@ -149,7 +149,7 @@ def extend(ctx: Context, complaint_id: int, data: ExtendIn) -> Complaint:
     complaint.extension_reason = data.reason
     if target is Extension.SPECIAL:
         complaint.extension_approved_by = ctx.user.id if ctx.user else None
-    complaint.decision_due = compute_due(complaint)
+    complaint.decision_due = compute_due(ctx, complaint)
     after = {
         "extension": target.value,
         "decision_due": complaint.decision_due.isoformat(),
@@ -216,7 +216,7 @@ def resume(ctx: Context, complaint_id: int, note: str) -> Complaint:
     complaint.paused_days += days
     complaint.paused_since = None
     complaint.pause_reason = None
-    complaint.decision_due = compute_due(complaint)
+    complaint.decision_due = compute_due(ctx, complaint)
     after = {"paused_days": complaint.paused_days, "decision_due": str(complaint.decision_due)}
     change(ctx, complaint, "resume", before=before, after=after, visible=True, note=note)
     notify(
@@ -248,7 +248,7 @@ def new_facts(ctx: Context, complaint_id: int, text: str) -> Complaint:
     complaint.paused_days = 0
     if complaint.paused_since is not None:
         complaint.paused_since = today
-    complaint.decision_due = compute_due(complaint)
+    complaint.decision_due = compute_due(ctx, complaint)
     after = {
         "restarted_on": str(complaint.restarted_on),
         "decision_due": str(complaint.decision_due),
@@ -284,7 +284,7 @@ def close(ctx: Context, complaint_id: int, note: str) -> Complaint:
 
 def close_complaint(ctx: Context, complaint: Complaint, note: str, on: date) -> None:
     """Close a notified complaint once its review period is over, or a reviewed one (flush only)."""
-    last = last_review_request_day(complaint)
+    last = last_review_request_day(ctx, complaint)
     if status(complaint) is Status.NOTIFIED and last is not None and on <= last:
         raise Conflict(
             f"the customer may ask for a review until {last}: close complaint {complaint.id} after that"

@@ -28,6 +28,7 @@ from xieshang.customers.schemas import CustomerCreate, with_check_character
 from xieshang.customers.service import add_customer
 from xieshang.demo import names
 from xieshang.demo.negotiations import DemoNegotiations, seed_complaints, seed_negotiations
+from xieshang.demo.policy import seed_policy_change
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.domain.calendar import add_months
 from xieshang.domain.money import Fen, to_yuan
@@ -499,6 +500,7 @@ def seed_demo(ctx: Context, *, as_of: date, customers: int = 60, seed: int = 202
     for username, role, display_name in STAFF_LOGINS:
         create_user(ctx, username, DEMO_PASSWORD, role, display_name)
     ctx.session.commit()
+    seed_policy_change(ctx)  # before the negotiations: they are decided under the version in force
     negotiations = seed_negotiations(ctx, as_of, [customer_id for customer_id, _ in linked])
     seed_complaints(ctx, [customer_id for customer_id, _ in linked])
 

@@ -27,7 +27,7 @@ from xieshang.feedback.schemas import (
 from xieshang.models.customer import Customer
 from xieshang.models.feedback import SurveyCampaign, SurveyInvitation, SurveyResponse
 from xieshang.notifications.service import notify
-from xieshang.policy.loader import load_policy
+from xieshang.policy_store.in_force import policy_in_force
 
 
 class AlreadyAnswered(Conflict):
@@ -73,7 +73,7 @@ def _invite(
         trigger=trigger,
         subject_id=subject_id,
         created_at=now,
-        expires_at=now + timedelta(days=load_policy().communication.survey_valid_days),
+        expires_at=now + timedelta(days=policy_in_force(ctx).communication.survey_valid_days),
         answered_at=None,
     )
     ctx.session.add(invitation)

@@ -11,7 +11,7 @@ from xieshang.context import Clock, Context
 from xieshang.jobs.runner import JobReport, run_job
 from xieshang.notifications.channels import Channel
 from xieshang.notifications.delivery import configured_channels, deliver_due
-from xieshang.policy.loader import load_policy
+from xieshang.policy_store.in_force import policy_in_force
 
 JOB = "notifications"
 
@@ -25,9 +25,9 @@ def run(
     channels: dict[str, Channel] | None = None,
 ) -> JobReport:
     outbound = channels if channels is not None else configured_channels(settings)
-    policy = load_policy()
 
     def work(ctx: Context, report: JobReport) -> None:
+        policy = policy_in_force(ctx)
         report.counts.update(
             deliver_due(
                 ctx,

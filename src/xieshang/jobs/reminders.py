@@ -11,7 +11,7 @@ from xieshang.config import Settings
 from xieshang.context import Clock, Context
 from xieshang.jobs.runner import JobReport, run_job
 from xieshang.notifications.reminders import remind_due
-from xieshang.policy.loader import load_policy
+from xieshang.policy_store.in_force import policy_in_force
 
 JOB = "reminders"
 
@@ -23,9 +23,8 @@ def run(
     *,
     clock: Clock | None = None,
 ) -> JobReport:
-    policy = load_policy()
-
     def work(ctx: Context, report: JobReport) -> None:
+        policy = policy_in_force(ctx)
         report.counts.update(remind_due(ctx, as_of, policy.communication, policy.conduct.contact))
 
     return run_job(sessions, settings, JOB, as_of, work, clock=clock)

@@ -16,6 +16,7 @@ from xieshang.models.negotiation import (
     NegotiationOffer,
 )
 from xieshang.models.notification import Notification, NotificationDelivery
+from xieshang.models.policy import PolicyVersion
 from xieshang.models.user import AccessToken, LoginAttempt, User
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "NegotiationOffer",
     "Notification",
     "NotificationDelivery",
+    "PolicyVersion",
     "SurveyCampaign",
     "SurveyInvitation",
     "SurveyResponse",

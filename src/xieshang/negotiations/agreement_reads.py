@@ -32,7 +32,7 @@ from xieshang.negotiations.schemas import (
     NextDueRead,
 )
 from xieshang.pagination import page_of
-from xieshang.policy.loader import load_policy
+from xieshang.policy_store.in_force import policy_in_force
 
 
 def list_agreements(
@@ -73,7 +73,7 @@ class _View:
         self.loan: Loan = require_loan(ctx, row.loan_id)
         self.today = ctx.today()
         self.plan = InstallationRead.model_validate_json(row.installation)
-        self.rules = load_policy().agreements
+        self.rules = policy_in_force(ctx).agreements
         # A later agreement replaced this schedule: its ledger is no longer the loan's.
         self.current = self.loan.segment == row.segment
         self.states: tuple[InstallmentState, ...] = ()

@@ -44,7 +44,7 @@ from xieshang.negotiations.schemas import (
 )
 from xieshang.negotiations.terms import TermsContext, digest, terms_text
 from xieshang.notifications.service import notify
-from xieshang.policy.loader import load_policy
+from xieshang.policy_store.in_force import in_force, policy_in_force
 
 NOT_RESTRUCTURING = frozenset({"due_date_change"})
 """Offers that are no concession to a borrower in difficulty: the loan is not tagged restructured."""
@@ -126,7 +126,7 @@ def _accept(
     if ScheduleRead.from_schedule(plan.schedule) != offer.schedule:
         raise Conflict(f"offer {row.id} no longer rebuilds to the schedule shown: evaluate again")
     previous = _previous(loan)
-    policy = load_policy()
+    policy = policy_in_force(ctx)
     install_schedule(
         ctx,
         loan,
@@ -209,7 +209,7 @@ def review(ctx: Context, agreement: Agreement, loan: Loan, state: LedgerState) -
     late within grace, broken after it — reinstating conditional concessions and resuming
     collection — or completed. Returns what changed (``late``, ``broken``, ``completed``,
     ``kept``) or None."""
-    policy = load_policy()
+    policy = in_force(ctx, state.as_of).policy  # the policy of the day judged
     rules = policy.agreements
     verdict = domain.judge(state, rules.grace_days)
     day = state.as_of
@@ -306,7 +306,7 @@ def _break(
         "agreement_broken",
         {
             "loan_no": loan.loan_no,
-            "grace_days": load_policy().agreements.grace_days,
+            "grace_days": in_force(ctx, state.as_of).policy.agreements.grace_days,
             "broken_on": state.as_of.isoformat(),
             "reinstated": display_yuan(amount),
         },
@@ -362,7 +362,7 @@ def _terms_context(
     loan = ctx.session.get(Loan, case.loan_id)
     assert loan is not None
     assert offer.installation is not None
-    policy = load_policy()
+    policy = policy_in_force(ctx)
     snapshot = json.loads(case.input_snapshot)
     observation = None
     if offer.type not in NOT_RESTRUCTURING:

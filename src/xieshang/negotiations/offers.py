@@ -40,7 +40,7 @@ from xieshang.negotiations.schemas import (
     render,
 )
 from xieshang.notifications.service import notify
-from xieshang.policy.loader import load_policy
+from xieshang.policy_store.in_force import policy_in_force
 
 LEVEL = {"automatic": 0, "agent": 1, "supervisor": 2}
 ROLE_LEVEL = {Role.AGENT: 1, Role.SUPERVISOR: 2}
@@ -58,7 +58,7 @@ def make_offers(
 ) -> list[NegotiationOffer]:
     """Record the evaluation's offers on the case: automatic ones are offered at once, the rest wait
     in the queue of the role that may approve them."""
-    valid = load_policy().offer_valid_days
+    valid = policy_in_force(ctx).offer_valid_days
     rows = []
     for offer in offers:
         if offer.installation is None:
@@ -167,7 +167,7 @@ def adjust(ctx: Context, case: NegotiationCase, data: AdjustIn) -> NegotiationOf
     authorize(ctx, "negotiations.adjust")
     assert ctx.user is not None
     _require_open(case)
-    policy = load_policy()
+    policy = policy_in_force(ctx)
     checked = preview(ctx, case, data)
     evaluation = NegotiationEvaluation(
         case_id=case.id,
@@ -232,7 +232,7 @@ def preview(ctx: Context, case: NegotiationCase, data: AdjustIn) -> Checked:
     """Run an adjusted plan through the engine without storing anything (the live re-check)."""
     authorize(ctx, "negotiations.adjust")
     assert ctx.user is not None
-    policy = load_policy()
+    policy = policy_in_force(ctx)
     domain_case = parse_case(json.loads(case.input_snapshot))
     shape = PlanShape(
         months=data.months,

@@ -51,7 +51,7 @@ from xieshang.negotiations.schemas import (
     parse_input,
 )
 from xieshang.pagination import page_of
-from xieshang.policy.loader import load_policy
+from xieshang.policy_store.in_force import policy_in_force
 
 
 def open_case(ctx: Context, data: NegotiationCreate) -> NegotiationRead:
@@ -218,7 +218,7 @@ def what_if(ctx: Context, case_id: int, monthly_payment: str) -> CounterOfferRea
     snapshot["request"]["proposal"] = CounterIn(monthly_payment=monthly_payment).model_dump(
         mode="json"
     )
-    answer = evaluate_input(snapshot, load_policy(), load_scorecard()).counter_offer
+    answer = evaluate_input(snapshot, policy_in_force(ctx), load_scorecard()).counter_offer
     assert answer is not None
     return answer
 
@@ -266,7 +266,7 @@ def _latest(ctx: Context, case: NegotiationCase) -> NegotiationEvaluation:
 
 
 def _evaluate(ctx: Context, case: NegotiationCase, snapshot: object) -> NegotiationEvaluation:
-    policy = load_policy()
+    policy = policy_in_force(ctx)
     result = evaluate_input(snapshot, policy, load_scorecard())
     row = NegotiationEvaluation(
         case_id=case.id,

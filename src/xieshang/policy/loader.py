@@ -9,6 +9,7 @@ reported with the path of its field (``authority.agent.max_waiver``).
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import functools
 import hashlib
 import typing
@@ -177,3 +178,35 @@ def _flatten(data: Any, prefix: str = "") -> dict[str, str]:
             out |= _flatten(value, f"{prefix.rstrip('.')}[{index}].")
         return out
     return {prefix.rstrip("."): str(data)}
+
+
+@dataclasses.dataclass(frozen=True)
+class DiffLine:
+    """One line of a line diff: ``kind`` is ``same``, ``removed``, ``added`` or ``gap`` (unchanged
+    lines left out); line numbers are 1-based in the old and the new text."""
+
+    kind: str
+    old_no: int | None
+    new_no: int | None
+    text: str
+
+
+def diff_lines(old_text: str, new_text: str, context: int = 2) -> list[DiffLine]:
+    """The lines that differ between two documents, with ``context`` unchanged lines around each
+    change (difflib); an empty list when the texts are the same."""
+    old, new = old_text.splitlines(), new_text.splitlines()
+    out: list[DiffLine] = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for number, group in enumerate(matcher.get_grouped_opcodes(context)):
+        if number or group[0][1] > 0:
+            out.append(DiffLine("gap", None, None, ""))
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                out += [DiffLine("same", i + 1, j1 + i - i1 + 1, old[i]) for i in range(i1, i2)]
+                continue
+            out += [DiffLine("removed", i + 1, None, old[i]) for i in range(i1, i2)]
+            out += [DiffLine("added", None, j + 1, new[j]) for j in range(j1, j2)]
+    shown = max((line.old_no or 0 for line in out), default=len(old))
+    if shown < len(old):
+        out.append(DiffLine("gap", None, None, ""))
+    return out

@@ -24,6 +24,7 @@ from xieshang.web.api import (
     loans,
     negotiations,
     notifications,
+    policy,
     reports,
     surveys,
     system,
@@ -80,6 +81,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     notifications.router,
     surveys.router,
     users.router,
+    policy.router,
 )
 
 

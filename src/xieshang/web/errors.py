@@ -65,6 +65,9 @@ def install(app: FastAPI) -> None:
                 extra: dict[str, Any] = {}
                 if isinstance(error, InvalidInput):
                     extra["field"] = error.field
+                    many = getattr(error, "problems", None)  # a policy document lists every one
+                    if isinstance(many, list):
+                        extra["problems"] = [{"field": f, "problem": p} for f, p in many]
                 if isinstance(getattr(error, "rule", None), str):
                     extra["rule"] = getattr(error, "rule")  # noqa: B009  (a refusal names its rule)
                 response = problem(status, slug, title, str(error), **extra)

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from xieshang.auth.access import authorize
 from xieshang.domain.conduct import Wording, lint_message
 from xieshang.ledger_schemas import Text
-from xieshang.policy.loader import load_policy
+from xieshang.policy_store.in_force import policy_in_force
 from xieshang.web.deps import UserContext
 
 router = APIRouter(prefix="/conduct", tags=["conduct"])
@@ -48,7 +48,7 @@ def lint(ctx: UserContext, request: LintRequest) -> LintReport:
     """Every conduct rule the message breaks (threats, insults, impersonating authorities, false legal
     claims, disclosure to third parties), each with a suggested rewording. Nothing is stored."""
     authorize(ctx, "conduct.lint")
-    policy = load_policy()
+    policy = policy_in_force(ctx)
     findings = lint_message(request.text, policy.conduct.lint)
     return LintReport(
         allowed=not findings,

@@ -808,6 +808,75 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reply.upheld": ("处理结果：支持", "Decision: upheld"),
     "reply.not_upheld": ("处理结果：不支持", "Decision: not upheld"),
     "reply.extension": ("延期处理通知", "Extension notice"),
+    # Policy versions (compliance: the policy in force, its history and diffs, four-eyes publishing)
+    "policy.in_force": ("现行政策", "In force"),
+    "policy.source": ("来源", "Source"),
+    "policy.baseline_source": (
+        "随 xieshang 发布的默认政策（基线；本行尚未批准其他版本）",
+        "The default shipped with xieshang (the baseline; no other version approved here)",
+    ),
+    "policy.system": ("系统（命令行）", "the system (command line)"),
+    "policy.proposed_by": ("提议人", "Proposed by"),
+    "policy.approved_by": ("批准人", "approved by"),
+    "policy.see_history": ("查看版本记录", "See the history"),
+    "policy.pending": ("待审批的政策版本", "Proposals awaiting a decision"),
+    "policy.based_on": ("基于版本", "based on"),
+    "policy.reason": ("变更理由", "Reason"),
+    "policy.line_by_line": ("逐行比较", "Compare line by line"),
+    "policy.approve_note": (
+        "批准说明（核对了什么）",
+        "Approval note (what you checked)",
+    ),
+    "policy.reject_note": ("拒绝理由", "Why it is rejected"),
+    "policy.own_proposal": (
+        "这是您提议的版本：须由另一位合规人员或管理员审批（四眼原则）。",
+        "You proposed this version: another compliance officer or an admin decides it (four eyes).",
+    ),
+    "policy.awaiting_decision": (
+        "等待合规人员或管理员审批。",
+        "Awaiting a decision by compliance or an admin.",
+    ),
+    "policy.versions": ("政策版本记录", "Policy versions"),
+    "policy.proposed": ("提议", "Proposed"),
+    "policy.decided": ("审批", "Decided"),
+    "policy.standing.in_force": ("现行", "in force"),
+    "policy.standing.scheduled": ("已批准，待生效", "approved, not yet in force"),
+    "policy.standing.superseded": ("已被取代", "superseded"),
+    "policy.standing.baseline": ("基线（已被取代）", "baseline (superseded)"),
+    "policy.standing.proposed": ("待审批", "awaiting a decision"),
+    "policy.standing.rejected": ("已拒绝", "rejected"),
+    "policy.compare": ("比较两个版本", "Compare two versions"),
+    "policy.compare_from": ("旧版本", "Older version"),
+    "policy.compare_to": ("新版本", "Newer version"),
+    "policy.show_diff": ("显示差异", "Show the differences"),
+    "policy.field_changes": ("逐项变更", "Changes field by field"),
+    "policy.line_changes": ("逐行变更", "Changes line by line"),
+    "policy.no_difference": ("两个版本没有差异", "The two versions are the same"),
+    "policy.diff_legend": (
+        "“+ 新增”为新版本的行，“− 删除”为旧版本的行；⋯ 表示省略的未改动行。",
+        "“+ added” lines are in the newer version, “− removed” lines in the older; ⋯ marks unchanged "
+        "lines left out.",
+    ),
+    "policy.change": ("变更", "Change"),
+    "policy.line": ("内容", "Line"),
+    "policy.added": ("新增", "added"),
+    "policy.removed": ("删除", "removed"),
+    "policy.unchanged": ("未改动", "unchanged"),
+    "policy.unchanged_lines": ("未改动的行", "unchanged lines"),
+    "policy.compared_with": (
+        "比较对象：最新批准的版本",
+        "Compared with the latest approved version",
+    ),
+    "policy.propose_note": (
+        "变更理由（审批人会看到）",
+        "Why the policy changes (the approver reads it)",
+    ),
+    "policy.four_eyes": (
+        "提议后须由另一位合规人员或管理员批准；批准后自文件中的生效日起生效。",
+        "Once proposed, another compliance officer or an admin must approve it; it takes effect on the "
+        "document's effective_from.",
+    ),
+    "policy.propose": ("提议此草案", "Propose this draft"),
 }
 
 

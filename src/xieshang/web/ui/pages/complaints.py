@@ -15,7 +15,7 @@ from xieshang.complaints.schemas import ComplaintCreate, NoteIn
 from xieshang.domain.conduct import lint_message
 from xieshang.errors import XieshangError
 from xieshang.models.user import Role
-from xieshang.policy.loader import load_policy
+from xieshang.policy_store.in_force import policy_in_force
 from xieshang.web.ui import i18n
 from xieshang.web.ui.pages.common import (
     FormPage,
@@ -127,7 +127,7 @@ def reply_page(
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """An answer the customer will read: the message linter checks it first."""
-    findings = lint_message(note, load_policy().conduct.lint)
+    findings = lint_message(note, policy_in_force(ctx).conduct.lint)
     if findings:
         return _complaint(request, ctx, complaint_id, reply=note, findings=findings)
     try:

@@ -13,7 +13,7 @@ from xieshang.errors import InvalidInput
 from xieshang.feedback.quality import QualityReport, quality_report
 from xieshang.models.user import Role
 from xieshang.negotiations import service as negotiations
-from xieshang.policy.loader import load_policy
+from xieshang.policy_store.in_force import policy_in_force
 from xieshang.web.ui.pages.common import (
     Page,
     problem,
@@ -40,7 +40,7 @@ def team_page(
         error, status = None, 200
     except InvalidInput as refused:  # the form again, saying what is wrong; no figures
         error, status = problem(refused), 422
-    soon = ctx.today() + timedelta(days=max(load_policy().complaints.reminder_days_before))
+    soon = ctx.today() + timedelta(days=max(policy_in_force(ctx).complaints.reminder_days_before))
     at_risk = complaint_service.queue(ctx, due_by=soon, page_size=100)
     approver = ctx.user is not None and ctx.user.role is Role.SUPERVISOR
     waiting = negotiations.list_cases(ctx, awaiting=True, page_size=100).items if approver else []

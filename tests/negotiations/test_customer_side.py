@@ -76,6 +76,7 @@ def people(ctx: Context) -> dict[str, int]:
         "lawful": lawful.id,
         "over": over.id,
         "mine": mine.id,
+        "theirs": theirs.id,
         "my_agreement": agree(ctx, mine),
         "their_agreement": agree(ctx, theirs, day=20),
     }

@@ -7,11 +7,13 @@ from __future__ import annotations
 import re
 
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from tests import factories
 from tests.negotiations.test_customer_side import FINANCES, people
 from tests.web.test_pages import csrf_of, sign_in
 from xieshang.context import Context
+from xieshang.models.complaint import Complaint
 
 __all__ = ["people"]  # the fixture: two customers, loans to dispute, an agreement each
 
@@ -94,14 +96,38 @@ def test_a_customer_disputes_an_overcharged_and_a_correct_charge(
     case_id = case_url.rsplit("/", 1)[1]
     complain = re.search(r'id="dispute-complain" href="([^"]+)"', case.text)
     assert complain is not None
+    assert "申请退还 ¥" in case.text, "an overcharge is claimed, not promised"
     prefilled = client.get(complain.group(1).replace("&amp;", "&"))
     assert f"协商案件 #{case_id}" in prefilled.text
+    refund = re.search(r"请退还多收的 (¥[\d,.]+)", prefilled.text)
+    assert refund is not None, "the amount comes from the case, not the address"
+    assert refund.group(1) in case.text
+    assert f'name="loan_id" value="{people["over"]}"' in prefilled.text
+    claimed = client.post(
+        "/app/complaints",
+        data={
+            "csrf": csrf_of(prefilled.text),
+            "text": f"请退还多收的 {refund.group(1)}（协商案件 #{case_id}）",
+            "loan_id": str(people["over"]),
+        },
+        follow_redirects=False,
+    )
+    assert claimed.status_code == 303, "registered as a complaint, on the regulatory clock"
+    complaint = ctx.session.get(Complaint, int(claimed.headers["location"].rsplit("/", 1)[1]))
+    assert complaint is not None
+    assert complaint.loan_id == people["over"]
+    foreign = client.post(
+        "/app/complaints",
+        data={"csrf": csrf_of(prefilled.text), "text": "x退款", "loan_id": str(people["theirs"])},
+    )
+    assert 'role="alert"' in foreign.text, "never filed against someone else's loan"
+    assert ctx.session.scalar(select(func.count()).select_from(Complaint)) == 1
 
     client.get("/lang/en?next=/app")
     english = client.get(case_url)
     assert "We charged you too much by" in english.text
     assert "penalty rate" in english.text, "the formula in English"
-    assert "Not satisfied? File a complaint" in english.text
+    assert "Claim the refund of ¥" in english.text
 
     form = client.get(f"/app/loans/{people['lawful']}/dispute")
     answer = client.post(

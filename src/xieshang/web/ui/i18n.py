@@ -598,13 +598,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verdict.undercharged": ("少收（不予补收）", "undercharged (never billed)"),
     "refund_due": ("我行多收了您", "We charged you too much by"),
     "refund_next": (
-        "本结果已记录在本案件中。接下来，工作人员核对您的扣款记录，确认后更正您的账户，并把差额退回您的还款账户。"
-        "如未收到退款，或对结果有异议，请提交投诉，我行须在规定期限内答复。",
-        "This finding is recorded with this case. Next, staff check it against your account "
-        "records and, once confirmed, correct your account and refund the difference to your "
-        "repayment account. If the refund does not reach you, or you disagree, file a "
-        "complaint: the bank must answer within the regulatory deadline.",
+        "这是系统按合同和法律重新计算的结果，尚未退款。请点击下方按钮申请退还：申请将登记为投诉，"
+        "工作人员核对您的扣款记录后更正账户并退款，并须在法定期限内（一般 15 日）作出答复，进度可在“我的投诉”查看。",
+        "This is the engine's recomputation under your contract and the law; nothing has been "
+        "refunded yet. Claim the refund with the button below: the claim is registered as a "
+        "complaint, staff check it against your account records, correct the account and refund "
+        "you, and must answer within the regulatory deadline (usually 15 days). Follow it under "
+        "My complaints.",
     ),
+    "claim_refund": ("申请退还", "Claim the refund of"),
     "no_refund": (
         "经核对，这些收费没有超过合同和法律允许的金额，无需退款。每项的计算方法见下表。",
         "We checked: none of these charges is more than your contract and the law allow, so no "
@@ -614,7 +616,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "我行少收的金额不会向您补收：",
         "What we charged too little is never billed to you:",
     ),
-    "compliance_flags": ("已提交合规审查", "Referred to compliance"),
+    "compliance_flags": ("超出法定上限", "Beyond a legal limit"),
     "lawful_markup": (
         "重算所用的罚息上浮比例（合同约定，且不超过法定上限）",
         "Penalty markup used (the contract's, never above the legal maximum)",
@@ -673,6 +675,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "服务问题：请写明发生了什么、在什么时候、与谁沟通过。我行在规定期限内答复。",
         "A service problem: say what happened, when, and who you dealt with. The bank answers "
         "within the regulatory deadline.",
+    ),
+    "complaint_start.refund": (
+        "请退还多收的 {refund}（协商案件 #{case} 的收费核查结果）。",
+        "Please refund the {refund} overcharged (the finding on my charge dispute, case #{case}).",
+    ),
+    "complaint_explain.refund": (
+        "退款申请：案件编号和金额已填好，可以补充说明。提交后登记为投诉，工作人员核对后退款。",
+        "A refund claim: the case number and amount are filled in; add anything you like. It is "
+        "registered as a complaint; staff check it and refund you.",
     ),
     "complaint_explain.dispute": (
         "请写明您不同意核查结果的哪一部分以及原因；案件编号已填好。",

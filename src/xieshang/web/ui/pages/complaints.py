@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -15,6 +16,7 @@ from xieshang.complaints.schemas import ComplaintCreate, NoteIn
 from xieshang.domain.conduct import lint_message
 from xieshang.errors import XieshangError
 from xieshang.models.user import Role
+from xieshang.negotiations import service as negotiations
 from xieshang.policy_store.in_force import policy_in_force
 from xieshang.web.ui import i18n
 from xieshang.web.ui.pages.common import (
@@ -23,6 +25,7 @@ from xieshang.web.ui.pages.common import (
     problem,
     problem_field,
     render,
+    yuan,
 )
 from xieshang.web.ui.session import language
 
@@ -38,9 +41,17 @@ def complaints_page(request: Request, ctx: Page) -> Response:
     about = request.query_params.get("about", "")
     loan_no = request.query_params.get("loan", "")[:32]
     case = "".join(c for c in request.query_params.get("case", "")[:12] if c.isdigit())
+    loan_id, refund = None, ""
+    if about == "dispute" and case:  # the case says which loan, and what the engine found
+        disputed = negotiations.get_case(ctx, int(case))
+        loan_id = disputed.loan_id
+        finding = disputed.evaluation.dispute if disputed.evaluation else None
+        if finding is not None and Decimal(finding.refund_due) > 0:
+            about, refund = "refund", yuan(finding.refund_due)
     text = ""
     if about in STARTS:  # a start in the customer's language, naming what it is about
-        text = i18n.translate(STARTS[about], language(request)).format(loan=loan_no, case=case)
+        start = i18n.translate(STARTS[about], language(request))
+        text = start.format(loan=loan_no, case=case, refund=refund)
     return render(
         request,
         ctx,
@@ -50,6 +61,7 @@ def complaints_page(request: Request, ctx: Page) -> Response:
         problem=None,
         bad="",
         about=about if about in STARTS else "",
+        loan_id=loan_id,
     )
 
 
@@ -57,6 +69,7 @@ STARTS = {
     "charge": "complaint_start.charge",
     "service": "complaint_start.service",
     "dispute": "complaint_start.dispute",
+    "refund": "complaint_start.refund",
     "application": "complaint_start.application",
 }
 
@@ -66,9 +79,13 @@ def file_complaint_page(
     request: Request,
     ctx: FormPage,
     text: Annotated[str, Form(max_length=20_000)] = "",
+    loan_id: Annotated[int | None, Form(ge=1, le=2**62)] = None,
 ) -> Response:
+    """File a complaint (about a loan, when it came from one: a refund claim, say)."""
     try:
-        complaint = intake.file_complaint(ctx, ComplaintCreate(text=text, channel="web"))
+        complaint = intake.file_complaint(
+            ctx, ComplaintCreate(text=text, channel="web", loan_id=loan_id)
+        )
     except (XieshangError, ValueError) as error:
         mine = complaint_service.list_complaints(ctx, page_size=50)
         return render(
@@ -80,6 +97,7 @@ def file_complaint_page(
             problem=problem(error),
             bad=problem_field(error) or "text",
             about="",
+            loan_id=loan_id,
         )
     return RedirectResponse(f"/app/complaints/{complaint.id}", status_code=303)
 

@@ -27,6 +27,7 @@ from xieshang.jobs import close_of_business
 from xieshang.models.user import Role
 from xieshang.negotiations import service
 from xieshang.negotiations.schemas import AdjustIn, NegotiationCreate
+from xieshang.policy.loader import default_text
 from xieshang.web.app import create_app
 
 CHROMIUM = "/usr/bin/chromium"
@@ -289,6 +290,133 @@ def test_a_customer_negotiates_and_accepts_and_an_agent_approves(
     assert problems == [], problems
 
 
+def test_disputes_agreements_the_workbench_and_oversight(
+    site: tuple[str, int], browser: Browser
+) -> None:
+    """A customer disputes a charge and claims the refund, moves a due date and reads the
+    agreement; an agent works the worklist, the customer's picture and the engine's reasons,
+    escalates, and answers from a template; a supervisor sees the escalation and the team's
+    quality; compliance reads the statistics and proposes a policy an administrator approves."""
+    base, waiting_case = site
+    problems: list[str] = []
+    page = _page(browser, problems)
+    _sign_in(page, base, CUSTOMER)
+    page.wait_for_url(f"{base}/app")
+    page.click("text=申请协商")
+    page.click("#situation-dispute")
+    page.click("#dispute-submit")  # nothing chosen: said, and the choices marked
+    assert page.get_attribute("#charges", "aria-invalid") == "true"
+    page.locator("input[name=pick]").first.check()
+    page.click("#dispute-submit")
+    page.wait_for_url("**/app/negotiations/*")
+    assert page.locator("#dispute-lines tr[data-verdict]").count() >= 1
+    page.screenshot(path=str(SHOTS / "customer-dispute.png"), full_page=True)
+    page.click("#dispute-complain")
+    assert "#" in page.input_value("#complaint-text")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/app/complaints/*")
+    assert page.inner_text("#decision-due") == "2025-12-05"
+    claim_url = page.url
+
+    page.goto(f"{base}/app")  # a change of due date, through the engine's due-date offer
+    page.click("text=申请协商")
+    page.click("#situation-change")
+    page.fill("#preferred_due_day", "31")
+    for field, value in (
+        ("#stated_income", "9000"),
+        ("#verified_income", "9000"),
+        ("#essential_expenses", "3000"),
+        ("#other_debt_service", "0"),
+    ):
+        page.fill(field, value)
+    page.click("#change-submit")
+    assert page.get_attribute("#preferred_due_day", "aria-invalid") == "true"
+    page.fill("#preferred_due_day", "10")
+    page.click("#change-submit")
+    page.wait_for_url("**/app/negotiations/*")
+    page.locator("section.offer[data-offer=due_date] a.button").click()
+    page.check("#consent")
+    page.click("#accept")
+    page.wait_for_url("**/app/loans/*")
+    page.goto(f"{base}/app/agreements")
+    assert page.locator("section.card.agreement").count() == 1
+    page.screenshot(path=str(SHOTS / "customer-agreements.png"), full_page=True)
+    page.click("text=查看协议")
+    assert page.locator("#agreement-schedule tr[data-mark]").count() >= 1
+    assert len(page.inner_text("#terms-sha256")) == 64
+
+    agent = _page(browser, problems)
+    _sign_in(agent, base, "web-agent2")
+    agent.wait_for_url(f"{base}/app/queue")
+    assert agent.locator("#queue-complaints tr[data-complaint]").count() >= 1
+    agent.screenshot(path=str(SHOTS / "agent-worklist.png"), full_page=True)
+    agent.click(f"#queue-cases tr[data-case='{waiting_case}'] a")
+    assert "****" in agent.inner_text("#customer-phone"), "masked"
+    assert agent.locator("[id^=recommended-]").count() == 1
+    assert agent.locator("#engine-reasons li").count() >= 1
+    assert agent.locator("#ledger-transactions tbody tr").count() >= 1
+    offer = agent.locator("section.offer", has_text="困难还款计划")
+    offer.locator("details summary", has_text="提交主管").click()
+    offer.locator("[id^=esc-reason-]").select_option("suspected_fraud")
+    offer.locator("[id^=esc-note-]").fill("收入证明与流水不符")
+    offer.locator("[id^=escalate-]").click()
+    agent.wait_for_load_state()
+    assert "疑似欺诈" in agent.inner_text("main")
+    agent.screenshot(path=str(SHOTS / "agent-case-workbench.png"), full_page=True)
+    agent.goto(claim_url)
+    agent.select_option("#template", "acknowledgement")
+    agent.wait_for_function("() => document.querySelector('#reply').value.includes('编号')")
+    agent.click("#send-reply")
+    agent.wait_for_load_state()
+    assert "编号" in agent.inner_text("ol.timeline")
+
+    boss = _page(browser, problems)
+    _sign_in(boss, base, "web-super")
+    boss.wait_for_url(f"{base}/app/queue")
+    assert "疑似欺诈" in boss.inner_text(f"#queue-cases tr[data-case='{waiting_case}']")
+    boss.goto(f"{base}/app/team")
+    assert boss.locator("#quality-negotiations tbody th").count() >= 1
+    boss.screenshot(path=str(SHOTS / "supervisor-team.png"), full_page=True)
+
+    officer = _page(browser, problems)
+    _sign_in(officer, base, "web-compliance")
+    officer.wait_for_url(f"{base}/app/portfolio")
+    officer.goto(f"{base}/app/reports/complaints")
+    assert officer.locator("svg.bars").count() >= 3
+    officer.screenshot(path=str(SHOTS / "compliance-statistics.png"), full_page=True)
+    with officer.expect_download() as download:
+        officer.click("#stats-csv")
+    assert download.value.suggested_filename.endswith(".csv")
+    officer.goto(f"{base}/app/policy")
+    draft = (
+        default_text()
+        .replace('version: "2026.1"', 'version: "2026.3"')
+        .replace("effective_from: 2026-01-01", "effective_from: 2026-02-01")
+        .replace('max_waiver: "2000.00"', 'max_waiver: "3000.00"', 1)
+    )
+    officer.fill("#draft", draft)
+    officer.click("#review-draft")
+    assert officer.locator("#policy-changes li").count() >= 1
+    officer.fill("#propose-note", "坐席减免权限调整（演示）")
+    officer.click("#propose-draft")
+    officer.wait_for_load_state()
+    assert officer.locator("#policy-pending").count() == 1, officer.inner_text("[role=alert]")
+    assert officer.locator("#policy-pending [id^=approve-]").count() == 0, "four eyes"
+
+    admin = _page(browser, problems)
+    _sign_in(admin, base, "web-admin")
+    admin.wait_for_url(f"{base}/app/admin")
+    admin.goto(f"{base}/app/policy")
+    admin.locator("#policy-pending [id^=approve-]").first.click()
+    admin.wait_for_load_state()
+    assert "2026.3" in admin.inner_text("#policy-versions"), "approved, in force from 1 February"
+    assert admin.locator("#line-diff tr.diff-added").count() >= 1
+    admin.screenshot(path=str(SHOTS / "compliance-policy.png"), full_page=True)
+    admin.click("#lang-switch")
+    assert "policy" in admin.inner_text("main").lower()
+    assert problems == [], problems
+
+
 def _axe(page: Page) -> list[str]:
     """axe-core's serious and critical violations on the page (run through DevTools, so the
     page's Content-Security-Policy does not have to allow it), and whether the page is wider than
@@ -328,6 +456,11 @@ def test_the_main_pages_pass_an_accessibility_check(
         "/app/complaints",
         "/app/inbox",
         "/app/surveys",
+        "/app/agreements",
+        "/app/loans/1/negotiate",
+        "/app/loans/1/dispute",
+        "/app/loans/1/change",
+        "/app/account",
     )
     for path in customer_pages:
         page.goto(base + path)

@@ -70,6 +70,11 @@ PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         (r"^is empty$", "不能为空", "is empty"),
         (r"^(\S+) is after (\S+)$", r"\1 晚于 \2", "2026-06-20 is after 2026-06-01"),
         (
+            r"^(\S+) is before (\S+), when (\S+) takes effect$",
+            r"\1 早于 \3 的生效日 \2",
+            "2025-11-20 is before 2026-01-01, when 2026.1 takes effect",
+        ),
+        (
             r"^must be on or before 'to'.*$",
             "必须早于或等于截止日期，且最多早十年",
             "must be on or before 'to', at most ten years before it",

@@ -40,27 +40,40 @@ class Concessions:
     """What the rate cut is worth to the customer: the plan's interest at the contract rate less
     its interest at the plan rate."""
 
-    def exceeds(self, limit: Authority) -> list[str]:
+    def exceeds(self, limit: Authority) -> list[tuple[str, str]]:
+        """What goes beyond ``limit``, each said in Chinese and in English."""
         over = []
         if self.waived > limit.max_waiver:
-            over.append(f"waiver {money(self.waived)} > {money(limit.max_waiver)}")
+            amounts = f"{money(self.waived)} > {money(limit.max_waiver)}"
+            over.append((f"减免 {amounts}", f"waiver {amounts}"))
         if self.extension_months > limit.max_extension_months:
-            over.append(f"extension {self.extension_months} > {limit.max_extension_months} months")
+            months = f"{self.extension_months} > {limit.max_extension_months}"
+            over.append((f"延期 {months} 个月", f"extension {months} months"))
         if self.rate_reduction > limit.max_rate_reduction:
-            over.append(
-                f"rate cut {format_rate(self.rate_reduction)} > {format_rate(limit.max_rate_reduction)}"
-            )
+            cut = f"{format_rate(self.rate_reduction)} > {format_rate(limit.max_rate_reduction)}"
+            over.append((f"降息 {cut}", f"rate cut {cut}"))
         if self.forbearance_share > limit.max_forbearance_share:
-            over.append(
-                f"forbearance {format_rate(self.forbearance_share)} > {format_rate(limit.max_forbearance_share)}"
+            share = (
+                f"{format_rate(self.forbearance_share)} > "
+                f"{format_rate(limit.max_forbearance_share)}"
             )
+            over.append((f"本金缓收 {share}", f"forbearance {share}"))
         if self.interest_suspended and not limit.interest_suspension:
-            over.append("interest suspension (停息)")
+            over.append(("停息", "interest suspension (停息)"))
         if self.settlement_share is not None and self.settlement_share < limit.settlement_min_share:
-            over.append(
-                f"settlement at {format_rate(self.settlement_share)} < {format_rate(limit.settlement_min_share)}"
+            share = (
+                f"{format_rate(self.settlement_share)} < {format_rate(limit.settlement_min_share)}"
             )
+            over.append((f"结清比例 {share}", f"settlement at {share}"))
         return over
+
+
+def _beyond(code: str, over: list[tuple[str, str]]) -> Reason:
+    """A reason naming what goes beyond an authority, in both languages."""
+    return Reason(
+        code,
+        {"what": "; ".join(en for _, en in over), "what_zh": "；".join(zh for zh, _ in over)},
+    )
 
 
 @dataclass(frozen=True)
@@ -354,21 +367,15 @@ def _approval(
                 return level, Reason("APPROVAL_AUTOMATIC")
             why = []
             if not npv_ok:
-                why.append("NPV")
+                why.append(("净现值", "NPV"))
             if not reached:
-                why.append("affordability")
-            why += [flag.code for flag in assessment.flags]
-            return "agent", Reason("APPROVAL_AGENT", {"what": ", ".join(why)})
+                why.append(("可负担性", "affordability"))
+            why += [(flag.code, flag.code) for flag in assessment.flags]
+            return "agent", _beyond("APPROVAL_AGENT", why)
         if level == "agent":
-            return level, Reason(
-                "APPROVAL_AGENT", {"what": "; ".join(concessions.exceeds(levels.automatic))}
-            )
-        return level, Reason(
-            "APPROVAL_SUPERVISOR", {"what": "; ".join(concessions.exceeds(levels.agent))}
-        )
-    return None, Reason(
-        "BEYOND_AUTHORITY", {"what": "; ".join(concessions.exceeds(levels.supervisor))}
-    )
+            return level, _beyond("APPROVAL_AGENT", concessions.exceeds(levels.automatic))
+        return level, _beyond("APPROVAL_SUPERVISOR", concessions.exceeds(levels.agent))
+    return None, _beyond("BEYOND_AUTHORITY", concessions.exceeds(levels.supervisor))
 
 
 def _settlement_offer(

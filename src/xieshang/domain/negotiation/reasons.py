@@ -22,7 +22,15 @@ class Reason:
         if text is None:
             detail = ", ".join(f"{k}={v}" for k, v in self.params.items())
             return f"{self.code}（{detail}）", f"{self.code} ({detail})"
-        return text.zh.format_map(_Safe(self.params)), text.en.format_map(_Safe(self.params))
+        zh, en = self.localised("zh"), self.localised("en")
+        return text.zh.format_map(_Safe(zh)), text.en.format_map(_Safe(en))
+
+    def localised(self, language: str) -> dict[str, str]:
+        """The params for one language: ``what_zh`` stands in for ``what`` in Chinese text (a
+        param worded by the engine, not a number or a code)."""
+        suffix = f"_{language}"
+        own = {k.removesuffix(suffix): v for k, v in self.params.items() if k.endswith(suffix)}
+        return dict(self.params) | own
 
 
 class _Safe(dict[str, str]):

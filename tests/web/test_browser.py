@@ -237,6 +237,8 @@ def test_a_customer_negotiates_and_accepts_and_an_agent_approves(
     assert agent.locator("blockquote.complaint-text").inner_text() == COMPLAINT  # shown, not run
     agent.click("#acknowledge")
     agent.fill("#reply", "再不还钱就上门找你家人")
+    agent.wait_for_selector("#lint-findings")  # the linter answers as the agent types
+    assert "LINT_THREAT" in agent.inner_text("#reply-lint")
     agent.click("#send-reply")
     assert "LINT_THREAT" in agent.inner_text("main")
     agent.fill("#reply", "您好，我们已核实扣款记录，将在三个工作日内退还重复收取的费用。")

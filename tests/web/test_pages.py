@@ -241,3 +241,21 @@ def test_the_landing_page_says_where_each_user_starts(settings: Settings) -> Non
     assert "xieshang-demo" not in real.text
     assert "customer1" not in real.text
     assert 'value="agent1"' in prefilled.text
+
+
+def test_the_linter_answers_as_the_agent_types(client: TestClient, case_id: int) -> None:
+    sign_in(client, "page-agent2")
+    page = client.get(f"/app/negotiations/{case_id}")
+    csrf = csrf_of(page.text)
+    threat = client.post("/app/lint", data={"csrf": csrf, "note": "再不还钱就上门找你家人"})
+    assert 'id="lint-findings"' in threat.text
+    assert "LINT_THREAT" in threat.text
+    clean = client.post("/app/lint", data={"csrf": csrf, "message": "您好，提醒您本期还款日。"})
+    assert 'id="lint-ok"' in clean.text
+    assert client.post("/app/lint", data={"csrf": csrf}).text.strip() == "", "nothing typed yet"
+    assert client.post("/app/lint", data={"csrf": "0" * 40, "note": "x"}).status_code == 403
+    client.cookies.clear()
+    sign_in(client, "page-customer")
+    customer = client.get("/app")
+    mine = client.post("/app/lint", data={"csrf": csrf_of(customer.text), "note": "x"})
+    assert mine.status_code == 403, "the linter is a staff tool"

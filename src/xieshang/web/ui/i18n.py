@@ -888,6 +888,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "document's effective_from.",
     ),
     "policy.propose": ("提议此草案", "Propose this draft"),
+    "lint_clean": ("话术检查：未发现违规措辞", "Message linter: nothing against the conduct rules"),
     # ledger channels, complaint teams, batch jobs (staff pages)
     "channel.counter": ("柜面", "counter"),
     "channel.transfer": ("转账", "transfer"),

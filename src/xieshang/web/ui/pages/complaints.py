@@ -8,16 +8,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from xieshang.collection.lint import check_message
 from xieshang.complaints import intake, replies
 from xieshang.complaints import service as complaint_service
 from xieshang.complaints import workflow as complaint_workflow
 from xieshang.complaints.records import require_complaint
 from xieshang.complaints.schemas import ComplaintCreate, NoteIn
-from xieshang.domain.conduct import lint_message
 from xieshang.errors import XieshangError
 from xieshang.models.user import Role
 from xieshang.negotiations import service as negotiations
-from xieshang.policy_store.in_force import policy_in_force
 from xieshang.web.ui import i18n
 from xieshang.web.ui.pages.common import (
     FormPage,
@@ -145,7 +144,7 @@ def reply_page(
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """An answer the customer will read: the message linter checks it first."""
-    findings = lint_message(note, policy_in_force(ctx).conduct.lint)
+    findings = check_message(ctx, note).findings if note.strip() else []
     if findings:
         return _complaint(request, ctx, complaint_id, reply=note, findings=findings)
     try:

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from xieshang.collection.lint import check_message
 from xieshang.collection.schemas import ContactIn
 from xieshang.collection.service import contact_log, make_contact
 from xieshang.errors import XieshangError
@@ -64,3 +65,17 @@ def _contacts(request: Request, ctx: Page, customer_id: int, **extra: Any) -> HT
     log = contact_log(ctx, customer_id)
     values = {"problem": None, "field": None, "values": {}} | extra
     return render(request, ctx, "contacts.html", customer_id=customer_id, log=log, **values)
+
+
+@router.post("/app/lint", name="ui.lint")
+def lint_fragment(
+    request: Request,
+    ctx: FormPage,
+    note: Annotated[str, Form(max_length=2000)] = "",
+    message: Annotated[str, Form(max_length=2000)] = "",
+) -> HTMLResponse:
+    """The message linter as the agent types a reply or a contact's words (an htmx fragment;
+    stores nothing). Sending checks again: this only tells the agent sooner."""
+    text = (note or message).strip()
+    report = check_message(ctx, text) if text else None
+    return render(request, ctx, "_lint.html", report=report)

@@ -19,7 +19,8 @@ from xieshang.domain.complaints import decision_due
 from xieshang.models.audit import AuditEntry
 from xieshang.models.complaint import Complaint
 from xieshang.models.customer import Customer
-from xieshang.models.user import Role
+from xieshang.models.negotiation import Agreement
+from xieshang.models.user import Role, User
 
 
 @pytest.fixture
@@ -309,3 +310,60 @@ def test_in_english(client: TestClient, desk: Desk) -> None:
         },
     )
     assert "received_at: is in the future" in refused.text
+
+
+def test_an_agent_negotiates_for_the_customer_and_records_their_consent_by_phone(
+    ctx: Context, client: TestClient, desk: Desk
+) -> None:
+    owner = ctx.session.get(Customer, desk.customer_id)
+    assert owner is not None
+    loan = factories.loan(ctx, owner, start_date=date(2026, 6, 1))
+    ctx.session.commit()
+    sign_in(client, "wb-agent2")
+    whole = client.get(f"/app/customers/{desk.customer_id}")
+    assert f'href="/app/loans/{loan.id}"' in whole.text
+    page = client.get(f"/app/loans/{loan.id}")
+    assert f'id="customer-page" href="/app/customers/{desk.customer_id}"' in page.text
+    assert f'id="negotiate-for" href="/app/loans/{loan.id}/negotiate"' in page.text
+    form = client.get(f"/app/loans/{loan.id}/negotiate")
+    assert 'id="on-behalf"' in form.text
+    assert f'href="/app/customers/{desk.customer_id}#record-complaint"' in form.text
+    opened = client.post(
+        f"/app/loans/{loan.id}/change",
+        data={
+            "csrf": csrf_of(form.text),
+            "preferred_due_day": "10",
+            "verified_income": "9000.00",
+            "stated_income": "9000.00",
+            "essential_expenses": "3000.00",
+            "other_debt_service": "0",
+        },
+        follow_redirects=False,
+    )
+    assert opened.status_code == 303, opened.text
+    case_url = opened.headers["location"]
+    case = client.get(case_url).text
+    offer = re.search(rf'href="({case_url}/offers/\d+)"', case)
+    assert offer is not None, "an offer the customer may accept"
+    terms = client.get(offer.group(1)).text
+    assert 'id="consent-how"' in terms
+    assert '<select id="consent-channel" name="consent_channel">' in terms
+    sha = re.search(r'name="terms_sha256" value="([0-9a-f]{64})"', terms)
+    assert sha is not None
+    accepted = client.post(
+        f"{offer.group(1)}/accept",
+        data={
+            "csrf": csrf_of(terms),
+            "terms_sha256": sha.group(1),
+            "consent": "yes",
+            "consent_channel": "phone",
+        },
+        follow_redirects=False,
+    )
+    assert accepted.status_code == 303
+    made = ctx.session.scalar(select(Agreement).where(Agreement.loan_id == loan.id))
+    assert made is not None
+    assert made.consent_channel == "phone", "the consent given by phone is recorded as such"
+    agent = ctx.session.scalar(select(User).where(User.username == "wb-agent2"))
+    assert agent is not None
+    assert made.accepted_by == agent.id

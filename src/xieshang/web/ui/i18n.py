@@ -945,6 +945,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lookup.about_loan": ("涉及的贷款（可选）", "The loan it is about (optional)"),
     "lookup.no_loan": ("不涉及具体贷款", "No particular loan"),
     "lookup.record_submit": ("登记投诉", "Record the complaint"),
+    "lookup.customer_page": ("客户全貌", "The customer seen whole"),
+    "lookup.negotiate_for": ("代客户协商", "Negotiate for the customer"),
+    "lookup.situation": ("客户的情况", "The customer's situation"),
+    "lookup.on_behalf": (
+        "您正在代客户发起协商：方案须经客户本人同意才能接受——请向客户宣读条款，并记录客户同意的方式。",
+        "You are opening this case for the customer: an offer is accepted only with the customer's "
+        "own consent — read them the terms and record how they consented.",
+    ),
+    "lookup.consent_how": (
+        "代客户接受：请先向客户完整宣读以上条款。同意记录会载明条款摘要、时间、渠道和您的姓名。",
+        "Accepting for the customer: read them the terms above in full first. The consent record "
+        "keeps the terms' digest, the time, the channel and your name.",
+    ),
+    "lookup.consent_channel": ("客户同意的方式", "How the customer consented"),
+    "lookup.consent_given": (
+        "客户已听取以上条款并明确表示同意",
+        "The customer has heard these terms and clearly agreed to them",
+    ),
     "received_at": ("实际收到时间", "Really received at"),
     "loan_id": ("贷款", "Loan"),
 }

@@ -923,6 +923,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The personal data above is unmasked; this unmasking is recorded in the audit log. It is "
         "masked again once you leave or reload the page.",
     ),
+    "lookup.results_masked": (
+        "姓名和手机号已脱敏显示；请先核实来电人的身份，再打开客户页面。",
+        "Names and phone numbers are masked; verify the caller's identity before opening the "
+        "customer's page.",
+    ),
+    "lookup.masked_reveal": (
+        "个人敏感信息已脱敏显示；确需查看明文时，使用下方“查看完整个人信息”（每次查看均留痕）。",
+        "Personal data is masked; if you must see it in full, use “See the personal data unmasked” "
+        "below (every unmasking is recorded).",
+    ),
     "lookup.answered_complaints": ("已答复或已结束的投诉", "Complaints answered or closed"),
     "lookup.channel": ("收到渠道", "Received by"),
     "lookup.recent_contacts": ("最近的联系记录", "Latest contacts"),

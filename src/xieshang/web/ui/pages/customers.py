@@ -85,9 +85,15 @@ def record_complaint(
         )
     except (InvalidInput, ValueError) as error:
         ctx.session.rollback()
-        complaint_form = {"problem": problem(error), "field": problem_field(error) or "text"}
         # the form again with what was wrong (200: a page, not an API error)
-        return _customer(request, ctx, customer_id, values=values, **complaint_form)
+        return _customer(
+            request,
+            ctx,
+            customer_id,
+            values=values,
+            problem=problem(error),
+            field=problem_field(error) or "text",
+        )
     return RedirectResponse(f"/app/complaints/{complaint.id}", status_code=303)
 
 

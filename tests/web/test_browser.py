@@ -475,9 +475,16 @@ def test_the_main_pages_pass_an_accessibility_check(
         "/app/complaints/queue",
         f"/app/negotiations/{waiting_case}",
         "/app/customers/1/contacts",
+        "/app/customers?q=C",
+        "/app/customers/1",
     ):
         staff.goto(base + path)
         violations[f"agent {path}"] = _axe(staff)
+    staff.fill("#complaint-text", "客户来电投诉扣款有误")  # a refused complaint: received tomorrow
+    staff.fill("#complaint-received", "2030-01-01T09:00")
+    staff.click("#complaint-submit")
+    assert staff.get_attribute("#complaint-received", "aria-invalid") == "true"
+    violations["agent /app/customers/1 (a complaint received in the future)"] = _axe(staff)
     officer = _page(browser, problems)
     _sign_in(officer, base, "web-compliance")
     officer.wait_for_url(f"{base}/app/portfolio")
@@ -491,6 +498,12 @@ def test_the_main_pages_pass_an_accessibility_check(
     ):
         officer.goto(base + path)
         violations[path] = _axe(officer)
+    officer.goto(f"{base}/app/customers/1")
+    officer.click("#reveal")
+    officer.wait_for_selector("#revealed-note")
+    violations["/app/customers/1 (unmasked)"] = _axe(officer)
+    officer.goto(f"{base}/app/customers/1")
+    officer.screenshot(path=str(SHOTS / "staff-customer.png"), full_page=True)
     admin = _page(browser, problems)
     _sign_in(admin, base, "web-admin")
     admin.wait_for_url(f"{base}/app/admin")

@@ -53,6 +53,8 @@ OPERATIONS: dict[str, frozenset[Role]] = {
     # recommendation and every reason; the worklist of cases and complaints by deadline and risk.
     "workbench.case": frozenset({A, S}),
     "workbench.worklist": frozenset({A, S}),
+    # A customer seen whole (looked up when they phone in): masked, for staff who serve or oversee.
+    "workbench.customer": frozenset({A, S, C}),
     "negotiations.decline": frozenset({CUST, A, S}),
     "negotiations.counter": frozenset({CUST, A, S}),
     "negotiations.terms": EVERYONE,
@@ -123,7 +125,14 @@ OPERATIONS: dict[str, frozenset[Role]] = {
     "pii.rotate": frozenset({ADM}),
 }
 NON_API_OPERATIONS = frozenset(
-    {"imports.run", "pii.rotate", "jobs.run", "workbench.case", "workbench.worklist"}
+    {
+        "imports.run",
+        "pii.rotate",
+        "jobs.run",
+        "workbench.case",
+        "workbench.worklist",
+        "workbench.customer",
+    }
 )
 """Operations with no API route (yet): the CLI and jobs call them."""
 

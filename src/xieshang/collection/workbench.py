@@ -5,6 +5,9 @@ waiting on them) and complaints waiting for an answer (their decision or review 
 ordered by deadline first, then risk — for a case the loan's days past due and balance, for a
 complaint its urgency and triage's regulatory-risk flags.
 
+A customer seen whole, for staff (:func:`customer_picture`, reached by looking them up when they
+phone in): their masked picture, loans, negotiations, agreements, complaints and latest contacts.
+
 A case seen whole, for staff: the customer's picture with personal data masked (never unmasked here:
 unmasking is ``customers.reveal_pii``, audited, and not an agent's), their loans with days past due,
 earlier negotiations and agreements, open complaints, the loan's ledger, and the engine's own
@@ -19,11 +22,15 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from xieshang.auth.access import authorize
+from xieshang.auth.access import OPERATIONS, authorize
+from xieshang.collection.schemas import ContactRead
+from xieshang.collection.service import contact_log
+from xieshang.complaints import intake
 from xieshang.complaints import service as complaints
-from xieshang.complaints.schemas import ComplaintSummary
+from xieshang.complaints.schemas import ComplaintCreate, ComplaintSummary
 from xieshang.context import Context
-from xieshang.customers.service import get_customer
+from xieshang.customers.schemas import CustomerPii, CustomerRead
+from xieshang.customers.service import get_customer, list_customers, reveal_pii
 from xieshang.domain.masking import mask_email, mask_name
 from xieshang.ledger_schemas import StatementRead
 from xieshang.loans import service as loans
@@ -41,6 +48,7 @@ from xieshang.negotiations.schemas import EvaluationRead, NegotiationRead, Offer
 
 WAITING = ("pending_approval",)
 LIVE = ("offered", "pending_approval", "approved")
+RECENT_CONTACTS = 5
 
 
 @dataclass(frozen=True)
@@ -218,6 +226,27 @@ class Recommendation:
 
 
 @dataclass(frozen=True)
+class CustomerOverview:
+    """A customer seen whole, for staff: personal data masked."""
+
+    customer: CustomerPicture
+    loans: list[LoanLine]
+    cases: list[EarlierCase]
+    agreements: list[AgreementLine]
+    complaints: list[ComplaintSummary]
+    """Open: staff still owe an answer, soonest due first."""
+    answered_complaints: list[ComplaintSummary]
+    """Decided, closed or withdrawn, latest received first."""
+    contacts: list[ContactRead]
+    """The latest contacts, newest first (the whole log is the contact log's)."""
+    contacts_total: int
+    may_reveal: bool
+    """Whether the caller may unmask the personal data (``customers.pii``, audited)."""
+    may_record_complaint: bool
+    """Whether the caller may record a complaint received by phone, in branch or by letter."""
+
+
+@dataclass(frozen=True)
 class CasePicture:
     customer: CustomerPicture
     loans: list[LoanLine]
@@ -233,12 +262,109 @@ class CasePicture:
     escalations: dict[int, Escalation]
 
 
-def case_picture(ctx: Context, case_id: int) -> CasePicture:
-    """Everything staff need beside a case, personal data masked."""
-    authorize(ctx, "workbench.case")
-    case = negotiations.require_case(ctx, case_id)
-    read = get_customer(ctx, case.customer_id)
-    customer = CustomerPicture(
+def customer_picture(
+    ctx: Context, customer_id: int, *, except_case: int | None = None
+) -> CustomerOverview:
+    """A customer seen whole, for staff, personal data masked: their loans with days past due and
+    balance, negotiations (all but ``except_case``, the one being looked at) and agreements,
+    complaints open and answered, and the latest contacts."""
+    authorize(ctx, "workbench.customer")
+    customer = _masked(get_customer(ctx, customer_id))
+    lines = []
+    for loan in loans.list_loans(ctx, customer_id=customer_id, page_size=100).items:
+        days_past_due, balance = _risk(ctx, loan)
+        lines.append(LoanLine(loan, days_past_due, balance))
+    cases = select(NegotiationCase).where(NegotiationCase.customer_id == customer_id)
+    if except_case is not None:
+        cases = cases.where(NegotiationCase.id != except_case)
+    earlier = [
+        EarlierCase(c.id, c.loan_id, c.scenario, c.status, ctx.local(c.created_at).date())
+        for c in ctx.session.scalars(cases.order_by(NegotiationCase.id.desc()))
+    ]
+    agreements = [
+        AgreementLine(a.id, a.case_id, a.loan_id, a.kind, a.status, a.start_date, a.broken_on)
+        for a in ctx.session.scalars(
+            select(Agreement)
+            .where(Agreement.customer_id == customer_id)
+            .order_by(Agreement.id.desc())
+        )
+    ]
+    queued = [s.value for s in complaints.QUEUED]
+    open_complaints = [
+        complaints.summary(ctx, c)
+        for c in ctx.session.scalars(
+            select(Complaint)
+            .where(Complaint.customer_id == customer_id, Complaint.status.in_(queued))
+            .order_by(Complaint.decision_due)
+        )
+    ]
+    answered = [
+        complaints.summary(ctx, c)
+        for c in ctx.session.scalars(
+            select(Complaint)
+            .where(Complaint.customer_id == customer_id, Complaint.status.not_in(queued))
+            .order_by(Complaint.received_at.desc(), Complaint.id.desc())
+        )
+    ]
+    log = contact_log(ctx, customer_id, page_size=RECENT_CONTACTS)
+    return CustomerOverview(
+        customer=customer,
+        loans=lines,
+        cases=earlier,
+        agreements=agreements,
+        complaints=open_complaints,
+        answered_complaints=answered,
+        contacts=log.items,
+        contacts_total=log.total,
+        may_reveal=_may(ctx, "customers.pii"),
+        may_record_complaint=_may(ctx, "complaints.create"),
+    )
+
+
+def _may(ctx: Context, operation: str) -> bool:
+    """Whether the signed-in member of staff may do ``operation`` (pages show its button)."""
+    return ctx.user is None or ctx.user.role in OPERATIONS[operation]
+
+
+@dataclass(frozen=True)
+class CustomerSearch:
+    """Customers found, masked, one page of them."""
+
+    query: str
+    customers: list[CustomerPicture]
+    total: int
+    page: int
+    pages: int
+
+
+def find_customers(ctx: Context, query: str, page: int = 1, page_size: int = 20) -> CustomerSearch:
+    """Staff look a customer up (when they phone in) by name, customer number or exact resident ID
+    number (by its keyed digest: nothing is decrypted to search); what is shown is masked."""
+    authorize(ctx, "workbench.customer")
+    query = query.strip()
+    if not query:
+        return CustomerSearch(query, [], 0, 1, 0)
+    found = list_customers(ctx, q=query, page=page, page_size=page_size)
+    pages = -(-found.total // page_size)
+    return CustomerSearch(query, [_masked(c) for c in found.items], found.total, page, pages)
+
+
+def reveal(ctx: Context, customer_id: int) -> CustomerPii:
+    """The customer page's unmasking, for staff whose role may (audited by the customers service);
+    a customer reads their own data through the API, not through the staff page."""
+    authorize(ctx, "workbench.customer")
+    return reveal_pii(ctx, customer_id)
+
+
+def record_complaint(ctx: Context, data: ComplaintCreate) -> Complaint:
+    """Staff on the customer page record a complaint received by phone, in branch or by letter:
+    intake triages it and starts its clock from when it was really received."""
+    authorize(ctx, "workbench.customer")
+    return intake.file_complaint(ctx, data)
+
+
+def _masked(read: CustomerRead) -> CustomerPicture:
+    return CustomerPicture(
         id=read.id,
         customer_no=read.customer_no,
         name=mask_name(read.name),
@@ -250,46 +376,22 @@ def case_picture(ctx: Context, case_id: int) -> CasePicture:
         since=read.since,
         language=read.language,
     )
-    lines = []
-    for loan in loans.list_loans(ctx, customer_id=case.customer_id, page_size=100).items:
-        days_past_due, balance = _risk(ctx, loan)
-        lines.append(LoanLine(loan, days_past_due, balance))
-    earlier = [
-        EarlierCase(c.id, c.loan_id, c.scenario, c.status, ctx.local(c.created_at).date())
-        for c in ctx.session.scalars(
-            select(NegotiationCase)
-            .where(NegotiationCase.customer_id == case.customer_id, NegotiationCase.id != case.id)
-            .order_by(NegotiationCase.id.desc())
-        )
-    ]
-    agreements = [
-        AgreementLine(a.id, a.case_id, a.loan_id, a.kind, a.status, a.start_date, a.broken_on)
-        for a in ctx.session.scalars(
-            select(Agreement)
-            .where(Agreement.customer_id == case.customer_id)
-            .order_by(Agreement.id.desc())
-        )
-    ]
-    open_complaints = [
-        complaints.summary(ctx, c)
-        for c in ctx.session.scalars(
-            select(Complaint)
-            .where(
-                Complaint.customer_id == case.customer_id,
-                Complaint.status.in_([s.value for s in complaints.QUEUED]),
-            )
-            .order_by(Complaint.decision_due)
-        )
-    ]
+
+
+def case_picture(ctx: Context, case_id: int) -> CasePicture:
+    """Everything staff need beside a case, personal data masked."""
+    authorize(ctx, "workbench.case")
+    case = negotiations.require_case(ctx, case_id)
+    whole = customer_picture(ctx, case.customer_id, except_case=case.id)
     loan = loans.get_loan(ctx, case.loan_id)
     statement = loans.loan_statement(ctx, case.loan_id) if loan.status == "active" else None
     engine, recommended = _engine(ctx, case)
     return CasePicture(
-        customer=customer,
-        loans=lines,
-        cases=earlier,
-        agreements=agreements,
-        complaints=open_complaints,
+        customer=whole.customer,
+        loans=whole.loans,
+        cases=whole.cases,
+        agreements=whole.agreements,
+        complaints=whole.complaints,
         ledger=loans.transactions(ctx, case.loan_id),
         statement=statement,
         engine=engine,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 
 from xieshang.audit.service import record
 from xieshang.auth.access import authorize, require_customer_access
@@ -13,6 +13,7 @@ from xieshang.customers.schemas import (
     CustomerPii,
     CustomerRead,
     CustomerUpdate,
+    valid_id_number,
 )
 from xieshang.domain.masking import mask_account, mask_id_number, mask_phone
 from xieshang.errors import AlreadyExists, NotFound, VersionConflict
@@ -81,11 +82,20 @@ def list_customers(
     page: int = 1,
     page_size: int = 20,
 ) -> CustomerPage:
+    """Customers whose name or customer number contains ``q``, or whose resident ID number is
+    exactly ``q`` — found by its keyed digest, so no row is decrypted to search."""
     authorize(ctx, "customers.list")
     query = select(Customer)
     if q:
         like = f"%{q}%"
-        query = query.where(or_(Customer.name.like(like), Customer.customer_no.like(like)))
+        found: list[ColumnElement[bool]] = [
+            Customer.name.like(like),
+            Customer.customer_no.like(like),
+        ]
+        id_number = q.strip().upper()
+        if valid_id_number(id_number):
+            found.append(Customer.id_number_digest == ctx.cipher.digest(id_number))
+        query = query.where(or_(*found))
     if province:
         query = query.where(Customer.province == province)
     total, rows = page_of(ctx.session, query, page, page_size, Customer.id)

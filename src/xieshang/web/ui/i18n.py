@@ -912,6 +912,93 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "run.succeeded": ("成功", "succeeded"),
     "run.completed_with_failures": ("部分失败", "completed with failures"),
     "run.failed": ("失败", "failed"),
+    # -- staff look a customer up: search, the customer seen whole, reveal, complaints received by phone
+    "lookup.nav": ("客户", "Customers"),
+    "lookup.title": ("查找客户", "Find a customer"),
+    "lookup.query": ("姓名、客户号或身份证号", "Name, customer number or ID number"),
+    "lookup.query_hint": (
+        "姓名和客户号可输入部分内容；身份证号须输入完整的 18 位号码（按加密摘要精确匹配）。",
+        "Part of a name or customer number; an ID number must be all 18 characters (matched "
+        "exactly by its keyed digest).",
+    ),
+    "lookup.search": ("查找", "Search"),
+    "lookup.results": ("查找结果", "Customers found"),
+    "lookup.none": ("没有找到符合条件的客户。", "No customer matches."),
+    "lookup.name": ("姓名", "Name"),
+    "lookup.pages": ("分页", "Pages"),
+    "lookup.page": ("第", "Page"),
+    "lookup.previous": ("上一页", "Previous page"),
+    "lookup.next": ("下一页", "Next page"),
+    "lookup.customer": ("客户", "Customer"),
+    "lookup.negotiations": ("协商记录", "Negotiations"),
+    "lookup.account": ("银行账号", "Bank account"),
+    "lookup.reveal_title": ("查看完整个人信息", "See the personal data unmasked"),
+    "lookup.reveal_hint": (
+        "仅在核实身份或调查需要时查看。每次查看都会以您的名义记入审计日志，完整信息只在本次页面显示一次。",
+        "Only to verify identity or to investigate. Every unmasking is recorded in the audit log "
+        "under your name; the full data is shown on this page once.",
+    ),
+    "lookup.reveal": (
+        "显示完整身份证号、手机号和账号",
+        "Show the full ID number, phone and account",
+    ),
+    "lookup.revealed": (
+        "以上为完整个人信息，本次查看已记入审计日志。离开或刷新本页后将重新遮蔽。",
+        "The personal data above is unmasked; this unmasking is recorded in the audit log. It is "
+        "masked again once you leave or reload the page.",
+    ),
+    "lookup.results_masked": (
+        "姓名和手机号已脱敏显示；请先核实来电人的身份，再打开客户页面。",
+        "Names and phone numbers are masked; verify the caller's identity before opening the "
+        "customer's page.",
+    ),
+    "lookup.masked_reveal": (
+        "个人敏感信息已脱敏显示；确需查看明文时，使用下方“查看完整个人信息”（每次查看均留痕）。",
+        "Personal data is masked; if you must see it in full, use “See the personal data unmasked” "
+        "below (every unmasking is recorded).",
+    ),
+    "lookup.answered_complaints": ("已答复或已结束的投诉", "Complaints answered or closed"),
+    "lookup.channel": ("收到渠道", "Received by"),
+    "lookup.recent_contacts": ("最近的联系记录", "Latest contacts"),
+    "lookup.all_contacts": ("全部联系记录", "The whole contact log"),
+    "lookup.record": (
+        "登记电话、到店或信函投诉",
+        "Record a complaint received by phone, in branch or by letter",
+    ),
+    "lookup.record_how": (
+        "照录客户原话；处理时限自实际收到之日起算，不是登记之日。",
+        "Write down the customer's own words; the time limit runs from the day it was really "
+        "received, not the day it is recorded.",
+    ),
+    "lookup.words": ("客户原话", "The customer's words"),
+    "lookup.received_at": ("实际收到时间", "Really received at"),
+    "lookup.received_hint": (
+        "默认为现在；不能晚于现在，最早可补录 {days} 天前收到的投诉（北京时间）。",
+        "Now by default; not in the future, and at most {days} days ago (China Standard Time).",
+    ),
+    "lookup.about_loan": ("涉及的贷款（可选）", "The loan it is about (optional)"),
+    "lookup.no_loan": ("不涉及具体贷款", "No particular loan"),
+    "lookup.record_submit": ("登记投诉", "Record the complaint"),
+    "lookup.customer_page": ("客户全貌", "The customer seen whole"),
+    "lookup.negotiate_for": ("代客户协商", "Negotiate for the customer"),
+    "lookup.situation": ("客户的情况", "The customer's situation"),
+    "lookup.on_behalf": (
+        "您正在代客户发起协商：方案须经客户本人同意才能接受——请向客户宣读条款，并记录客户同意的方式。",
+        "You are opening this case for the customer: an offer is accepted only with the customer's "
+        "own consent — read them the terms and record how they consented.",
+    ),
+    "lookup.consent_how": (
+        "代客户接受：请先向客户完整宣读以上条款。同意记录会载明条款摘要、时间、渠道和您的姓名。",
+        "Accepting for the customer: read them the terms above in full first. The consent record "
+        "keeps the terms' digest, the time, the channel and your name.",
+    ),
+    "lookup.consent_channel": ("客户同意的方式", "How the customer consented"),
+    "lookup.consent_given": (
+        "客户已听取以上条款并明确表示同意",
+        "The customer has heard these terms and clearly agreed to them",
+    ),
+    "received_at": ("实际收到时间", "Really received at"),
+    "loan_id": ("贷款", "Loan"),
 }
 
 

@@ -91,6 +91,12 @@ PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
             "must be a PDF, PNG, JPEG or plain UTF-8 text file",
         ),
         (r"^is larger than (\d+) MiB$", r"超过 \1 MiB", "is larger than 5 MiB"),
+        (
+            r"^is more than (\d+) days ago$",
+            r"早于 \1 天前，超出可补录的期限",
+            "is more than 365 days ago",
+        ),
+        (r"^is not a date and time$", "请填写日期和时间", "is not a date and time"),
         # passwords and logins
         (
             r"^must have at least (\d+) characters$",

@@ -13,13 +13,25 @@ from xieshang.web.ui.pages import (
     compliance,
     contacts,
     customer,
+    customers,
     landing,
     team,
 )
 from xieshang.web.ui.pages.common import LoginRequired, error_page, is_page
 
 router = APIRouter(include_in_schema=False)
-for area in (landing, account, customer, cases, contacts, complaints, team, compliance, admin):
+for area in (
+    landing,
+    account,
+    customer,
+    cases,
+    contacts,
+    customers,
+    complaints,
+    team,
+    compliance,
+    admin,
+):
     router.include_router(area.router)
 
 __all__ = ["LoginRequired", "error_page", "is_page", "router"]

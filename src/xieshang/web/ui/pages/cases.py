@@ -3,7 +3,7 @@ a plan, approving, and the approval queue."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -156,7 +156,10 @@ def accept(
     offer_id: int,
     terms_sha256: Annotated[str, Form()],
     consent: Annotated[str | None, Form()] = None,
+    consent_channel: Annotated[Literal["phone", "branch"], Form()] = "phone",
 ) -> Response:
+    """The customer consents on the web; staff record the consent the customer gave them by phone
+    or in branch, and how."""
     if consent != "yes":
         terms = negotiations.offer_terms(ctx, case_id, offer_id, language(request))
         case = negotiations.get_case(ctx, case_id)
@@ -165,10 +168,19 @@ def accept(
         ctx,
         case_id,
         offer_id,
-        AcceptIn(consent=True, terms_sha256=terms_sha256, channel="web"),
+        AcceptIn(
+            consent=True, terms_sha256=terms_sha256, channel=_consent_channel(ctx, consent_channel)
+        ),
         f"web-{csrf_token(ctx.settings, session_token(request) or '')[:16]}-{case_id}-{offer_id}",
     )
     return RedirectResponse(f"/app/loans/{agreement.loan_id}", status_code=303)
+
+
+def _consent_channel(
+    ctx: Context, told: Literal["phone", "branch"]
+) -> Literal["web", "phone", "branch"]:
+    """A customer consents here, on the web; a member of staff records how the customer told them."""
+    return "web" if ctx.user is not None and ctx.user.role is Role.CUSTOMER else told
 
 
 @router.post("/app/negotiations/{case_id}/offers/{offer_id}/{decision}", name="ui.decide")

@@ -1,7 +1,8 @@
 """Server-side render time of the main pages on the demo data.
 
 Run: ``.venv/bin/python benchmarks/pages.py`` (``--requests N``, ``--json``). Seeds a fresh SQLite
-demo database (60 customers, as ``xieshang demo`` does, with the close of business run), then times
+demo database (60 customers with three months of staff work, as ``xieshang demo`` does, with the
+close of business run), then times
 each page in-process through the ASGI app (no network), N times after one warm-up, and reports the
 median and the 95th percentile. Baseline in the same run: the JSON API call that returns the same
 data (a page should cost little more than the service call under it). Target: under 100 ms.
@@ -22,6 +23,7 @@ from time import perf_counter
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from xieshang.cli.service import demo_contact
 from xieshang.config import Environment, Settings
 from xieshang.context import Context, make_cipher
 from xieshang.db import make_engine, session_factory
@@ -29,7 +31,7 @@ from xieshang.demo.seed import DEMO_PASSWORD, seed_demo
 from xieshang.jobs import close_of_business
 from xieshang.migrate import upgrade
 from xieshang.models.loan import Loan
-from xieshang.models.negotiation import NegotiationCase
+from xieshang.models.negotiation import Agreement, NegotiationCase
 from xieshang.models.user import User
 from xieshang.web.app import create_app
 
@@ -71,7 +73,7 @@ def main() -> int:
     upgrade(engine)
     with session_factory(engine)() as session:
         ctx = Context(session, settings, make_cipher(settings))
-        seed_demo(ctx, as_of=ctx.today(), customers=60)
+        seed_demo(ctx, as_of=ctx.today(), customers=60, contact=demo_contact)
         today = ctx.today()
     close_of_business.run(session_factory(engine), settings, today)
     with session_factory(engine)() as session:
@@ -80,6 +82,17 @@ def main() -> int:
             select(Loan.id).where(Loan.customer_id == customer.customer_id).order_by(Loan.id)
         ).first()
         case_id = session.scalars(select(NegotiationCase.id).order_by(NegotiationCase.id)).first()
+        # The staff case page: a case waiting for an agent's decision (the workbench in full).
+        staff_case_id = session.scalars(
+            select(NegotiationCase.id)
+            .where(NegotiationCase.status == "pending_approval")
+            .order_by(NegotiationCase.id)
+        ).first()
+        agreement_id = session.scalars(
+            select(Agreement.id)
+            .where(Agreement.customer_id == customer.customer_id)
+            .order_by(Agreement.id)
+        ).first()
     client = TestClient(create_app(settings))
 
     def page_session(username: str) -> dict[str, str]:
@@ -98,9 +111,13 @@ def main() -> int:
         return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
     n = args.requests
+    staff_case, agreement = f"negotiations/{staff_case_id}", f"agreements/{agreement_id}"
+    stats_csv = "/api/v1/complaints/statistics?format=csv"
     customer_page, customer_api = page_session("customer1"), api_token("customer1")
     agent_page, agent_api = page_session("agent1"), api_token("agent1")
     compliance_page, compliance_api = page_session("compliance1"), api_token("compliance1")
+    supervisor_page, supervisor_api = page_session("supervisor1"), api_token("supervisor1")
+    admin_page, admin_api = page_session("admin1"), api_token("admin1")
     client.cookies.clear()
     rows = [
         ("customer: my loans", "/app", customer_page, f"/api/v1/loans/{loan_id}/statement", customer_api),
@@ -108,6 +125,14 @@ def main() -> int:
         ("agent: queue", "/app/queue", agent_page, "/api/v1/negotiations?awaiting=true", agent_api),
         ("agent: case", f"/app/negotiations/{case_id}", agent_page, f"/api/v1/negotiations/{case_id}", agent_api),
         ("compliance: portfolio", "/app/portfolio", compliance_page, "/api/v1/reports/portfolio", compliance_api),
+        ("agent: waiting case", f"/app/{staff_case}", agent_page, f"/api/v1/{staff_case}", agent_api),
+        ("customer: agreements", "/app/agreements", customer_page, "/api/v1/agreements", customer_api),
+        ("customer: agreement", f"/app/{agreement}", customer_page, f"/api/v1/{agreement}", customer_api),
+        ("customer: dispute", f"/app/loans/{loan_id}/dispute", customer_page, f"/api/v1/loans/{loan_id}", customer_api),
+        ("supervisor: team", "/app/team", supervisor_page, "/api/v1/reports/quality", supervisor_api),
+        ("compliance: complaints", "/app/reports/complaints", compliance_page, stats_csv, compliance_api),
+        ("compliance: policy", "/app/policy", compliance_page, "/api/v1/policy/versions", compliance_api),
+        ("admin: admin", "/app/admin", admin_page, "/api/v1/users", admin_api),
     ]  # fmt: skip
     results = []
     for name, page, page_headers, api, api_headers in rows:

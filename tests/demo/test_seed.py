@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import Connection, select, text
@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from xieshang.audit.service import verify
 from xieshang.auth.service import login
+from xieshang.cli.service import demo_contact
 from xieshang.collection.workbench import worklist
+from xieshang.complaints.statistics import complaint_statistics
 from xieshang.config import Environment, Settings
 from xieshang.context import Context, FixedClock, make_cipher
 from xieshang.customers.schemas import valid_id_number, with_check_character
@@ -21,9 +23,12 @@ from xieshang.demo import seed as demo
 from xieshang.demo.seed import DEMO_PASSWORD, LoanState, SeedSummary, seed_demo, state_of
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.errors import AlreadyExists, InvalidInput
+from xieshang.feedback.quality import quality_report
+from xieshang.jobs import close_of_business
 from xieshang.loans.service import to_ledger
 from xieshang.models import Agreement, AuditEntry, Customer, Loan, User
 from xieshang.models.complaint import Complaint
+from xieshang.models.feedback import SurveyResponse
 from xieshang.models.loan import LoanStatus
 from xieshang.web.ui.pages.landing import DEMO_LOGINS
 
@@ -68,18 +73,23 @@ def test_every_loan_state_is_present_audited_and_counted_as_reported(
     # The counts are as built; a loan that then got an agreement is current on its new schedule.
     agreed = set(ctx.session.scalars(select(Agreement.loan_id)))
     assert seeded.negotiations is not None
-    assert len(agreed) == seeded.negotiations.agreements == 2
+    assert seeded.activity is not None
+    assert seeded.negotiations.agreements == 2
+    assert len(agreed) == seeded.negotiations.agreements + seeded.activity.agreements
     kinds = Counter(ctx.session.scalars(select(Agreement.kind)))
     assert kinds["due_date_change"] == 1, "customer1's own: another due date on a current loan"
     recount = Counter(state for loans in _states(ctx).values() for _, state in loans)
     assert sum(recount.values()) == seeded.loans
     moved = {s: n for s, n in by_state.items() if n}
-    assert recount[LoanState.CURRENT] == moved[LoanState.CURRENT] + len(agreed) - 1
+    assert recount[LoanState.CURRENT] >= moved[LoanState.CURRENT] + 1, "the agreements' loans"
     assert len(ctx.session.scalars(select(Customer)).all()) == 25
     assert seeded.negotiations.offered + seeded.negotiations.pending_approval >= 1
     complaints = ctx.session.scalars(select(Complaint)).all()
-    assert len(complaints) == 3, "the staff queues have complaints to show"
-    assert {c.category for c in complaints} >= {"collection_conduct"}
+    assert len(complaints) == 3 + seeded.activity.complaints
+    waiting = [c for c in complaints if c.status == "received"]
+    assert len(waiting) == 3, "the staff queues have complaints to show"
+    assert {c.channel for c in waiting} == {"phone"}
+    assert {c.category for c in waiting} >= {"collection_conduct"}
 
     # A couple of loans are restructured in the seed, each with its audit row.
     flagged = ctx.session.scalars(
@@ -95,6 +105,7 @@ def test_every_loan_state_is_present_audited_and_counted_as_reported(
     report = verify(ctx.session)
     assert report.intact, report
     assert report.checked > seeded.loans + seeded.payments
+    assert seeded.activity.contacts == 0, "no contacts without the collection service passed in"
 
     with pytest.raises(AlreadyExists, match="already has data"):
         seed_demo(ctx, as_of=AS_OF, customers=25)
@@ -212,3 +223,77 @@ def test_the_demo_agent_and_supervisor_have_worklists_to_order(
     ctx.user = ctx.session.scalar(select(User).where(User.username == "supervisor1"))
     escalated = [c for c in worklist(ctx).cases if c.escalation_reason]
     assert [c.escalation_reason for c in escalated] == ["vulnerable_customer"]
+
+
+def test_the_demo_staff_have_three_months_of_work_to_measure(
+    ctx: Context, clock: FixedClock, sessions: sessionmaker[Session], settings: Settings
+) -> None:
+    """The full demo (60 customers, closed for the day as ``xieshang demo`` does): the supervisor's
+    quality rows and the complaint statistics have figures, and the audit chain holds."""
+    clock.current = AS_OF_NOON
+    seeded = seed_demo(ctx, as_of=AS_OF, customers=60, contact=demo_contact)
+    ctx.session.commit()
+    report = close_of_business.run(sessions, settings, AS_OF, clock=clock)
+    assert not report.failures
+    assert seeded.activity is not None
+    assert seeded.activity.agreements >= 5
+    assert seeded.activity.contacts >= 4
+    assert seeded.activity.contacts_refused == 1
+    ctx.session.expire_all()
+
+    users = {u.username: u for u in ctx.session.scalars(select(User))}
+    ctx.user = users["supervisor1"]
+    quarter = quality_report(ctx, AS_OF - timedelta(days=89), AS_OF)
+    people = {p.username: p for p in quarter.people}
+    assert {"agent1", "agent2", "supervisor1"} <= set(people)
+    agent1, agent2 = people["agent1"], people["agent2"]
+    assert agent1.offers_approved >= 1
+    assert agent2.offers_approved >= 1
+    assert agent1.agreements_broken >= 1, "one plan was never paid: the close of business broke it"
+    assert agent1.agreements - agent1.agreements_broken >= 1, "and at least one is kept"
+    assert agent1.keep_rate is not None
+    assert "0" < agent1.keep_rate < "1"
+    assert agent2.offers_adjusted >= 1
+    assert agent2.offers_escalated >= 1
+    assert people["supervisor1"].offers_approved >= 1
+    assert people["supervisor1"].complaints_decided == 0
+    for agent in (agent1, agent2):
+        assert agent.complaints_decided > agent.complaints_on_time > 0, "most on time, one late"
+        assert agent.contacts_made >= 2
+        assert agent.survey_answers >= 1
+    assert agent2.contacts_refused == 1
+    assert agent1.complaints_reviewed + agent2.complaints_reviewed == 1
+    assert agent1.complaints_changed_on_review + agent2.complaints_changed_on_review == 1
+    assert any(p.csat_average for p in quarter.people)
+
+    month = {p.username: p for p in quality_report(ctx).people}  # the team page's default
+    assert month["agent1"].agreements >= 1
+    assert month["agent1"].complaints_decided >= 1
+    assert month["agent2"].contacts_made >= 1
+    assert month["agent2"].survey_answers >= 1
+
+    comments = ctx.session.scalars(select(SurveyResponse.comment)).all()
+    assert len(comments) == seeded.activity.survey_answers >= 5
+    assert any(re.search(r"[\u4e00-\u9fff]", c) for c in comments), "comments in Chinese"
+    refusals = ctx.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "contact.refused")
+    ).all()
+    assert len(refusals) == 1
+    assert refusals[0].actor.startswith(f"user:{users['agent2'].id}")
+
+    ctx.user = users["compliance1"]
+    stats = complaint_statistics(ctx, AS_OF - timedelta(days=89), AS_OF)
+    assert stats.received == 3 + seeded.activity.complaints
+    assert len(stats.by_category) >= 6
+    assert set(stats.by_channel) >= {"app", "web", "phone"}
+    assert len(stats.by_root_cause) >= 5
+    assert len({d.isocalendar()[1] for d in stats.received_on}) >= 10, "a weekly series with shape"
+    decided = ctx.session.scalars(select(Complaint).where(Complaint.decided_on.is_not(None))).all()
+    days = [(c.decided_on, c.decision_due) for c in decided if c.decided_on is not None]
+    assert len(days) == len(decided)
+    assert {on <= due for on, due in days} == {True, False}, "most on time, some late"
+    assert all(on < AS_OF for on, _ in days)
+    assert {c.status for c in decided} >= {"closed", "notified"}
+
+    chain = verify(ctx.session)
+    assert chain.intact, chain

@@ -13,6 +13,8 @@ from pydantic import ValidationError
 
 from xieshang.audit.service import verify
 from xieshang.cli.app import app
+from xieshang.collection.schemas import ContactIn
+from xieshang.collection.service import ContactRefused, make_contact
 from xieshang.config import Settings
 from xieshang.context import Context, make_cipher
 from xieshang.customers.service import rotate_pii_keys
@@ -156,7 +158,9 @@ def seed_and_close(settings: Settings, customers: int, seed: int) -> SeedSummary
     """Seed the demo portfolio as of today, then run the close of business for today so every
     loan's days past due, bucket and classification are stored as the nightly job would."""
     with open_context(settings) as ctx:
-        summary = seed_demo(ctx, as_of=ctx.today(), customers=customers, seed=seed)
+        summary = seed_demo(
+            ctx, as_of=ctx.today(), customers=customers, seed=seed, contact=demo_contact
+        )
         today = ctx.today()
     engine = make_engine(settings.database_url)
     try:
@@ -164,6 +168,16 @@ def seed_and_close(settings: Settings, customers: int, seed: int) -> SeedSummary
     finally:
         engine.dispose()
     return summary
+
+
+def demo_contact(ctx: Context, fields: dict[str, object]) -> bool:
+    """One of the demo's collection contacts, through the collection service: True when made,
+    False when the conduct rules refused it (the refusal is audited)."""
+    try:
+        make_contact(ctx, ContactIn.model_validate(fields))
+    except ContactRefused:
+        return False
+    return True
 
 
 @app.command("import")

@@ -27,6 +27,7 @@ from xieshang.context import Context
 from xieshang.customers.schemas import CustomerCreate, with_check_character
 from xieshang.customers.service import add_customer
 from xieshang.demo import names
+from xieshang.demo.activity import DemoActivity, MakeContact, seed_activity
 from xieshang.demo.negotiations import DemoNegotiations, seed_complaints, seed_negotiations
 from xieshang.demo.policy import seed_policy_change
 from xieshang.domain.accrual import ledger_as_of
@@ -44,6 +45,7 @@ DEMO_PASSWORD = "xieshang-demo"
 
 STAFF_LOGINS: tuple[tuple[str, Role, str], ...] = (
     ("agent1", Role.AGENT, "演示协商专员 Demo agent"),
+    ("agent2", Role.AGENT, "演示协商专员二 Demo agent 2"),
     ("supervisor1", Role.SUPERVISOR, "演示主管 Demo supervisor"),
     ("compliance1", Role.COMPLIANCE, "演示合规专员 Demo compliance officer"),
     ("admin1", Role.ADMIN, "演示管理员 Demo administrator"),
@@ -101,6 +103,8 @@ class SeedSummary:
     """Loans flagged restructured (also counted in their state)."""
     usernames: tuple[str, ...]
     negotiations: DemoNegotiations | None = None
+    activity: DemoActivity | None = None
+    """The staff's work over the weeks before ``as_of`` (cases, complaints, contacts, surveys)."""
 
     def by_state(self) -> dict[LoanState, int]:
         return {state: int(getattr(self, state.value)) for state in LoanState}
@@ -460,8 +464,18 @@ def luhn_digit(body: str) -> str:
     return str(-total % 10)
 
 
-def seed_demo(ctx: Context, *, as_of: date, customers: int = 60, seed: int = 2026) -> SeedSummary:
+def seed_demo(
+    ctx: Context,
+    *,
+    as_of: date,
+    customers: int = 60,
+    seed: int = 2026,
+    contact: MakeContact | None = None,
+) -> SeedSummary:
     """Fill an empty database with a demo portfolio as of ``as_of`` (on or before ``ctx.today()``).
+
+    Then the staff's work over the weeks before (:mod:`xieshang.demo.activity`); ``contact`` makes
+    its collection contacts (none without it).
 
     Commits once per customer (with their loans), once for the products and once for the logins;
     ``record_payment`` also commits each payment it posts. Refuses a database that has customers,
@@ -503,6 +517,7 @@ def seed_demo(ctx: Context, *, as_of: date, customers: int = 60, seed: int = 202
     seed_policy_change(ctx)  # before the negotiations: they are decided under the version in force
     negotiations = seed_negotiations(ctx, as_of, [customer_id for customer_id, _ in linked])
     seed_complaints(ctx, [customer_id for customer_id, _ in linked])
+    activity = seed_activity(ctx, as_of, seed, [customer_id for customer_id, _ in linked], contact)
 
     counts = seeder.counts
     return SeedSummary(
@@ -518,4 +533,5 @@ def seed_demo(ctx: Context, *, as_of: date, customers: int = 60, seed: int = 202
         restructured=seeder.restructured,
         usernames=CUSTOMER_LOGINS + tuple(u for u, _, _ in STAFF_LOGINS),
         negotiations=negotiations,
+        activity=activity,
     )

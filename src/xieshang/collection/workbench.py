@@ -32,10 +32,12 @@ from xieshang.context import Context
 from xieshang.customers.schemas import CustomerPii, CustomerRead
 from xieshang.customers.service import get_customer, list_customers, reveal_pii
 from xieshang.domain.masking import mask_email, mask_name
+from xieshang.domain.money import to_yuan
 from xieshang.ledger_schemas import StatementRead
 from xieshang.loans import service as loans
 from xieshang.loans.schemas import LoanRead, TransactionRead
 from xieshang.models.complaint import Complaint
+from xieshang.models.loan import Loan
 from xieshang.models.negotiation import (
     Agreement,
     NegotiationCase,
@@ -134,13 +136,12 @@ def _case_item(ctx: Context, case: NegotiationRead, today: date) -> CaseItem:
     approval = "supervisor" if any(r.approval == "supervisor" for r in pending) else None
     if approval is None and pending:
         approval = pending[0].approval
-    loan = loans.get_loan(ctx, case.loan_id)
-    days_past_due, balance = _risk(ctx, loan)
+    loan_no, days_past_due, balance = _closed_risk(ctx, case.loan_id)
     customer = get_customer(ctx, case.customer_id)
     return CaseItem(
         case_id=case.id,
         loan_id=case.loan_id,
-        loan_no=loan.loan_no,
+        loan_no=loan_no,
         customer_id=case.customer_id,
         customer=mask_name(customer.name),
         status=case.status,
@@ -152,6 +153,27 @@ def _case_item(ctx: Context, case: NegotiationRead, today: date) -> CaseItem:
         escalation_reason=escalated.escalation_reason if escalated else None,
         escalation_note=escalated.escalation_note if escalated else None,
     )
+
+
+def _closed_risk(ctx: Context, loan_id: int) -> tuple[str, int, str]:
+    """A queue row's loan number, days past due and principal outstanding as of the last close of
+    business, which keeps them on the loan (a queue of many cases replays no ledger); a loan no
+    close has reached yet is replayed."""
+    row = ctx.session.execute(
+        select(
+            Loan.loan_no,
+            Loan.status,
+            Loan.closed_through,
+            Loan.days_past_due,
+            Loan.principal_outstanding,
+        ).where(Loan.id == loan_id)
+    ).one()
+    if row.status != "active":
+        return row.loan_no, 0, "0.00"
+    if row.closed_through is None:
+        statement = loans.loan_statement(ctx, loan_id)
+        return row.loan_no, statement.days_past_due, statement.outstanding_principal
+    return row.loan_no, row.days_past_due, to_yuan(row.principal_outstanding)
 
 
 def _risk(ctx: Context, loan: LoanRead) -> tuple[int, str]:

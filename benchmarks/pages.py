@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import statistics
 import sys
 import tempfile
@@ -97,9 +98,12 @@ def main() -> int:
 
     def page_session(username: str) -> dict[str, str]:
         client.cookies.clear()
+        form = client.get("/login").text  # the sign-in form carries its own token
+        token = re.search(r'name="login_token" value="([0-9a-f]+)"', form)
+        assert token is not None
         response = client.post(
             "/login",
-            data={"username": username, "password": DEMO_PASSWORD},
+            data={"username": username, "password": DEMO_PASSWORD, "login_token": token.group(1)},
             follow_redirects=False,
         )
         return {"Cookie": f"xs_session={response.cookies['xs_session']}"}

@@ -54,7 +54,7 @@ def test_an_admin_opens_and_disables_logins(client: TestClient, ctx: Context) ->
     forged = client.post(f"/app/admin/users/{user_id}/enable", data={"csrf": "0" * 40})
     assert forged.status_code == 403
     client.cookies.clear()
-    refused = client.post("/login", data={"username": "li.na", "password": GOOD, "next": "/app"})
+    refused = sign_in(client, "li.na", GOOD)
     assert refused.status_code == 401, "a disabled login cannot sign in"
 
 
@@ -91,8 +91,8 @@ def test_anyone_changes_their_own_password(client: TestClient, ctx: Context) -> 
     assert done.headers["location"] == "/login?changed=1"
     assert client.get("/app/queue", follow_redirects=False).status_code == 303, "signed out"
     assert "密码已修改" in client.get("/login?changed=1").text
-    again = client.post("/login", data={"username": "page-pw", "password": GOOD, "next": "/app"})
-    assert again.status_code == 200
+    again = sign_in(client, "page-pw", GOOD)
+    assert again.status_code == 303, "signed in with the new password"
 
 
 def test_the_api_opens_logins_with_problem_json(client: TestClient, ctx: Context) -> None:

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx2 import Response
 
 from tests import factories
 from xieshang.config import Environment, Settings
@@ -56,16 +57,29 @@ def case_id(ctx: Context) -> int:
     return case.id
 
 
-def sign_in(client: TestClient, username: str) -> None:
+def sign_in(client: TestClient, username: str, password: str = factories.PASSWORD) -> Response:
+    """Sign in through the form, as a browser does (the form carries its own token)."""
     response = client.post(
         "/login",
-        data={"username": username, "password": factories.PASSWORD, "next": "/app"},
+        data={
+            "username": username,
+            "password": password,
+            "next": "/app",
+            "login_token": login_token(client),
+        },
         follow_redirects=False,
     )
-    assert response.status_code == 303
-    cookie = response.headers["set-cookie"]
-    assert "HttpOnly" in cookie
-    assert "SameSite=lax" in cookie
+    if response.status_code == 303:
+        cookie = response.headers["set-cookie"]
+        assert "HttpOnly" in cookie
+        assert "SameSite=lax" in cookie
+    return response
+
+
+def login_token(client: TestClient) -> str:
+    found = re.search(r'name="login_token" value="([0-9a-f]+)"', client.get("/login").text)
+    assert found is not None
+    return found.group(1)
 
 
 def csrf_of(html: str) -> str:
@@ -86,7 +100,7 @@ def test_pages_need_a_session_and_send_security_headers(client: TestClient) -> N
     assert re.findall(r"<script[^>]*>", page.text) == [
         '<script src="/static/htmx-2.0.11.min.js" defer>'
     ], "no inline script: only this site's files"
-    wrong = client.post("/login", data={"username": "nobody", "password": "x"})
+    wrong = sign_in(client, "nobody", "x")
     assert wrong.status_code == 401
     assert 'role="alert"' in wrong.text
     assert client.get("/login?next=//evil.example/").text.count("//evil.example") == 0
@@ -259,3 +273,20 @@ def test_the_linter_answers_as_the_agent_types(client: TestClient, case_id: int)
     customer = client.get("/app")
     mine = client.post("/app/lint", data={"csrf": csrf_of(customer.text), "note": "x"})
     assert mine.status_code == 403, "the linter is a staff tool"
+
+
+def test_another_site_cannot_sign_a_browser_in(client: TestClient, ctx: Context) -> None:
+    """Login CSRF: a sign-in post without the token of a form this site gave this browser is
+    refused, even with the right password; the form then carries a fresh token."""
+    factories.user(ctx, Role.AGENT, "page-csrf")
+    ctx.session.commit()
+    data = {"username": "page-csrf", "password": factories.PASSWORD, "next": "/app"}
+    forged = client.post("/login", data=data, follow_redirects=False)
+    assert forged.status_code == 403
+    assert "登录表单已过期" in forged.text
+    assert "xs_session" not in forged.headers.get("set-cookie", "")
+    stolen = login_token(client)
+    client.cookies.clear()  # a token from another browser's form: its cookie is not this one's
+    other = client.post("/login", data=data | {"login_token": stolen}, follow_redirects=False)
+    assert other.status_code == 403
+    assert sign_in(client, "page-csrf").status_code == 303

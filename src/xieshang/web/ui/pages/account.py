@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -19,8 +19,13 @@ from xieshang.web.ui.pages.common import (
 )
 from xieshang.web.ui.session import (
     LANGUAGE_COOKIE,
+    LOGIN_COOKIE,
     clear_session,
+    login_csrf,
+    login_form_is_ours,
+    new_login_nonce,
     session_token,
+    set_login_nonce,
     set_session,
 )
 
@@ -31,15 +36,7 @@ router = APIRouter(include_in_schema=False)
 def login_form(
     request: Request, next: str = "/app", changed: str = "", username: str = ""
 ) -> HTMLResponse:
-    return render(
-        request,
-        None,
-        "login.html",
-        next=safe_next(next),
-        failed=False,
-        changed=changed == "1",
-        username=username[:64],
-    )
+    return _sign_in_page(request, next=next, changed=changed == "1", username=username[:64])
 
 
 @router.post("/login", name="ui.login.submit")
@@ -49,14 +46,31 @@ def login_submit(
     username: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=256)],
     next: Annotated[str, Form(max_length=200)] = "/app",
+    login_token: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
+    state = app_state(request)
+    if not login_form_is_ours(state.settings, request, login_token):
+        return _sign_in_page(request, 403, next=next, expired=True, username=username)
     try:
         issued = login(ctx, username, password)
     except NotAuthenticated:
-        return render(request, None, "login.html", status=401, next=safe_next(next), failed=True)
+        return _sign_in_page(request, 401, next=next, failed=True, username=username)
     response = RedirectResponse(safe_next(next), status_code=303)
-    state = app_state(request)
     set_session(response, issued.token, state.settings, request.url.scheme == "https")
+    response.delete_cookie(LOGIN_COOKIE, path="/")
+    return response
+
+
+def _sign_in_page(
+    request: Request, status: int = 200, next: str = "/app", **values: Any
+) -> HTMLResponse:
+    """The sign-in form with a fresh token of its own (there is no session yet to derive one)."""
+    nonce = new_login_nonce()
+    token = login_csrf(app_state(request).settings, nonce)
+    response = render(
+        request, None, "login.html", status=status, next=safe_next(next), token=token, **values
+    )
+    set_login_nonce(response, nonce, request.url.scheme == "https")
     return response
 
 

@@ -97,6 +97,11 @@ PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
             "is more than 365 days ago",
         ),
         (r"^is not a date and time$", "请填写日期和时间", "is not a date and time"),
+        (
+            r"^'(.*)' is not a valid date \(YYYY-MM-DD\)$",
+            r"“\1”不是有效日期，请按 年-月-日 填写",
+            "'2026-13-01' is not a valid date (YYYY-MM-DD)",
+        ),
         # passwords and logins
         (
             r"^must have at least (\d+) characters$",

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from xieshang.context import Context
 from xieshang.errors import XieshangError
 from xieshang.feedback import surveys
 from xieshang.feedback.schemas import SurveyAnswerCreate
@@ -19,6 +20,7 @@ from xieshang.negotiations.schemas import (
     ChargedIn,
     FinancesIn,
     NegotiationCreate,
+    NegotiationRead,
     RequestIn,
 )
 from xieshang.notifications.inbox import mark_read, my_inbox
@@ -115,20 +117,7 @@ def negotiate_submit(
     }
     shown = values | {"preferred_due_day": preferred_due_day, "hardship": hardship}
     try:
-        case = negotiations.open_case(
-            ctx,
-            NegotiationCreate(
-                loan_id=loan_id,
-                finances=FinancesIn.model_validate(values),
-                request=RequestIn.model_validate(
-                    {
-                        "scenario": "hardship",
-                        "hardship": hardship,
-                        "preferred_due_day": preferred_due_day or None,
-                    }
-                ),
-            ),
-        )
+        case = _open_hardship(ctx, loan_id, values, hardship, preferred_due_day)
     except (XieshangError, ValueError) as error:
         detail = loans.get_loan(ctx, loan_id)
         return render(  # the form again, with what was wrong (200: a page, not an API error)
@@ -142,6 +131,23 @@ def negotiate_submit(
             bad=problem_field(error),
         )
     return RedirectResponse(f"/app/negotiations/{case.id}", status_code=303)
+
+
+def _open_hardship(
+    ctx: Context, loan_id: int, finances: dict[str, str], hardship: str, due_day: str
+) -> NegotiationRead:
+    """A hardship case from a form (the negotiate form, or the change-my-loan form with another
+    due day): finances and request checked by the API's own models."""
+    return negotiations.open_case(
+        ctx,
+        NegotiationCreate(
+            loan_id=loan_id,
+            finances=FinancesIn.model_validate(finances),
+            request=RequestIn.model_validate(
+                {"scenario": "hardship", "hardship": hardship, "preferred_due_day": due_day or None}
+            ),
+        ),
+    )
 
 
 @router.get("/app/inbox", name="ui.inbox")
@@ -294,20 +300,7 @@ def change_submit(
         "other_debt_service": other_debt_service,
     }
     try:
-        case = negotiations.open_case(
-            ctx,
-            NegotiationCreate(
-                loan_id=loan_id,
-                finances=FinancesIn.model_validate(values),
-                request=RequestIn.model_validate(
-                    {
-                        "scenario": "hardship",
-                        "hardship": "other",
-                        "preferred_due_day": preferred_due_day or None,
-                    }
-                ),
-            ),
-        )
+        case = _open_hardship(ctx, loan_id, values, "other", preferred_due_day)
     except (XieshangError, ValueError) as error:
         detail = loans.get_loan(ctx, loan_id)
         return render(

@@ -2,21 +2,30 @@
 
 The record is written in the same transaction as the change it answers, so a crash leaves either
 both or neither. The same key with a different body is a conflict.
+
+Concurrent requests with one key: :func:`once` claims the key first (its row, not yet committed);
+PostgreSQL makes every other insert of that key wait on the unique index until the first request
+commits — then they read its answer and replay it — or rolls back, and the next one does the work.
+SQLite's one writer at a time serialises them before they look. Never a 500.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from xieshang.context import Context
 from xieshang.errors import IdempotencyConflict, InvalidInput
 from xieshang.models.idempotency import IdempotencyRecord
 
 MAX_KEY_LENGTH = 128
+Answer = TypeVar("Answer", bound=BaseModel)
 
 
 def request_digest(scope: str, body: Any) -> str:
@@ -33,8 +42,60 @@ def check_key(key: str) -> str:
     return key
 
 
-def replay(ctx: Context, key: str, digest: str) -> tuple[int, Any] | None:
-    """The stored (status, body) for this key, or None; a different request under it is a conflict."""
+def once(
+    ctx: Context,
+    key: str | None,
+    digest: str,
+    work: Callable[[], Answer],
+    answer: type[Answer],
+) -> tuple[int, Answer]:
+    """Do ``work`` (flush only) and commit, once per ``key``: 201 and the answer, or, for a repeat
+    of the same request, 200 and the first answer. Claim the key before anything else is written:
+    a lost race rolls the session back."""
+    if key is None:
+        result = work()
+        ctx.session.commit()
+        return 201, result
+    claimed = _claim(ctx, key, digest)
+    if not isinstance(claimed, IdempotencyRecord):
+        return 200, answer.model_validate(claimed)
+    result = work()
+    claimed.status_code = 201
+    claimed.response_body = json.dumps(
+        result.model_dump(mode="json"), ensure_ascii=False, default=str
+    )
+    ctx.session.commit()
+    return 201, result
+
+
+def _claim(ctx: Context, key: str, digest: str) -> IdempotencyRecord | Any:
+    """A new, flushed record for ``key`` (this request does the work), or the stored answer."""
+    stored = _stored(ctx, key, digest)
+    if stored is not None:
+        return stored
+    assert ctx.user is not None
+    row = IdempotencyRecord(
+        user_id=ctx.user.id,
+        key=key,
+        request_digest=digest,
+        status_code=0,  # set with the answer, in the same transaction
+        response_body="",
+        created_at=ctx.now(),
+    )
+    ctx.session.add(row)
+    try:
+        ctx.session.flush()
+    except IntegrityError:  # a concurrent request with this key committed first
+        ctx.session.rollback()
+        stored = _stored(ctx, key, digest)
+        if stored is None:
+            raise
+        return stored
+    return row
+
+
+def _stored(ctx: Context, key: str, digest: str) -> Any | None:
+    """The stored answer for this key, or None; a different request under it is a conflict."""
     assert ctx.user is not None
     found = ctx.session.scalar(
         select(IdempotencyRecord).where(
@@ -45,18 +106,4 @@ def replay(ctx: Context, key: str, digest: str) -> tuple[int, Any] | None:
         return None
     if found.request_digest != digest:
         raise IdempotencyConflict("this Idempotency-Key was already used with a different request")
-    return found.status_code, json.loads(found.response_body)
-
-
-def remember(ctx: Context, key: str, digest: str, status: int, body: Any) -> None:
-    assert ctx.user is not None
-    ctx.session.add(
-        IdempotencyRecord(
-            user_id=ctx.user.id,
-            key=key,
-            request_digest=digest,
-            status_code=status,
-            response_body=json.dumps(body, ensure_ascii=False, default=str),
-            created_at=ctx.now(),
-        )
-    )
+    return json.loads(found.response_body)

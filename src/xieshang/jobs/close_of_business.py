@@ -5,6 +5,8 @@ For each active loan not yet closed through ``as_of``, in its own transaction: r
 bucket, five-category classification, principal outstanding and what is owed, mark installments
 scheduled / due / late / paid, mark loans paid off; judge each performing agreement one day at a
 time (kept, late, broken — reinstating concessions — or completed). Then expire stale offers.
+Each loan is locked while it is closed, so a payment or an accept made meanwhile is either seen by
+the close or waits for it (:func:`xieshang.loans.service.lock_loan`).
 
 Idempotent per day: a loan closed through ``as_of`` is skipped, so a second run changes nothing;
 a run after skipped days walks each of them. One run at a time (:mod:`xieshang.jobs.lock`); even
@@ -28,11 +30,11 @@ from xieshang.domain.accrual import LedgerState, ledger_as_of
 from xieshang.domain.delinquency import LOAN_THRESHOLDS, Buckets
 from xieshang.jobs import lock
 from xieshang.jobs.runner import JobReport, run_job
-from xieshang.loans.service import to_ledger
+from xieshang.loans.service import lock_loan, to_ledger
 from xieshang.models.loan import InstallmentStatus, Loan, LoanStatus
 from xieshang.models.negotiation import Agreement, NegotiationCase, NegotiationOffer
 from xieshang.negotiations import offers as workflow
-from xieshang.negotiations.agreements import PERFORMING, review
+from xieshang.negotiations.agreements import PERFORMING, performing_agreement, review
 
 JOB = "close-of-business"
 BUCKETS = Buckets()
@@ -119,7 +121,12 @@ def _close_chunk(ctx: Context, ids: Sequence[int], as_of: date, report: JobRepor
         try:
             if relaxed:  # a crash may lose the last few closes; the rerun redoes them (idempotent)
                 session.execute(text("SET LOCAL synchronous_commit TO OFF"))
-            for event in close_loan(ctx, loan, agreements.get(loan.id), as_of):
+            current, agreement = _locked(ctx, loan, agreements.get(loan.id))
+            if current.closed_through is not None and current.closed_through >= as_of:
+                session.commit()  # another run closed it after this chunk was read: let go
+                report.counts["closed_by_another_run"] += 1
+                continue
+            for event in close_loan(ctx, current, agreement, as_of):
                 report.counts[event] += 1
             session.commit()
             report.counts["loans_closed"] += 1
@@ -135,6 +142,15 @@ def _close_chunk(ctx: Context, ids: Sequence[int], as_of: date, report: JobRepor
             report.counts["loans_failed"] += 1
             return [loan.id for loan in loans[index + 1 :]]
     return []
+
+
+def _locked(ctx: Context, loan: Loan, agreement: Agreement | None) -> tuple[Loan, Agreement | None]:
+    """Take the loan's lock (a payment or an accept on it waits, or is waited for); if it changed
+    since the chunk was read, read it and its agreement again, as they now stand."""
+    version = ctx.session.scalar(select(Loan.version).where(Loan.id == loan.id).with_for_update())
+    if version == loan.version:
+        return loan, agreement
+    return lock_loan(ctx, loan.id), performing_agreement(ctx, loan.id)
 
 
 def close_loan(ctx: Context, loan: Loan, agreement: Agreement | None, as_of: date) -> list[str]:

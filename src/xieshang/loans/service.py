@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from xieshang.audit.service import record
 from xieshang.auth.access import authorize, require_customer_access
@@ -22,7 +23,7 @@ from xieshang.domain.money import Fen, to_yuan, yuan
 from xieshang.domain.rates import DayCount, parse_rate
 from xieshang.domain.statement import itemised_statement
 from xieshang.errors import AlreadyExists, InvalidInput, NotFound
-from xieshang.idempotency import remember, replay, request_digest
+from xieshang.idempotency import once, request_digest
 from xieshang.ledger_schemas import ScheduleRead, StatementRead
 from xieshang.loanfile import parse_terms, terms_file
 from xieshang.loans.schemas import (
@@ -163,8 +164,8 @@ def _installment_row(i: ledger.Installment) -> Installment:
     )
 
 
-def _load(ctx: Context, loan_id: int) -> Loan:
-    loan = ctx.session.scalar(
+def _load(ctx: Context, loan_id: int, *, lock: bool = False) -> Loan:
+    query = (
         select(Loan)
         .where(Loan.id == loan_id)
         .options(
@@ -173,10 +174,31 @@ def _load(ctx: Context, loan_id: int) -> Loan:
             selectinload(Loan.transactions),
         )
     )
+    if lock:  # wait for the loan's other writer, then read the loan as it committed
+        query = query.with_for_update(of=Loan).execution_options(populate_existing=True)
+    loan = ctx.session.scalar(query)
     if loan is None:
         raise NotFound("loan", loan_id)
     require_customer_access(ctx.user, loan.customer_id, "loan", loan_id)
     return loan
+
+
+def lock_loan(ctx: Context, loan_id: int) -> Loan:
+    """The loan, locked until this transaction ends, read fresh after the lock was granted.
+
+    Every use case that changes a loan's money or schedule — a payment, an accepted agreement, the
+    nightly close — starts here, before it reads the balance it checks, so that a check and its
+    write see the same loan: one writer per loan at a time (``SELECT … FOR UPDATE`` on PostgreSQL;
+    on SQLite the database's one writer). Lock order: an idempotency key, then a negotiation case,
+    then the loan. docs/decisions/0003-one-writer-per-loan.md."""
+    return _load(ctx, loan_id, lock=True)
+
+
+def touch(loan: Loan) -> None:
+    """Mark the loan changed so that its version moves on at the next flush: a payment or a charge
+    adds a row beside the loan but changes its money, and anyone holding an older read must see
+    that (the nightly close re-reads a loan whose version moved)."""
+    flag_modified(loan, "status")
 
 
 def product_terms(
@@ -360,14 +382,16 @@ def record_payment(
     """Post a payment; with an idempotency key, a repeat returns the first answer (201 then 200)."""
     authorize(ctx, "loans.payments.create")
     digest = request_digest(f"payment:{loan_id}", data.model_dump(mode="json"))
-    if idempotency_key is not None:
-        stored = replay(ctx, idempotency_key, digest)
-        if stored is not None:
-            return 200, TransactionRead.model_validate(stored[1])
-    loan = _load(ctx, loan_id)
+    return once(
+        ctx, idempotency_key, digest, lambda: _post_payment(ctx, loan_id, data), TransactionRead
+    )
+
+
+def _post_payment(ctx: Context, loan_id: int, data: PaymentCreate) -> TransactionRead:
     amount = yuan(data.amount, "amount")
     if amount <= 0:
         raise InvalidInput("amount", "must be more than zero")
+    loan = lock_loan(ctx, loan_id)
     start = terms_in_force(loan).start_date
     if data.value_date < start:
         what = "the agreement in force began" if loan.segment else "the loan started"
@@ -389,6 +413,8 @@ def record_payment(
     )
     if taken is not None:
         raise AlreadyExists(f"loan {loan_id} already has a transaction with reference {reference}")
+    today = max(ctx.today(), data.value_date)
+    credit_before = ledger_as_of(to_ledger(loan), today).credit
     txn = LoanTransaction(
         loan_id=loan.id,
         kind=TransactionKind.PAYMENT,
@@ -403,9 +429,16 @@ def record_payment(
         created_at=ctx.now(),
     )
     ctx.session.add(txn)
+    touch(loan)
     ctx.session.flush()
     ctx.session.refresh(loan, ["transactions"])
-    state = ledger_as_of(to_ledger(loan), max(ctx.today(), data.value_date))
+    state = ledger_as_of(to_ledger(loan), today)
+    if state.credit > credit_before:  # a back-dated payment beside later ones would overpay
+        raise InvalidInput(
+            "amount",
+            f"with the payments made after {data.value_date} it is more than everything owed "
+            f"(by {to_yuan(state.credit - credit_before)} yuan); refund the difference instead",
+        )
     if state.paid_off:
         loan.status = LoanStatus.PAID_OFF
     record(
@@ -415,11 +448,7 @@ def record_payment(
         loan.id,
         after=data.model_dump(mode="json") | {"reference": reference},
     )
-    result = _txn_read(ctx, txn)
-    if idempotency_key is not None:
-        remember(ctx, idempotency_key, digest, 201, result.model_dump(mode="json"))
-    ctx.session.commit()
-    return 201, result
+    return _txn_read(ctx, txn)
 
 
 def _txn_read(ctx: Context, txn: LoanTransaction) -> TransactionRead:

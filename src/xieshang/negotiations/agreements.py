@@ -24,9 +24,9 @@ from xieshang.domain.calendar import add_months
 from xieshang.domain.money import display_yuan, to_yuan
 from xieshang.errors import Conflict, NotFound
 from xieshang.feedback.surveys import invite_after_negotiation
-from xieshang.idempotency import remember, replay, request_digest
+from xieshang.idempotency import once, request_digest
 from xieshang.ledger_schemas import ScheduleRead
-from xieshang.loans.service import install_schedule, loan_file, require_loan, segment_transactions
+from xieshang.loans.service import install_schedule, loan_file, lock_loan, segment_transactions
 from xieshang.models.loan import Loan, LoanTransaction, TransactionKind
 from xieshang.models.negotiation import (
     Agreement,
@@ -75,29 +75,21 @@ def accept(
     idempotency_key: str | None,
 ) -> tuple[int, AgreementRead]:
     """The customer (or an agent recording their consent by phone) accepts an offer."""
+    authorize(ctx, "negotiations.accept")
+    request = request_digest(f"accept:{case.id}:{offer_id}", data.model_dump(mode="json"))
     try:
-        return _accept(ctx, case, offer_id, data, idempotency_key)
+        return once(
+            ctx, idempotency_key, request, lambda: _accept(ctx, case, offer_id, data), AgreementRead
+        )
     except (IntegrityError, StaleDataError):  # another accept of this case won the race
         ctx.session.rollback()
         raise Conflict(f"negotiation {case.id} was accepted by another request") from None
 
 
-def _accept(
-    ctx: Context,
-    case: NegotiationCase,
-    offer_id: int,
-    data: AcceptIn,
-    idempotency_key: str | None,
-) -> tuple[int, AgreementRead]:
-    authorize(ctx, "negotiations.accept")
-    # Accepts of one case queue here (PostgreSQL row lock; SQLite's writers already queue at BEGIN),
-    # so each sees whether an earlier one made the agreement.
+def _accept(ctx: Context, case: NegotiationCase, offer_id: int, data: AcceptIn) -> AgreementRead:
+    # Accepts, adjustments and decisions of one case queue here (PostgreSQL row lock; SQLite's
+    # writers already queue at BEGIN), so each sees whether an earlier one made the agreement.
     ctx.session.refresh(case, with_for_update=True)
-    request = request_digest(f"accept:{case.id}:{offer_id}", data.model_dump(mode="json"))
-    if idempotency_key is not None:
-        stored = replay(ctx, idempotency_key, request)
-        if stored is not None:
-            return 200, AgreementRead.model_validate(stored[1])
     existing = agreement_of_case(ctx, case.id)
     if existing is not None:
         raise Conflict(f"negotiation {case.id} already has agreement {existing.id}")
@@ -107,7 +99,7 @@ def _accept(
     if row.expires_on < ctx.today():
         raise Conflict(f"offer {row.id} expired on {row.expires_on}")
     offer = offer_of(ctx, row)
-    loan = require_loan(ctx, case.loan_id)
+    loan = lock_loan(ctx, case.loan_id)  # a payment racing this accept lands before or after it
     snapshot = json.loads(case.input_snapshot)
     if loan_file(loan) != snapshot["loan"]:
         raise Conflict(
@@ -197,11 +189,7 @@ def _accept(
             "conditional": display_yuan(plan.conditional_total),
         },
     )
-    result = agreement_read(agreement, loan)
-    if idempotency_key is not None:
-        remember(ctx, idempotency_key, request, 201, result.model_dump(mode="json"))
-    ctx.session.commit()
-    return 201, result
+    return agreement_read(agreement, loan)
 
 
 def review(ctx: Context, agreement: Agreement, loan: Loan, state: LedgerState) -> str | None:

@@ -106,7 +106,7 @@ def reevaluate(ctx: Context, case_id: int) -> NegotiationRead:
     """Run the engine again on the stored input with the policy in force now: open offers are
     withdrawn and the new ones take their place."""
     authorize(ctx, "negotiations.reevaluate")
-    case = require_case(ctx, case_id)
+    case = lock_case(ctx, case_id)
     if agreement_of_case(ctx, case.id) is not None:
         raise Conflict(f"negotiation {case.id} already has an agreement")
     workflow.withdraw_open_offers(ctx, case, "evaluated again")
@@ -160,7 +160,7 @@ def list_cases(
 def decide(
     ctx: Context, case_id: int, offer_id: int, *, approve: bool, note: str
 ) -> NegotiationRead:
-    case = require_case(ctx, case_id)
+    case = lock_case(ctx, case_id)
     row = offer_row(ctx, case, offer_id)
     if approve:
         workflow.approve(ctx, case, row, note)
@@ -172,14 +172,14 @@ def decide(
 
 def escalate(ctx: Context, case_id: int, offer_id: int, data: EscalateIn) -> NegotiationRead:
     """Send an offer up to a supervisor with a reason; it appears in the supervisors' queue."""
-    case = require_case(ctx, case_id)
+    case = lock_case(ctx, case_id)
     workflow.escalate(ctx, case, offer_row(ctx, case, offer_id), data)
     ctx.session.commit()
     return get_case(ctx, case_id)
 
 
 def adjust(ctx: Context, case_id: int, data: AdjustIn) -> NegotiationRead:
-    case = require_case(ctx, case_id)
+    case = lock_case(ctx, case_id)
     if agreement_of_case(ctx, case.id) is not None:
         raise Conflict(f"negotiation {case.id} already has an agreement")
     workflow.adjust(ctx, case, data)
@@ -193,14 +193,14 @@ def preview_adjustment(ctx: Context, case_id: int, data: AdjustIn) -> workflow.C
 
 
 def decline(ctx: Context, case_id: int, data: DeclineIn) -> NegotiationRead:
-    case = require_case(ctx, case_id)
+    case = lock_case(ctx, case_id)
     workflow.decline(ctx, case, data.note)
     ctx.session.commit()
     return get_case(ctx, case_id)
 
 
 def counter(ctx: Context, case_id: int, data: CounterIn) -> NegotiationRead:
-    case = require_case(ctx, case_id)
+    case = lock_case(ctx, case_id)
     snapshot = workflow.counter(ctx, case, data)
     evaluation = _evaluate(ctx, case, snapshot)
     ctx.session.commit()
@@ -288,6 +288,15 @@ def _evaluate(ctx: Context, case: NegotiationCase, snapshot: object) -> Negotiat
         policy_version=f"{result.policy_version}@{result.policy_digest[:12]}",
     )
     return row
+
+
+def lock_case(ctx: Context, case_id: int) -> NegotiationCase:
+    """The case, locked until this transaction ends and read fresh: every use case that changes a
+    case (accept, adjust, approve, reject, escalate, decline, counter, evaluate again) starts here,
+    so each sees what the one before it did — an adjustment after an accept finds the agreement."""
+    case = require_case(ctx, case_id)
+    ctx.session.refresh(case, with_for_update=True)
+    return case
 
 
 def require_case(ctx: Context, case_id: int) -> NegotiationCase:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
@@ -12,7 +15,7 @@ from xieshang import __version__
 from xieshang.auth.access import OPERATIONS, PUBLIC_OPERATIONS
 from xieshang.config import Settings
 from xieshang.context import Clock, SystemClock, make_cipher
-from xieshang.db import READ_ONLY, make_engine, session_factory
+from xieshang.db import POOL_SIZE, READ_ONLY, make_engine, session_factory
 from xieshang.web import errors, security
 from xieshang.web.api import (
     agreements,
@@ -36,9 +39,32 @@ from xieshang.web.ui import pages
 STATIC = Path(pages.__file__).parents[1] / "static"
 
 
+THREADS = POOL_SIZE
+"""Worker threads for sync routes: no more than the connections in the pool, so no worker ever
+waits for a connection (docs/decisions/0003-one-writer-per-loan.md)."""
+POOL_WAIT_SECONDS = 0.5
+"""A request that gets no connection in this time is answered 503 with Retry-After, not held."""
+WRITE_WAIT_SECONDS = 10.0
+"""SQLite: how long a write may queue for the one writer's slot before 503 with Retry-After."""
+LOCK_WAIT_MS = 5000
+"""PostgreSQL: how long a statement may wait for a row lock (another writer of the same loan)."""
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
+    yield
+
+
 def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
-    engine = make_engine(settings.database_url)
+    engine = make_engine(
+        settings.database_url,
+        pool_timeout=POOL_WAIT_SECONDS,
+        write_wait=WRITE_WAIT_SECONDS,
+        lock_timeout_ms=LOCK_WAIT_MS,
+    )
     app = FastAPI(
+        lifespan=_lifespan,
         title="xieshang 协商 API",
         version=__version__,
         description="Lawful, explained negotiation and complaint handling. Money is a decimal string in "

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from xieshang.db import Busy
 from xieshang.errors import (
     AlreadyExists,
     Conflict,
@@ -113,12 +114,14 @@ def install(app: FastAPI) -> None:
             "another request changed this at the same moment; nothing was changed, read it again",
         )
 
+    @app.exception_handler(Busy)
     @app.exception_handler(sqlalchemy.exc.TimeoutError)
     @app.exception_handler(sqlalchemy.exc.OperationalError)
-    async def _busy(request: Request, error: Exception) -> JSONResponse:
-        """No database connection came free in time (or SQLite's write lock did not): the
-        request changed nothing, and the client may simply retry."""
-        if isinstance(error, sqlalchemy.exc.OperationalError) and "locked" not in str(error):
+    async def _busy(request: Request, error: Exception) -> Response:
+        """No connection came free in time, SQLite's one writer's slot did not, or a row lock
+        (another writer of the same loan) was held too long: the request changed nothing, and the
+        client may simply retry."""
+        if isinstance(error, sqlalchemy.exc.OperationalError) and not _contention(error):
             return await _unexpected(request, error)
         response = problem(
             503, "busy", "Busy", "the service is busy; nothing was changed, try again shortly"
@@ -134,6 +137,15 @@ def install(app: FastAPI) -> None:
             "Internal error",
             "an unexpected error occurred; it has been logged",
         )
+
+
+_CONTENTION = frozenset({"55P03", "40P01", "40001"})
+"""PostgreSQL's lock_not_available (lock_timeout), deadlock_detected, serialization_failure."""
+
+
+def _contention(error: sqlalchemy.exc.OperationalError) -> bool:
+    state = getattr(error.orig, "sqlstate", None)
+    return state in _CONTENTION or "database is locked" in str(error)
 
 
 def _field(error: Mapping[str, Any]) -> str:

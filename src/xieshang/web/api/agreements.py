@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import Path, Query
 
 from xieshang.negotiations import agreement_reads
 from xieshang.negotiations.schemas import AgreementDetailRead, AgreementPage
 from xieshang.web.deps import UserContext
+from xieshang.web.routing import Router
 
-router = APIRouter(prefix="/agreements", tags=["agreements"])
+router = Router(prefix="/agreements", tags=["agreements"])
 Id = Annotated[int, Path(ge=1, le=2**62)]
 
 

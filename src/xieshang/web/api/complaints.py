@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Body, Path, Query, Response, UploadFile
+from fastapi import Body, Path, Query, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from xieshang.complaints import attachments, decisions, intake, service, statistics, workflow
@@ -30,8 +30,9 @@ from xieshang.complaints.schemas import (
 )
 from xieshang.domain.complaint_states import Status
 from xieshang.web.deps import UserContext
+from xieshang.web.routing import Router
 
-router = APIRouter(prefix="/complaints", tags=["complaints"])
+router = Router(prefix="/complaints", tags=["complaints"])
 Id = Annotated[int, Path(ge=1, le=2**62)]
 View = ComplaintRead | TimelineRead
 """Staff get the whole record; a customer their timeline."""

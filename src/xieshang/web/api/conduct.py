@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from xieshang.collection.lint import LintReport, LintRequest, check_message
 from xieshang.web.deps import UserContext
+from xieshang.web.routing import Router
 
-router = APIRouter(prefix="/conduct", tags=["conduct"])
+router = Router(prefix="/conduct", tags=["conduct"])
 
 
 @router.post("/lint", name="conduct.lint")

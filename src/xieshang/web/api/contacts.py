@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import Path, Query
 
 from xieshang.collection.schemas import ContactIn, ContactPage, ContactRead
 from xieshang.collection.service import contact_log, make_contact
 from xieshang.web.deps import UserContext
+from xieshang.web.routing import Router
 
-router = APIRouter(tags=["collection"])
+router = Router(tags=["collection"])
 
 
 @router.post(

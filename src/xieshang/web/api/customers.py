@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Query, Response
+from fastapi import Header, Path, Query, Response
 
 from xieshang.customers import service
 from xieshang.customers.schemas import CustomerPage, CustomerPii, CustomerRead, CustomerUpdate
@@ -11,8 +11,9 @@ from xieshang.ledger_schemas import Text
 from xieshang.loans.schemas import LoanPage
 from xieshang.loans.service import list_loans
 from xieshang.web.deps import UserContext
+from xieshang.web.routing import Router
 
-router = APIRouter(prefix="/customers", tags=["customers"])
+router = Router(prefix="/customers", tags=["customers"])
 Id = Annotated[int, Path(ge=1, le=2**62)]
 Page = Annotated[int, Query(ge=1, le=100_000)]
 PageSize = Annotated[int, Query(ge=1, le=100)]

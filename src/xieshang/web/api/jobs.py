@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from xieshang.jobs.runner import JobRunRead, job_runs
 from xieshang.web.deps import UserContext
+from xieshang.web.routing import Router
 
-router = APIRouter(prefix="/jobs", tags=["jobs"])
+router = Router(prefix="/jobs", tags=["jobs"])
 
 
 @router.get("/runs", name="jobs.status")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Query, Response
+from fastapi import Header, Path, Query, Response
 
 from xieshang.idempotency import check_key
 from xieshang.ledger_schemas import StatementRead
@@ -16,8 +16,9 @@ from xieshang.loans.schemas import (
 )
 from xieshang.models.loan import LoanStatus
 from xieshang.web.deps import UserContext
+from xieshang.web.routing import Router
 
-router = APIRouter(prefix="/loans", tags=["loans"])
+router = Router(prefix="/loans", tags=["loans"])
 Id = Annotated[int, Path(ge=1, le=2**62)]
 
 

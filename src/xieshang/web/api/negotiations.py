@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Path, Query, Response
+from fastapi import Header, Path, Query, Response
 
 from xieshang.idempotency import check_key
 from xieshang.negotiations import service
@@ -21,8 +21,9 @@ from xieshang.negotiations.schemas import (
     TermsRead,
 )
 from xieshang.web.deps import UserContext
+from xieshang.web.routing import Router
 
-router = APIRouter(prefix="/negotiations", tags=["negotiations"])
+router = Router(prefix="/negotiations", tags=["negotiations"])
 Id = Annotated[int, Path(ge=1, le=2**62)]
 CaseStatus = Literal[
     "submitted",

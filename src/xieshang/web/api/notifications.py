@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import Path, Query
 
 from xieshang.notifications import inbox
 from xieshang.notifications.schemas import InboxItem, InboxPage, StaffNotificationPage
 from xieshang.web.deps import UserContext
+from xieshang.web.routing import Router
 
-router = APIRouter(tags=["notifications"])
+router = Router(tags=["notifications"])
 Id = Annotated[int, Path(ge=1, le=2**62)]
 Page = Annotated[int, Query(ge=1, le=100_000)]
 PageSize = Annotated[int, Query(ge=1, le=100)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import Path
 
 from xieshang.policy_store import service
 from xieshang.policy_store.schemas import (
@@ -14,8 +14,9 @@ from xieshang.policy_store.schemas import (
     PolicyVersions,
 )
 from xieshang.web.deps import UserContext
+from xieshang.web.routing import Router
 
-router = APIRouter(prefix="/policy", tags=["policy"])
+router = Router(prefix="/policy", tags=["policy"])
 Id = Annotated[int, Path(ge=1, le=2**62)]
 
 

@@ -3,13 +3,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from xieshang.feedback.quality import QualityReport, quality_report
 from xieshang.loans.portfolio import PortfolioRead, portfolio
 from xieshang.web.deps import UserContext
+from xieshang.web.routing import Router
 
-router = APIRouter(prefix="/reports", tags=["reports"])
+router = Router(prefix="/reports", tags=["reports"])
 
 
 @router.get("/portfolio", name="reports.portfolio")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import Path, Query
 
 from xieshang.feedback import analytics, surveys
 from xieshang.feedback.schemas import (
@@ -17,8 +17,9 @@ from xieshang.feedback.schemas import (
     SurveyReport,
 )
 from xieshang.web.deps import UserContext
+from xieshang.web.routing import Router
 
-router = APIRouter(tags=["surveys"])
+router = Router(tags=["surveys"])
 Id = Annotated[int, Path(ge=1, le=2**62)]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import Path, Query
 
 from xieshang.auth import accounts
 from xieshang.auth.accounts import (
@@ -16,8 +16,9 @@ from xieshang.auth.accounts import (
 )
 from xieshang.models.user import Role
 from xieshang.web.deps import UserContext
+from xieshang.web.routing import Router
 
-router = APIRouter(tags=["users"])
+router = Router(tags=["users"])
 Id = Annotated[int, Path(ge=1, le=2**62)]
 
 

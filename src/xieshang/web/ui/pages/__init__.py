@@ -3,8 +3,7 @@ renders a template; that is all."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
+from xieshang.web.routing import Router
 from xieshang.web.ui.pages import (
     account,
     admin,
@@ -19,7 +18,7 @@ from xieshang.web.ui.pages import (
 )
 from xieshang.web.ui.pages.common import LoginRequired, error_page, is_page
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 for area in (
     landing,
     account,

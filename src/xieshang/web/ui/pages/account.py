@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from xieshang.auth.service import login, revoke
 from xieshang.context import Context
 from xieshang.errors import NotAuthenticated
 from xieshang.web.deps import app_state, public_context
+from xieshang.web.routing import Router
 from xieshang.web.ui import i18n
 from xieshang.web.ui.pages.common import (
     FormPage,
@@ -29,7 +30,7 @@ from xieshang.web.ui.session import (
     set_session,
 )
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 
 
 @router.get("/login", name="ui.login")

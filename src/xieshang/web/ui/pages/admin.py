@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -14,10 +14,11 @@ from xieshang.auth.accounts import AccountCreate, PasswordChange, PasswordSet
 from xieshang.errors import XieshangError
 from xieshang.jobs.runner import job_runs
 from xieshang.models.user import Role
+from xieshang.web.routing import Router
 from xieshang.web.ui.pages.common import FormPage, Page, problem, problem_field, render
 from xieshang.web.ui.session import clear_session
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 STAFF_FIRST = (Role.AGENT, Role.SUPERVISOR, Role.COMPLIANCE, Role.ADMIN, Role.CUSTOMER)
 
 

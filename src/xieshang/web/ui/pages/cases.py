@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from xieshang.collection import workbench
@@ -19,6 +19,7 @@ from xieshang.negotiations.schemas import (
     AdjustIn,
     EscalateIn,
 )
+from xieshang.web.routing import Router
 from xieshang.web.ui.pages.common import (
     FormPage,
     Page,
@@ -33,7 +34,7 @@ from xieshang.web.ui.session import (
     session_token,
 )
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 
 
 @router.get("/app/negotiations/{case_id}", name="ui.case")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from xieshang.collection.lint import check_message
@@ -17,6 +17,7 @@ from xieshang.complaints.schemas import ComplaintCreate, NoteIn
 from xieshang.errors import XieshangError
 from xieshang.models.user import Role
 from xieshang.negotiations import service as negotiations
+from xieshang.web.routing import Router
 from xieshang.web.ui import i18n
 from xieshang.web.ui.pages.common import (
     FormPage,
@@ -28,7 +29,7 @@ from xieshang.web.ui.pages.common import (
 )
 from xieshang.web.ui.session import language
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 
 
 @router.get("/app/complaints", name="ui.complaints")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from xieshang.audit.service import verify_chain
@@ -17,6 +17,7 @@ from xieshang.models.user import Role
 from xieshang.negotiations.policy_review import compare, policy_overview, review_draft
 from xieshang.policy_store import service as policy_versions
 from xieshang.policy_store.schemas import PolicyDecision, PolicyProposal
+from xieshang.web.routing import Router
 from xieshang.web.ui.charts import bars, columns
 from xieshang.web.ui.pages.common import (
     FormPage,
@@ -26,7 +27,7 @@ from xieshang.web.ui.pages.common import (
 )
 from xieshang.web.ui.pages.period import DayText, day
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 
 
 @router.get("/app/reports/complaints", name="ui.complaints.statistics")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from xieshang.collection.lint import check_message
 from xieshang.collection.schemas import ContactIn
 from xieshang.collection.service import contact_log, make_contact
 from xieshang.errors import XieshangError
+from xieshang.web.routing import Router
 from xieshang.web.ui.pages.common import (
     FormPage,
     Page,
@@ -19,7 +20,7 @@ from xieshang.web.ui.pages.common import (
     render,
 )
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 
 
 @router.get("/app/customers/{customer_id}/contacts", name="ui.contacts")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from xieshang.context import Context
@@ -24,6 +24,7 @@ from xieshang.negotiations.schemas import (
     RequestIn,
 )
 from xieshang.notifications.inbox import mark_read, my_inbox
+from xieshang.web.routing import Router
 from xieshang.web.ui.pages.common import (
     FormPage,
     Page,
@@ -32,7 +33,7 @@ from xieshang.web.ui.pages.common import (
     render,
 )
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 HARDSHIPS = (
     "income_drop_temporary",
     "job_loss",

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from xieshang.collection import workbench
@@ -16,6 +16,7 @@ from xieshang.complaints import intake
 from xieshang.complaints.schemas import ComplaintCreate
 from xieshang.context import Context
 from xieshang.errors import InvalidInput
+from xieshang.web.routing import Router
 from xieshang.web.ui.pages.common import (
     FormPage,
     Page,
@@ -24,7 +25,7 @@ from xieshang.web.ui.pages.common import (
     render,
 )
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 PAGE_SIZE = 20
 CHANNELS = ("phone", "visit", "letter", "regulator_referral")
 """How a complaint staff record reached the bank (a customer's own app and web filings are theirs)."""

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from xieshang.demo.seed import CUSTOMER_LOGINS, DEMO_PASSWORD, STAFF_LOGINS
 from xieshang.models.user import Role
 from xieshang.web.deps import app_state
+from xieshang.web.routing import Router
 from xieshang.web.ui.pages.common import render
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 
 DEMO_LOGINS: tuple[tuple[str, Role], ...] = (
     *((name, Role.CUSTOMER) for name in CUSTOMER_LOGINS),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import HTMLResponse
 
 from xieshang.complaints import service as complaint_service
@@ -14,6 +14,7 @@ from xieshang.feedback.quality import QualityReport, quality_report
 from xieshang.models.user import Role
 from xieshang.negotiations import service as negotiations
 from xieshang.policy_store.in_force import policy_in_force
+from xieshang.web.routing import Router
 from xieshang.web.ui.pages.common import (
     Page,
     problem,
@@ -21,7 +22,7 @@ from xieshang.web.ui.pages.common import (
 )
 from xieshang.web.ui.pages.period import DayText, day
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 
 
 @router.get("/app/team", name="ui.team")

@@ -1,17 +1,21 @@
-"""SQLite: writers queue at BEGIN; readers (API GETs) begin deferred and never wait for a writer.
+"""SQLite: writers queue for one slot, then BEGIN; readers (API GETs) begin deferred and never wait
+for a writer; a writer kept waiting too long is told it is busy, and no failure keeps the slot.
 Both databases: the migrations build exactly what the models declare."""
 
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from xieshang.db import READ_ONLY, make_engine
+from xieshang.db import READ_ONLY, Busy, make_engine
 from xieshang.migrate import upgrade
 from xieshang.models import Base
 
@@ -69,3 +73,32 @@ def test_the_migrations_build_exactly_the_models(engine: Engine) -> None:
             connection, opts={"compare_type": True, "render_as_batch": True}
         )
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_a_writer_kept_waiting_too_long_is_told_busy_and_the_slot_is_not_lost(
+    tmp_path: Path,
+) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'busy.db'}", write_wait=0.2)
+    upgrade(engine)
+    with engine.connect() as first:
+        first.begin()
+        began = time.monotonic()
+        with pytest.raises(Busy), Session(engine) as second:
+            second.execute(text("SELECT 1"))
+        assert 0.15 < time.monotonic() - began < 2
+        first.rollback()
+    with Session(engine) as third:  # the slot came back with the first connection
+        third.execute(text("SELECT 1"))
+        third.commit()
+    engine.dispose()
+
+
+def test_a_failed_write_gives_its_slot_back(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'failed.db'}", write_wait=1)
+    upgrade(engine)
+    with Session(engine) as session, pytest.raises(IntegrityError):
+        session.execute(text("INSERT INTO users (id) VALUES (NULL)"))  # NOT NULL columns
+    with Session(engine) as session:  # would be Busy after 1 s had the failure kept the slot
+        session.execute(text("SELECT 1"))
+        session.commit()
+    engine.dispose()

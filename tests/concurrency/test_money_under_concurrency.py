@@ -275,3 +275,36 @@ def test_two_hundred_mixed_writes_finish_without_a_server_error(live: Live) -> N
     slowest = max(a.seconds for a in answers)
     assert slowest < 30, f"a request took {slowest:.1f} s (a stall, not a queue)"
     check_books(live.engine, acknowledged(answers))
+
+
+def test_the_server_keeps_answering_while_every_worker_waits_for_a_held_loan(live: Live) -> None:
+    """Another holder (a long batch, a second process) keeps a loan locked: 60 payments to it pile
+    up in the worker threads, /health still answers at once, and when the lock goes every payment
+    is taken."""
+    loan = live.world.loans[3]
+    with live.engine.connect() as holder:
+        holder.begin()  # SQLite: BEGIN IMMEDIATE, the database's write lock
+        holder.execute(select(Loan.id).where(Loan.id == loan).with_for_update())  # PostgreSQL
+        with ThreadPoolExecutor(max_workers=60) as pool:
+            limits = httpx.Limits(max_connections=60)
+            with httpx.Client(base_url=live.base, timeout=60, limits=limits) as client:
+                waiting = [
+                    pool.submit(pay(live, loan, "1.00", f"held-{n}", agent=n), client)
+                    for n in range(60)
+                ]
+                health = []
+                for _ in range(5):
+                    time.sleep(0.4)
+                    began = time.monotonic()
+                    response = httpx.get(f"{live.base}/api/v1/health", timeout=10)
+                    health.append(time.monotonic() - began)
+                    assert response.status_code == 200
+                assert not any(f.done() for f in waiting), "the lock did not hold them"
+                holder.rollback()
+                answers = [f.result() for f in waiting]
+    assert max(health) < 1, f"/health took {max(health):.2f} s while the workers waited"
+    assert Counter(r.status_code for r in answers) == {201: 60}
+    check_books(
+        live.engine,
+        {r.json()["reference"]: (loan, 100) for r in answers},
+    )

@@ -105,14 +105,14 @@ def install(app: FastAPI) -> None:
         return problem(error.status_code, slug, str(error.detail), str(error.detail))
 
     @app.exception_handler(StaleDataError)
-    async def _stale(request: Request, error: StaleDataError) -> JSONResponse:
+    async def _stale(request: Request, error: StaleDataError) -> Response:
         """Another request changed the same object between our read and our write."""
-        return problem(
-            409,
-            "conflict",
-            "Conflict",
-            "another request changed this at the same moment; nothing was changed, read it again",
+        detail = (
+            "another request changed this at the same moment; nothing was changed, read it again"
         )
+        if pages.is_page(request):
+            return pages.error_page(request, 409, detail)
+        return problem(409, "conflict", "Conflict", detail)
 
     @app.exception_handler(Busy)
     @app.exception_handler(sqlalchemy.exc.TimeoutError)
@@ -123,9 +123,12 @@ def install(app: FastAPI) -> None:
         client may simply retry."""
         if isinstance(error, sqlalchemy.exc.OperationalError) and not _contention(error):
             return await _unexpected(request, error)
-        response = problem(
-            503, "busy", "Busy", "the service is busy; nothing was changed, try again shortly"
-        )
+        detail = "the service is busy; nothing was changed, try again shortly"
+        response: Response
+        if pages.is_page(request):
+            response = pages.error_page(request, 503, detail)
+        else:
+            response = problem(503, "busy", "Busy", detail)
         response.headers["Retry-After"] = "1"
         return response
 

@@ -66,6 +66,17 @@ PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
             "'1.234' has more than 2 decimal places",
         ),
         (r"^must not be negative$", "不能为负数", "must not be negative"),
+        # contention: the request changed nothing and may simply be sent again
+        (
+            r"^the service is busy; nothing was changed, try again shortly$",
+            "系统繁忙，本次操作未做任何更改，请稍后重试",
+            "the service is busy; nothing was changed, try again shortly",
+        ),
+        (
+            r"^another request changed this at the same moment; nothing was changed, read it again$",
+            "另一操作同时修改了此记录，本次操作未做任何更改，请刷新后重试",
+            "another request changed this at the same moment; nothing was changed, read it again",
+        ),
         (r"^is in the future$", "不能晚于今天", "is in the future"),
         (r"^is empty$", "不能为空", "is empty"),
         (r"^(\S+) is after (\S+)$", r"\1 晚于 \2", "2026-06-20 is after 2026-06-01"),

@@ -25,19 +25,16 @@ import os
 import platform
 import random
 import sys
-import tempfile
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from time import perf_counter
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, insert, text
+from sqlalchemy import Engine, insert, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from databases import database
 from xieshang.config import Environment, Settings
 from xieshang.context import Context, FixedClock, make_cipher
 from xieshang.customers.schemas import CustomerCreate, with_check_character
@@ -211,24 +208,6 @@ def replay_baseline(count: int, limit: int) -> float:
     for ledger in ledgers:
         ledger_as_of(ledger, AS_OF)
     return len(ledgers) / (perf_counter() - began)
-
-
-@contextmanager
-def database(kind: str, postgres_url: str) -> Iterator[str]:
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{folder}/bench.db"
-        return
-    name = f"xieshang_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield postgres_url.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def measure(kind: str, url: str, count: int) -> dict[str, Any]:

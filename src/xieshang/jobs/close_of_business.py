@@ -5,8 +5,10 @@ For each active loan not yet closed through ``as_of``, in its own transaction: r
 bucket, five-category classification, principal outstanding and what is owed, mark installments
 scheduled / due / late / paid, mark loans paid off; judge each performing agreement one day at a
 time (kept, late, broken — reinstating concessions — or completed). Then expire stale offers.
-Each loan is locked while it is closed, so a payment or an accept made meanwhile is either seen by
-the close or waits for it (:func:`xieshang.loans.service.lock_loan`).
+A payment or an accept made while the run goes moves the loan's version: the close of that loan
+then writes nothing (its version check fails), reads the loan again and closes it as it now stands.
+Optimistic rather than a lock per loan, which cost a quarter of the nightly throughput
+(docs/decisions/0003-one-writer-per-loan.md).
 
 Idempotent per day: a loan closed through ``as_of`` is skipped, so a second run changes nothing;
 a run after skipped days walks each of them. One run at a time (:mod:`xieshang.jobs.lock`); even
@@ -16,6 +18,7 @@ rolled back, reported in the run's record, and the run goes on.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
@@ -30,13 +33,15 @@ from xieshang.domain.accrual import LedgerState, ledger_as_of
 from xieshang.domain.delinquency import LOAN_THRESHOLDS, Buckets
 from xieshang.jobs import lock
 from xieshang.jobs.runner import JobReport, run_job
-from xieshang.loans.service import lock_loan, to_ledger
+from xieshang.loans.service import to_ledger
 from xieshang.models.loan import InstallmentStatus, Loan, LoanStatus
 from xieshang.models.negotiation import Agreement, NegotiationCase, NegotiationOffer
 from xieshang.negotiations import offers as workflow
-from xieshang.negotiations.agreements import PERFORMING, performing_agreement, review
+from xieshang.negotiations.agreements import PERFORMING, review
 
 JOB = "close-of-business"
+RETRIES = 3
+"""Times a loan changed by others while it was being closed is read again before it is reported."""
 BUCKETS = Buckets()
 
 
@@ -85,19 +90,22 @@ def _close_loans(
         .order_by(Loan.id)
     ).all()
     done = 0
+    changed: Counter[int] = Counter()
     for start in range(0, len(ids), chunk):
         pending = list(ids[start : start + chunk])
         while pending:
-            pending = _close_chunk(ctx, pending, as_of, report)
+            pending = _close_chunk(ctx, pending, as_of, report, changed)
         done += min(chunk, len(ids) - start)
         lock.refresh(session, JOB, report.holder, ctx.clock)
         if on_progress is not None:
             on_progress(done)
 
 
-def _close_chunk(ctx: Context, ids: Sequence[int], as_of: date, report: JobReport) -> list[int]:
-    """Close the loans in ``ids``; after a failure, return the ones not yet tried (reloaded fresh:
-    a rollback expires everything the session held)."""
+def _close_chunk(
+    ctx: Context, ids: Sequence[int], as_of: date, report: JobReport, changed: Counter[int]
+) -> list[int]:
+    """Close the loans in ``ids``; after a failure or a loan changed meanwhile, return the ones not
+    yet closed (reloaded fresh: a rollback expires everything the session held)."""
     session = ctx.session
     session.expunge_all()
     loans = session.scalars(
@@ -118,39 +126,36 @@ def _close_chunk(ctx: Context, ids: Sequence[int], as_of: date, report: JobRepor
     }
     relaxed = session.get_bind().dialect.name == "postgresql"
     for index, loan in enumerate(loans):
+        if loan.closed_through is not None and loan.closed_through >= as_of:
+            report.counts["closed_by_another_run"] += 1  # after this run listed it
+            continue
         try:
             if relaxed:  # a crash may lose the last few closes; the rerun redoes them (idempotent)
                 session.execute(text("SET LOCAL synchronous_commit TO OFF"))
-            current, agreement = _locked(ctx, loan, agreements.get(loan.id))
-            if current.closed_through is not None and current.closed_through >= as_of:
-                session.commit()  # another run closed it after this chunk was read: let go
-                report.counts["closed_by_another_run"] += 1
-                continue
-            for event in close_loan(ctx, current, agreement, as_of):
+            for event in close_loan(ctx, loan, agreements.get(loan.id), as_of):
                 report.counts[event] += 1
             session.commit()
             report.counts["loans_closed"] += 1
-        except StaleDataError:  # another run closed it first: nothing to do
+        except StaleDataError as error:
+            # A payment, an accept or another run changed the loan after the chunk was read: the
+            # version check wrote nothing. Read it again and close it as it now stands.
             session.rollback()
-            report.counts["closed_by_another_run"] += 1
+            changed[loan.id] += 1
+            report.counts["loans_changed_while_closing"] += 1
+            if changed[loan.id] <= RETRIES:
+                return [loan.id for loan in loans[index:]]
+            _failed(report, loan, error)
             return [loan.id for loan in loans[index + 1 :]]
         except Exception as error:  # one bad loan is reported, not fatal
             session.rollback()
-            report.failures.append(
-                {"loan_id": loan.id, "loan_no": loan.loan_no, "error": _describe(error)}
-            )
-            report.counts["loans_failed"] += 1
+            _failed(report, loan, error)
             return [loan.id for loan in loans[index + 1 :]]
     return []
 
 
-def _locked(ctx: Context, loan: Loan, agreement: Agreement | None) -> tuple[Loan, Agreement | None]:
-    """Take the loan's lock (a payment or an accept on it waits, or is waited for); if it changed
-    since the chunk was read, read it and its agreement again, as they now stand."""
-    version = ctx.session.scalar(select(Loan.version).where(Loan.id == loan.id).with_for_update())
-    if version == loan.version:
-        return loan, agreement
-    return lock_loan(ctx, loan.id), performing_agreement(ctx, loan.id)
+def _failed(report: JobReport, loan: Loan, error: Exception) -> None:
+    report.failures.append({"loan_id": loan.id, "loan_no": loan.loan_no, "error": _describe(error)})
+    report.counts["loans_failed"] += 1
 
 
 def close_loan(ctx: Context, loan: Loan, agreement: Agreement | None, as_of: date) -> list[str]:

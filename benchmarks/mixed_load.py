@@ -12,6 +12,9 @@ request after another (keep-alive), choosing what to do at random (seeded):
 - agent: the approval queue or the complaint queue (12 %), a ¥1.00 payment on a loan with an
   Idempotency-Key (10 %), the message linter (10 %).
 
+Before the mix, the write bursts that stalled the server before (all sent at once): 60 message
+checks, 50 negotiations, 200 mixed writes — how long until all were answered, the slowest, statuses.
+
 Baseline in the same run: ``GET /health`` with the same clients for 15 s before the mix. Printed:
 requests, throughput, p50 and p99 by kind and overall, 4xx and 5xx, and the server's resident memory
 at the start of the mix, its peak and at the end. Nothing asserts on time; a 5xx is reported.
@@ -221,6 +224,68 @@ def _today() -> str:
     return datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
 
 
+def write_bursts(
+    base: str, portfolio: Portfolio, tokens: dict[str, dict[str, str]]
+) -> dict[str, dict[str, Any]]:
+    """The bursts that stalled the server before (issue 12): every request sent at once."""
+    agent = tokens["agent1"]
+    customers = [(tokens[name], loans) for name, loans in portfolio.customers]
+
+    def lint(_n: int) -> tuple[str, dict[str, Any], dict[str, str]]:
+        return "/api/v1/conduct/lint", LINT, agent
+
+    def negotiation(n: int) -> tuple[str, dict[str, Any], dict[str, str]]:
+        customer, loans = customers[n % len(customers)]
+        return "/api/v1/negotiations", {"loan_id": loans[0], **HARDSHIP}, customer
+
+    def payment(n: int) -> tuple[str, dict[str, Any], dict[str, str]]:
+        loan = portfolio.active_loans[n % len(portfolio.active_loans)]
+        body = {"amount": "1.00", "value_date": _today(), "channel": "counter"}
+        return f"/api/v1/loans/{loan}/payments", body, agent | {"Idempotency-Key": f"burst-{n}"}
+
+    def complaint(n: int) -> tuple[str, dict[str, Any], dict[str, str]]:
+        customer, _ = customers[n % len(customers)]
+        return "/api/v1/complaints", {"text": f"第{n}号：电话一直打不通，没人处理。"}, customer
+
+    mixed = (payment, payment, lint, negotiation, complaint)
+    return {
+        "60 x lint": burst(base, [lint(n) for n in range(60)]),
+        "50 x negotiations": burst(base, [negotiation(n) for n in range(50)]),
+        "200 mixed writes": burst(base, [mixed[n % 5](n) for n in range(200)]),
+    }
+
+
+def burst(base: str, requests: list[tuple[str, dict[str, Any], dict[str, str]]]) -> dict[str, Any]:
+    start = threading.Barrier(len(requests))
+    answers: list[tuple[int, float]] = []
+    lock = threading.Lock()
+
+    def send(path: str, body: dict[str, Any], headers: dict[str, str]) -> None:
+        with httpx.Client(base_url=base, timeout=120) as client:
+            start.wait()
+            began = time.perf_counter()
+            status = client.post(path, json=body, headers=headers).status_code
+            with lock:
+                answers.append((status, time.perf_counter() - began))
+
+    threads = [threading.Thread(target=send, args=request) for request in requests]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    statuses: dict[int, int] = defaultdict(int)
+    for status, _ in answers:
+        statuses[status] += 1
+    return {
+        "requests": len(requests),
+        "seconds": round(time.perf_counter() - began, 2),
+        "slowest_s": round(max(seconds for _, seconds in answers), 2),
+        "statuses": dict(sorted(statuses.items())),
+        "5xx": sum(n for status, n in statuses.items() if status >= 500),
+    }
+
+
 def drive(
     base: str,
     clients: int,
@@ -298,6 +363,7 @@ def measure(kind: str, minutes: float, clients: int, customers: int) -> dict[str
                         tally.add("health", response, time.perf_counter() - began)
 
             baseline, baseline_seconds = drive(base, clients, 15, health)
+            bursts = write_bursts(base, portfolio, tokens)
             memory = [resident_mib(server.pid)]
             sampling = threading.Event()
 
@@ -328,6 +394,7 @@ def measure(kind: str, minutes: float, clients: int, customers: int) -> dict[str
         "minutes": minutes,
         "loans": len(portfolio.active_loans),
         "health": {k: v for k, v in health_figures.items() if k != "by_kind"},
+        "bursts": bursts,
         "mixed": mixed_figures,
         "mixed_vs_health_throughput": round(
             mixed_figures["per_second"] / health_figures["per_second"], 2
@@ -338,6 +405,7 @@ def measure(kind: str, minutes: float, clients: int, customers: int) -> dict[str
             "peak": round(max(memory), 1),
             "end": round(memory[-1], 1),
             "end_vs_first_minute": round(memory[-1] / memory[min(4, len(memory) - 1)], 3),
+            "each_minute": [round(m, 1) for m in memory[::4]],
         },
     }
 
@@ -373,12 +441,19 @@ def main() -> int:
         f"{figures['mixed_vs_health_throughput']}, statement p50 / health p50 "
         f"{figures['statement_p50_vs_health_p50']}"
     )
+    for name, row in figures["bursts"].items():
+        print(
+            f"burst {name}: {row['requests']} at once, all answered in {row['seconds']} s, "
+            f"slowest {row['slowest_s']} s, statuses {row['statuses']}"
+        )
     memory = figures["memory_mib"]
     print(
         f"server memory: {memory['start']} MiB at the start of the mix, peak {memory['peak']}, "
-        f"end {memory['end']} (end / after the first minute {memory['end_vs_first_minute']})"
+        f"end {memory['end']} (end / after the first minute {memory['end_vs_first_minute']}); "
+        f"each minute: {', '.join(str(m) for m in memory['each_minute'])}"
     )
-    return 1 if mixed["5xx"] else 0
+    failed = mixed["5xx"] + sum(row["5xx"] for row in figures["bursts"].values())
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

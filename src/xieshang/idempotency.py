@@ -51,15 +51,18 @@ def once(
 ) -> tuple[int, Answer]:
     """Do ``work`` (flush only) and commit, once per ``key``: 201 and the answer, or, for a repeat
     of the same request, 200 and the first answer. Claim the key before anything else is written:
-    a lost race rolls the session back."""
-    if key is None:
+    a lost race rolls the session back, and so does a failure of ``work``."""
+    claimed = None if key is None else _claim(ctx, key, digest)
+    if claimed is not None and not isinstance(claimed, IdempotencyRecord):
+        return 200, answer.model_validate(claimed)
+    try:
         result = work()
+    except BaseException:
+        ctx.session.rollback()  # nothing of a failed request stays, its claim on the key included
+        raise
+    if claimed is None:
         ctx.session.commit()
         return 201, result
-    claimed = _claim(ctx, key, digest)
-    if not isinstance(claimed, IdempotencyRecord):
-        return 200, answer.model_validate(claimed)
-    result = work()
     claimed.status_code = 201
     claimed.response_body = json.dumps(
         result.model_dump(mode="json"), ensure_ascii=False, default=str

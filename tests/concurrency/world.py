@@ -26,7 +26,6 @@ from typing import IO
 import httpx
 import uvicorn
 from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tests import factories
 from tests.factories import PASSWORD
@@ -36,7 +35,7 @@ from xieshang.context import Context, FixedClock, make_cipher
 from xieshang.db import session_factory
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.loans.schemas import PaymentCreate
-from xieshang.loans.service import record_payment, to_ledger
+from xieshang.loans.service import record_payment, require_loan, to_ledger
 from xieshang.models.loan import Loan, LoanTransaction, TransactionKind
 from xieshang.models.negotiation import Agreement, NegotiationCase
 from xieshang.models.user import Role
@@ -201,11 +200,13 @@ def check_books(engine: Engine, acknowledged: dict[str, tuple[int, int]]) -> Boo
     (loan, fen)) is in the ledger once and counted — in the statement of the schedule in force or
     in the snapshot its agreement kept of the schedule before —, one installed schedule per
     agreement, and the audit chain verifies."""
+    settings = settings_for(url_of(engine))
     with session_factory(engine)() as session:
+        ctx = Context(session, settings, make_cipher(settings), CLOCK)
         transactions = 0
         loans = session.scalars(select(Loan)).all()
         for loan in loans:
-            loaded = _load(session, loan.id)
+            loaded = require_loan(ctx, loan.id)
             state = ledger_as_of(to_ledger(loaded), TODAY)
             current = [
                 t
@@ -236,18 +237,6 @@ def check_books(engine: Engine, acknowledged: dict[str, tuple[int, int]]) -> Boo
         assert agreements_total <= cases
         assert verify(session).intact, "the audit chain does not verify"
         return Books(transactions, agreements_total)
-
-
-def _load(session: Session, loan_id: int) -> Loan:
-    return session.scalars(
-        select(Loan)
-        .where(Loan.id == loan_id)
-        .options(
-            joinedload(Loan.product),
-            selectinload(Loan.installments),
-            selectinload(Loan.transactions),
-        )
-    ).one()
 
 
 def main(url: str, port: int) -> None:

@@ -10,33 +10,18 @@ import os
 import signal
 import sys
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import Engine, select
 
-from tests import factories
-from xieshang.config import Environment, Settings
-from xieshang.context import Context, FixedClock, make_cipher
+from tests.concurrency import world as concurrency_world
+from tests.concurrency.world import CLOCK, CUSTOMER, settings_for
+from xieshang.config import Settings
+from xieshang.context import Context, make_cipher
 from xieshang.db import make_engine, session_factory
-from xieshang.loans.schemas import PaymentCreate
-from xieshang.loans.service import record_payment
-from xieshang.models.user import Role, User
+from xieshang.models.user import User
 from xieshang.negotiations import agreements, service
-from xieshang.negotiations.schemas import AcceptIn, NegotiationCreate
-
-TODAY = date(2025, 11, 20)
-CLOCK = FixedClock(datetime.combine(TODAY, time(2, 0), tzinfo=UTC))
-CUSTOMER = "race-customer"
-
-
-def settings_for(url: str) -> Settings:
-    return Settings(
-        database_url=url,
-        environment=Environment.DEVELOPMENT,
-        argon2_time_cost=1,
-        argon2_memory_kib=1024,
-    )
+from xieshang.negotiations.schemas import AcceptIn
 
 
 @dataclass(frozen=True)
@@ -49,50 +34,9 @@ class Ready:
 
 def prepare(engine: Engine, settings: Settings) -> Ready:
     """An overdue loan, its customer, and a case whose offers may all be accepted now."""
-    with session_factory(engine)() as session:
-        ctx = Context(session, settings, make_cipher(settings), CLOCK)
-        factories.product(ctx)
-        owner = factories.customer(ctx, name="王芳")
-        loan = factories.loan(
-            ctx,
-            owner,
-            principal="12000.00",
-            annual_rate="12%",
-            months=12,
-            start_date=date(2025, 6, 1),
-        )
-        for n, due in enumerate([date(2025, 7, 1), date(2025, 8, 1), date(2025, 9, 1)]):
-            record_payment(
-                ctx, loan.id, PaymentCreate(amount="1066.19", value_date=due, reference=f"p{n}")
-            )
-        customer = factories.user(ctx, Role.CUSTOMER, CUSTOMER, owner.id)
-        supervisor = factories.user(ctx, Role.SUPERVISOR, "race-supervisor")
-        session.commit()
-        ctx.user = customer
-        case = service.open_case(
-            ctx,
-            NegotiationCreate.model_validate(
-                {
-                    "loan_id": loan.id,
-                    "finances": {
-                        "verified_income": "5000.00",
-                        "stated_income": "5000.00",
-                        "essential_expenses": "3300.00",
-                        "other_debt_service": "600.00",
-                    },
-                    "request": {"scenario": "hardship", "hardship": "income_drop_temporary"},
-                }
-            ),
-        )
-        ctx.user = supervisor
-        for offer in case.offers:
-            if offer.status == "pending_approval":
-                service.decide(ctx, case.id, offer.id, approve=True, note="race test")
-        ctx.user = customer
-        shas = {}
-        for offer in service.get_case(ctx, case.id).offers:
-            shas[offer.id] = service.offer_terms(ctx, case.id, offer.id, "zh").sha256
-        return Ready(case.id, loan.id, shas)
+    world = concurrency_world.prepare(engine, loans=1, cases=1)
+    ((case_id, offers),) = world.cases.items()
+    return Ready(case_id, world.loans[0], offers)
 
 
 def customer_context(engine: Engine, settings: Settings) -> Context:

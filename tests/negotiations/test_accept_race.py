@@ -18,15 +18,9 @@ import pytest
 import uvicorn
 from sqlalchemy import Engine, func, select
 
+from tests.concurrency.world import CLOCK, CUSTOMER, settings_for
 from tests.factories import PASSWORD
-from tests.negotiations.accept_race import (
-    CLOCK,
-    CUSTOMER,
-    Ready,
-    customer_context,
-    prepare,
-    settings_for,
-)
+from tests.negotiations.accept_race import Ready, customer_context, prepare
 from xieshang.audit.service import verify
 from xieshang.db import session_factory
 from xieshang.models.idempotency import IdempotencyRecord

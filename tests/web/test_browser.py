@@ -17,8 +17,9 @@ from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 from sqlalchemy import Engine
 
 from tests import factories
+from tests.concurrency.world import CLOCK, CUSTOMER, settings_for
 from tests.factories import PASSWORD
-from tests.negotiations.accept_race import CLOCK, CUSTOMER, prepare, settings_for
+from tests.negotiations.accept_race import prepare
 from xieshang.context import Context, make_cipher
 from xieshang.db import session_factory
 from xieshang.feedback import surveys

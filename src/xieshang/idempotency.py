@@ -53,26 +53,23 @@ def once(
     of the same request, 200 and the first answer. Claim the key before anything else is written:
     a lost race rolls the session back, and so does a failure of ``work``."""
     claimed = None if key is None else _claim(ctx, key, digest)
-    if claimed is not None and not isinstance(claimed, IdempotencyRecord):
-        return 200, answer.model_validate(claimed)
+    if claimed is not None and claimed.status_code:  # answered before: replay it
+        return 200, answer.model_validate_json(claimed.response_body)
     try:
         result = work()
     except BaseException:
         ctx.session.rollback()  # nothing of a failed request stays, its claim on the key included
         raise
-    if claimed is None:
-        ctx.session.commit()
-        return 201, result
-    claimed.status_code = 201
-    claimed.response_body = json.dumps(
-        result.model_dump(mode="json"), ensure_ascii=False, default=str
-    )
+    if claimed is not None:
+        claimed.status_code = 201
+        claimed.response_body = result.model_dump_json()
     ctx.session.commit()
     return 201, result
 
 
-def _claim(ctx: Context, key: str, digest: str) -> IdempotencyRecord | Any:
-    """A new, flushed record for ``key`` (this request does the work), or the stored answer."""
+def _claim(ctx: Context, key: str, digest: str) -> IdempotencyRecord:
+    """The key's record: the stored answer (``status_code`` set), or a new flushed claim whose
+    status is 0 until this request's answer is written beside its change."""
     stored = _stored(ctx, key, digest)
     if stored is not None:
         return stored
@@ -81,7 +78,7 @@ def _claim(ctx: Context, key: str, digest: str) -> IdempotencyRecord | Any:
         user_id=ctx.user.id,
         key=key,
         request_digest=digest,
-        status_code=0,  # set with the answer, in the same transaction
+        status_code=0,
         response_body="",
         created_at=ctx.now(),
     )
@@ -97,8 +94,8 @@ def _claim(ctx: Context, key: str, digest: str) -> IdempotencyRecord | Any:
     return row
 
 
-def _stored(ctx: Context, key: str, digest: str) -> Any | None:
-    """The stored answer for this key, or None; a different request under it is a conflict."""
+def _stored(ctx: Context, key: str, digest: str) -> IdempotencyRecord | None:
+    """The committed record of this key, or None; a different request under it is a conflict."""
     assert ctx.user is not None
     found = ctx.session.scalar(
         select(IdempotencyRecord).where(
@@ -109,4 +106,4 @@ def _stored(ctx: Context, key: str, digest: str) -> Any | None:
         return None
     if found.request_digest != digest:
         raise IdempotencyConflict("this Idempotency-Key was already used with a different request")
-    return json.loads(found.response_body)
+    return found

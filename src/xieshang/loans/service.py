@@ -186,9 +186,9 @@ def _load(ctx: Context, loan_id: int, *, lock: bool = False) -> Loan:
 def lock_loan(ctx: Context, loan_id: int) -> Loan:
     """The loan, locked until this transaction ends, read fresh after the lock was granted.
 
-    Every use case that changes a loan's money or schedule — a payment, an accepted agreement, the
-    nightly close — starts here, before it reads the balance it checks, so that a check and its
-    write see the same loan: one writer per loan at a time (``SELECT … FOR UPDATE`` on PostgreSQL;
+    Every use case that checks a loan's money and then changes it — a payment, an accepted
+    agreement — starts here, before it reads the balance it checks, so that a check and its write
+    see the same loan: one writer per loan at a time (``SELECT … FOR UPDATE`` on PostgreSQL;
     on SQLite the database's one writer). Lock order: an idempotency key, then a negotiation case,
     then the loan. docs/decisions/0003-one-writer-per-loan.md."""
     return _load(ctx, loan_id, lock=True)
@@ -413,7 +413,7 @@ def _post_payment(ctx: Context, loan_id: int, data: PaymentCreate) -> Transactio
     )
     if taken is not None:
         raise AlreadyExists(f"loan {loan_id} already has a transaction with reference {reference}")
-    today = max(ctx.today(), data.value_date)
+    today = ctx.today()
     credit_before = ledger_as_of(to_ledger(loan), today).credit
     txn = LoanTransaction(
         loan_id=loan.id,

@@ -294,13 +294,11 @@ def lock_case(ctx: Context, case_id: int) -> NegotiationCase:
     """The case, locked until this transaction ends and read fresh: every use case that changes a
     case (accept, adjust, approve, reject, escalate, decline, counter, evaluate again) starts here,
     so each sees what the one before it did — an adjustment after an accept finds the agreement."""
-    case = require_case(ctx, case_id)
-    ctx.session.refresh(case, with_for_update=True)
-    return case
+    return require_case(ctx, case_id, lock=True)
 
 
-def require_case(ctx: Context, case_id: int) -> NegotiationCase:
-    case = ctx.session.get(NegotiationCase, case_id)
+def require_case(ctx: Context, case_id: int, *, lock: bool = False) -> NegotiationCase:
+    case = ctx.session.get(NegotiationCase, case_id, with_for_update=lock, populate_existing=lock)
     if case is None:
         raise NotFound("negotiation", case_id)
     require_customer_access(ctx.user, case.customer_id, "negotiation", case_id)

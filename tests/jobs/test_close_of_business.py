@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time as sleeping
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from xieshang.domain.accrual import ledger_as_of
 from xieshang.jobs import close_of_business, lock
 from xieshang.jobs.runner import JobReport
 from xieshang.loans.schemas import PaymentCreate
-from xieshang.loans.service import record_payment, require_loan, to_ledger
+from xieshang.loans.service import lock_loan, record_payment, require_loan, to_ledger
 from xieshang.models.audit import AuditEntry
 from xieshang.models.job import JobRun
 from xieshang.models.loan import Installment, Loan
@@ -245,6 +246,50 @@ def test_a_loan_closed_by_another_run_meanwhile_is_not_closed_twice(
     with pytest.raises(StaleDataError, match="expected to update 1 row"):
         stale_session.commit()
     stale_session.close()
+
+
+def test_a_payment_holding_a_loan_as_the_close_reaches_it_is_waited_for_not_deadlocked(
+    committed_engine: Engine, settings: Settings
+) -> None:
+    """A payment holds a loan (row lock) and is about to write the audit chain as the close reaches
+    that loan, whose classification changes (an audit entry too). The close must wait for the loan
+    before it takes the chain, or each waits for the other. It then closes the loan as it now is."""
+    sessions = session_factory(committed_engine)
+    clock = FixedClock(at(DAY))
+    with sessions() as session:
+        _, late, _, _ = _portfolio(Context(session, settings, make_cipher(settings), clock))
+    holding = threading.Event()
+    outcome: dict[str, object] = {}
+
+    def payment() -> None:
+        with sessions() as session:
+            ctx = Context(session, settings, make_cipher(settings), clock)
+            lock_loan(ctx, late)
+            holding.set()
+            sleeping.sleep(0.5)  # the close reaches this loan meanwhile
+            record_payment(ctx, late, PaymentCreate(amount="10.00", value_date=DAY))
+            session.commit()
+            outcome["payment"] = "committed"
+
+    def close() -> None:
+        holding.wait(timeout=30)
+        outcome["close"] = close_of_business.run(sessions, settings, DAY, clock=clock)
+
+    threads = [threading.Thread(target=payment), threading.Thread(target=close)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert outcome["payment"] == "committed"
+    report = outcome["close"]
+    assert isinstance(report, JobReport)
+    assert report.counts["loans_failed"] == 0, report.failures
+    with sessions() as session:
+        loan = session.get(Loan, late)
+        assert loan is not None
+        assert loan.closed_through == DAY
+        assert loan.classification == "special_mention"
+        assert verify(session).intact
 
 
 def test_the_commands(

@@ -40,8 +40,13 @@ def record(
     policy_version: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry to the chain (flush only; the use case commits)."""
+    """Append one entry to the chain (flush only; the use case commits).
+
+    The chain's lock comes after the rows the transaction writes: its pending changes are flushed
+    first, so a row they change is held before the chain is. A writer holding the chain while it
+    waits for a loan could wait for a payment that holds the loan and waits for the chain."""
     session = ctx.session
+    session.flush()
     _lock_chain(session)
     last = session.execute(
         select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)

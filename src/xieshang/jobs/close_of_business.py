@@ -33,7 +33,7 @@ from xieshang.domain.accrual import LedgerState, ledger_as_of
 from xieshang.domain.delinquency import LOAN_THRESHOLDS, Buckets
 from xieshang.jobs import lock
 from xieshang.jobs.runner import JobReport, run_job
-from xieshang.loans.service import to_ledger
+from xieshang.loans.service import to_ledger, touch
 from xieshang.models.loan import InstallmentStatus, Loan, LoanStatus
 from xieshang.models.negotiation import Agreement, NegotiationCase, NegotiationOffer
 from xieshang.negotiations import offers as workflow
@@ -164,6 +164,7 @@ def close_loan(ctx: Context, loan: Loan, agreement: Agreement | None, as_of: dat
     events: list[str] = []
     first = loan.closed_through + timedelta(days=1) if loan.closed_through else as_of
     if agreement is not None:
+        _claim(ctx, loan)
         day = max(first, agreement.start_date)
         if agreement.judged_through is not None:
             day = max(day, agreement.judged_through + timedelta(days=1))
@@ -182,22 +183,24 @@ def close_loan(ctx: Context, loan: Loan, agreement: Agreement | None, as_of: dat
     return events
 
 
+def _claim(ctx: Context, loan: Loan) -> None:
+    """Write the loan's row now (its version checked, the row held to the end of the transaction):
+    a writer holds the loan before it takes the audit chain, never the other way round, or a
+    payment holding the loan and waiting for the chain would wait for this close, and it for them.
+    A loan changed since it was read stops here (StaleDataError) and is read again."""
+    touch(loan)
+    ctx.session.flush()
+
+
 def _store_state(ctx: Context, loan: Loan, state: LedgerState) -> list[str]:
+    """Store the loan's state; its audit entries are recorded after it, so the flush that writes
+    the loan (and holds its row) comes before the audit chain's lock."""
     events = []
     as_of = state.as_of
     dpd = state.days_past_due
     observing = loan.restructured and (loan.observation_until or as_of) >= as_of
     classification = LOAN_THRESHOLDS.classify(dpd, restructured=observing).value
-    if classification != loan.classification:
-        record(
-            ctx,
-            "loan.classification",
-            "loan",
-            loan.id,
-            before={"classification": loan.classification},
-            after={"classification": classification, "on": as_of.isoformat(), "dpd": dpd},
-        )
-        events.append("classification_changed")
+    was = loan.classification
     loan.days_past_due = dpd
     loan.bucket = BUCKETS.bucket(dpd)
     loan.classification = classification
@@ -216,11 +219,23 @@ def _store_state(ctx: Context, loan: Loan, state: LedgerState) -> list[str]:
         else:
             status = InstallmentStatus.LATE
         row.status = status
-    if state.paid_off and loan.status is not LoanStatus.PAID_OFF:
+    paid_off = state.paid_off and loan.status is not LoanStatus.PAID_OFF
+    if paid_off:
         loan.status = LoanStatus.PAID_OFF
+    loan.closed_through = as_of
+    if classification != was:
+        record(
+            ctx,
+            "loan.classification",
+            "loan",
+            loan.id,
+            before={"classification": was},
+            after={"classification": classification, "on": as_of.isoformat(), "dpd": dpd},
+        )
+        events.append("classification_changed")
+    if paid_off:
         record(ctx, "loan.paid_off", "loan", loan.id, after={"on": as_of.isoformat()})
         events.append("loans_paid_off")
-    loan.closed_through = as_of
     return events
 
 

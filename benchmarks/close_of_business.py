@@ -35,11 +35,8 @@ from sqlalchemy import Engine, insert, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from databases import database
-from xieshang.config import Environment, Settings
-from xieshang.context import Context, FixedClock, make_cipher
 from xieshang.customers.schemas import CustomerCreate, with_check_character
 from xieshang.customers.service import add_customer
-from xieshang.db import make_engine, session_factory
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.domain.calendar import add_months
 from xieshang.domain.loan import Loan as LedgerLoan
@@ -47,9 +44,12 @@ from xieshang.domain.loan import Payment
 from xieshang.domain.schedule import LoanTerms, Schedule, build_schedule
 from xieshang.jobs import close_of_business
 from xieshang.jobs.runner import JobReport
+from xieshang.kit.config import Environment, Settings
+from xieshang.kit.context import Context, FixedClock, make_cipher
+from xieshang.kit.db import make_engine, session_factory
+from xieshang.kit.migrate import upgrade
 from xieshang.loans.schemas import ProductCreate
 from xieshang.loans.service import add_product
-from xieshang.migrate import upgrade
 from xieshang.models.loan import Installment, Loan, LoanStatus, LoanTransaction, TransactionKind
 
 SEED = 20261128

@@ -30,7 +30,7 @@ from xieshang.domain.negotiation.case import (
 )
 from xieshang.domain.negotiation.engine import evaluate
 from xieshang.domain.schedule import LoanTerms
-from xieshang.policy.loader import load_policy
+from xieshang.policy.document import load_policy
 
 
 def hardship_case() -> Case:

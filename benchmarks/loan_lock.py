@@ -37,14 +37,14 @@ from sqlalchemy import Engine, delete, func, select
 
 from databases import database
 from xieshang.auth.service import create_user
-from xieshang.config import Environment, Settings
-from xieshang.context import Context, FixedClock, make_cipher
 from xieshang.customers.schemas import CustomerCreate, with_check_character
 from xieshang.customers.service import add_customer
-from xieshang.db import make_engine, session_factory
+from xieshang.kit.config import Environment, Settings
+from xieshang.kit.context import Context, FixedClock, make_cipher
+from xieshang.kit.db import make_engine, session_factory
+from xieshang.kit.migrate import upgrade
 from xieshang.loans import service as loans
 from xieshang.loans.schemas import LoanCreate, PaymentCreate, ProductCreate
-from xieshang.migrate import upgrade
 from xieshang.models.loan import LoanTransaction, TransactionKind
 from xieshang.models.user import Role, User
 

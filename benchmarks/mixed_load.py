@@ -48,12 +48,12 @@ from sqlalchemy import select
 from databases import database
 from xieshang.auth.service import create_user
 from xieshang.cli.service import demo_contact
-from xieshang.config import Environment, Settings
-from xieshang.context import Context, make_cipher
-from xieshang.db import make_engine, session_factory
 from xieshang.demo.seed import DEMO_PASSWORD, seed_demo
 from xieshang.jobs import close_of_business
-from xieshang.migrate import upgrade
+from xieshang.kit.config import Environment, Settings
+from xieshang.kit.context import Context, make_cipher
+from xieshang.kit.db import make_engine, session_factory
+from xieshang.kit.migrate import upgrade
 from xieshang.models.loan import Loan, LoanStatus
 from xieshang.models.user import Role
 

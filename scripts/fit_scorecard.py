@@ -45,7 +45,6 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score, roc_curve
 from sklearn.model_selection import train_test_split
 
-from xieshang.credit_model import load_scorecard, scorecard_to_json
 from xieshang.domain.credit import (
     Attribute,
     Bin,
@@ -56,6 +55,7 @@ from xieshang.domain.credit import (
     probability_of_default,
     score,
 )
+from xieshang.negotiations.scorecard import load_scorecard, scorecard_to_json
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "src" / "xieshang" / "data" / "german_credit.csv"
@@ -503,7 +503,7 @@ def render(
         "- scoring and reasons: `xieshang.domain.credit` (`score`, `adverse_reasons`,",
         "  `probability_of_default`), pure standard library;",
         "- the card: `src/xieshang/data/scorecard_german.json`, loaded by",
-        "  `xieshang.credit_model.load_scorecard()`. **A bank replaces it with its own file** in",
+        "  `xieshang.negotiations.scorecard.load_scorecard()`. **A bank replaces it with its own file** in",
         "  the same format (see the module docstring); the loader refuses a malformed file and",
         "  names the JSON path of the bad field.",
         "",

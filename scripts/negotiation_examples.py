@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from xieshang.credit_model import load_scorecard
 from xieshang.negotiations.evaluate import evaluate_input
 from xieshang.negotiations.schemas import CaseIn, EvaluationRead
-from xieshang.policy.loader import load_policy
+from xieshang.negotiations.scorecard import load_scorecard
+from xieshang.policy.document import load_policy
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 EXAMPLES = DOCS / "examples" / "negotiation"

@@ -17,10 +17,10 @@ from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from xieshang.config import Environment, Settings
-from xieshang.context import Context, FixedClock, make_cipher
-from xieshang.db import make_engine
-from xieshang.migrate import upgrade
+from xieshang.kit.config import Environment, Settings
+from xieshang.kit.context import Context, FixedClock, make_cipher
+from xieshang.kit.db import make_engine
+from xieshang.kit.migrate import upgrade
 from xieshang.web.app import create_app
 
 NOW = datetime(2026, 6, 20, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai

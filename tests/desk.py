@@ -12,7 +12,7 @@ from sqlalchemy import select
 from tests import factories
 from xieshang.complaints.intake import file_complaint
 from xieshang.complaints.schemas import ComplaintCreate
-from xieshang.context import Context
+from xieshang.kit.context import Context
 from xieshang.loans.schemas import PaymentCreate
 from xieshang.loans.service import record_payment
 from xieshang.models.negotiation import NegotiationOffer

@@ -6,9 +6,9 @@ from datetime import date
 from itertools import count
 
 from xieshang.auth.service import create_user
-from xieshang.context import Context
 from xieshang.customers.schemas import CustomerCreate, with_check_character
 from xieshang.customers.service import add_customer
+from xieshang.kit.context import Context
 from xieshang.loans.schemas import LoanCreate, ProductCreate
 from xieshang.loans.service import add_loan, add_product
 from xieshang.models.customer import Customer

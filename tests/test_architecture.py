@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 DOMAIN = Path(__file__).resolve().parents[1] / "src" / "xieshang" / "domain"
-ALLOWED = {"xieshang.domain", "xieshang.errors"}
+ALLOWED = {"xieshang.domain", "xieshang.domain.errors"}
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from xieshang.cli import main
-from xieshang.policy.loader import default_text
+from xieshang.policy.document import default_text
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 
 from tests import factories
 from xieshang.audit.service import record, verify
-from xieshang.context import Context
+from xieshang.kit.context import Context
 from xieshang.models.audit import AuditEntry
 
 

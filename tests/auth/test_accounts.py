@@ -10,8 +10,14 @@ from tests import factories
 from xieshang.auth import accounts
 from xieshang.auth.accounts import AccountCreate, PasswordChange, PasswordSet
 from xieshang.auth.service import IssuedToken, authenticate, login
-from xieshang.context import Context
-from xieshang.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
+from xieshang.domain.errors import (
+    Conflict,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+)
+from xieshang.kit.context import Context
 from xieshang.models.audit import AuditEntry
 from xieshang.models.user import Role
 

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests import factories
 from tests.complaints.helpers import USERS, Bank, at
-from xieshang.config import Settings
-from xieshang.context import Context, FixedClock
+from xieshang.kit.config import Settings
+from xieshang.kit.context import Context, FixedClock
 
 
 @pytest.fixture

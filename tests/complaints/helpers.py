@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests import factories
-from xieshang.config import Settings
-from xieshang.context import Context, FixedClock
+from xieshang.kit.config import Settings
+from xieshang.kit.context import Context, FixedClock
 from xieshang.models.audit import AuditEntry
 from xieshang.models.notification import Notification
 from xieshang.models.user import Role

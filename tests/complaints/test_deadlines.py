@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.complaints.helpers import Bank
-from xieshang.errors import InvalidInput
+from xieshang.domain.errors import InvalidInput
 from xieshang.jobs import complaints_clock
 from xieshang.models.feedback import SurveyInvitation
 from xieshang.models.job import JobRun

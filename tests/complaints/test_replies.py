@@ -10,12 +10,12 @@ from tests import factories
 from xieshang.complaints import replies
 from xieshang.complaints.intake import file_complaint
 from xieshang.complaints.schemas import ComplaintCreate
-from xieshang.context import Context
 from xieshang.domain.conduct import lint_message
-from xieshang.errors import InvalidInput, PermissionDenied
+from xieshang.domain.errors import InvalidInput, PermissionDenied
+from xieshang.kit.context import Context
 from xieshang.models.complaint import Complaint
 from xieshang.models.user import Role, User
-from xieshang.policy.loader import load_policy
+from xieshang.policy.document import load_policy
 from xieshang.text.categories import CATEGORIES
 
 

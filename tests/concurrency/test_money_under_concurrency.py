@@ -34,10 +34,10 @@ from tests.concurrency.world import (
     token,
     url_of,
 )
-from xieshang.db import session_factory
 from xieshang.domain.money import yuan
 from xieshang.jobs import close_of_business
 from xieshang.jobs.runner import JobReport
+from xieshang.kit.db import session_factory
 from xieshang.models.loan import Loan
 from xieshang.models.negotiation import Agreement, NegotiationOffer
 

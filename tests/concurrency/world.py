@@ -29,11 +29,12 @@ from sqlalchemy import Engine, func, select
 
 from tests import factories
 from tests.factories import PASSWORD
+from xieshang.agreements import service as agreements
 from xieshang.audit.service import verify
-from xieshang.config import Environment, Settings
-from xieshang.context import Context, FixedClock, make_cipher
-from xieshang.db import session_factory
 from xieshang.domain.accrual import ledger_as_of
+from xieshang.kit.config import Environment, Settings
+from xieshang.kit.context import Context, FixedClock, make_cipher
+from xieshang.kit.db import session_factory
 from xieshang.loans.schemas import PaymentCreate
 from xieshang.loans.service import record_payment, require_loan, to_ledger
 from xieshang.models.loan import Loan, LoanTransaction, TransactionKind
@@ -110,7 +111,7 @@ def prepare(engine: Engine, loans: int, cases: int) -> World:
                     service.decide(ctx, case.id, offer.id, approve=True, note="concurrency test")
             ctx.user = customer
             world.cases[case.id] = {
-                offer.id: service.offer_terms(ctx, case.id, offer.id, "zh").sha256
+                offer.id: agreements.offer_terms(ctx, case.id, offer.id, "zh").sha256
                 for offer in service.get_case(ctx, case.id).offers
                 if offer.status in ("offered", "approved")
             }

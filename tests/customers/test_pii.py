@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories
-from xieshang.config import Settings
-from xieshang.context import Context, make_cipher
 from xieshang.customers.service import reveal_pii, rotate_pii_keys, to_read
 from xieshang.domain.masking import mask_account, mask_id_number, mask_name, mask_phone
+from xieshang.kit.config import Settings
+from xieshang.kit.context import Context, make_cipher
+from xieshang.kit.pii import PiiKeyError
 from xieshang.models.customer import Customer
-from xieshang.pii import PiiKeyError
 
 
 def key(name: str) -> str:

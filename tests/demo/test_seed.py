@@ -13,18 +13,18 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from xieshang.audit.service import verify
 from xieshang.auth.service import login
 from xieshang.cli.service import demo_contact
-from xieshang.collection.workbench import worklist
 from xieshang.complaints.statistics import complaint_statistics
-from xieshang.config import Environment, Settings
-from xieshang.context import Context, FixedClock, make_cipher
+from xieshang.contacts.workbench import worklist
 from xieshang.customers.schemas import valid_id_number, with_check_character
 from xieshang.demo import names
 from xieshang.demo import seed as demo
 from xieshang.demo.seed import DEMO_PASSWORD, LoanState, SeedSummary, seed_demo, state_of
 from xieshang.domain.accrual import ledger_as_of
-from xieshang.errors import AlreadyExists, InvalidInput
+from xieshang.domain.errors import AlreadyExists, InvalidInput
 from xieshang.feedback.quality import quality_report
 from xieshang.jobs import close_of_business
+from xieshang.kit.config import Environment, Settings
+from xieshang.kit.context import Context, FixedClock, make_cipher
 from xieshang.loans.service import to_ledger
 from xieshang.models import Agreement, AuditEntry, Customer, Loan, User
 from xieshang.models.complaint import Complaint
@@ -197,7 +197,7 @@ def test_check_characters() -> None:
 
 
 def test_demo_data_is_never_created_in_production(ctx: Context) -> None:
-    from xieshang.errors import PermissionDenied
+    from xieshang.domain.errors import PermissionDenied
 
     ctx.settings = ctx.settings.model_copy(
         update={

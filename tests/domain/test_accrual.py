@@ -162,7 +162,7 @@ def test_payoff_is_everything_due_plus_principal_not_yet_due_plus_interest_to_da
 def test_the_ledger_never_runs_before_the_loan_starts() -> None:
     import pytest
 
-    from xieshang.errors import InvalidInput
+    from xieshang.domain.errors import InvalidInput
 
     with pytest.raises(InvalidInput, match="as_of"):
         state(date(2024, 1, 1))

@@ -11,9 +11,9 @@ from datetime import date
 
 import pytest
 
-from xieshang.calendar import ChinaBankCalendar
 from xieshang.domain.complaints import ClockRules, Extension, decision_due, review_deadlines
-from xieshang.errors import InvalidInput
+from xieshang.domain.errors import InvalidInput
+from xieshang.kit.calendar import ChinaBankCalendar
 
 CAL = ChinaBankCalendar()
 

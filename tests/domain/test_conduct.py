@@ -19,7 +19,7 @@ from xieshang.domain.conduct import (
 )
 from xieshang.domain.conduct import check_contact as check
 from xieshang.domain.conduct import lint_message as lint
-from xieshang.policy.loader import load_policy
+from xieshang.policy.document import load_policy
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CONDUCT = load_policy().conduct

@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 
-from xieshang.credit_model import load_scorecard, parse_scorecard, scorecard_to_json
 from xieshang.domain.credit import (
     Attribute,
     Bin,
@@ -28,7 +27,8 @@ from xieshang.domain.credit import (
     probability_of_default,
     score,
 )
-from xieshang.errors import InvalidInput
+from xieshang.domain.errors import InvalidInput
+from xieshang.negotiations.scorecard import load_scorecard, parse_scorecard, scorecard_to_json
 
 SCALING = Scaling(base_score=600, base_odds=50, pdo=20)
 

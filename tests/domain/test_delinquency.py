@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from xieshang.domain.delinquency import CARD_THRESHOLDS, LOAN_THRESHOLDS, Buckets, Classification
-from xieshang.errors import InvalidInput
+from xieshang.domain.errors import InvalidInput
 
 
 @pytest.mark.parametrize(

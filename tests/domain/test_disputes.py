@@ -25,11 +25,11 @@ from xieshang.domain.disputes import (
     infer_markup,
     review_charges,
 )
+from xieshang.domain.errors import InvalidInput
 from xieshang.domain.loan import Charge, ChargeKind, Loan, Payment, PenaltyRules
 from xieshang.domain.negotiation.reasons import Reason
 from xieshang.domain.schedule import LoanTerms, RepaymentMethod, build_schedule
-from xieshang.errors import InvalidInput
-from xieshang.policy.loader import load_policy
+from xieshang.policy.document import load_policy
 
 TERMS = LoanTerms(
     principal=1_000_000, annual_rate=Decimal("0.10"), months=12, start_date=date(2024, 1, 15)

@@ -31,6 +31,7 @@ from xieshang.domain.delinquency import (
     Classification,
     ClassificationThresholds,
 )
+from xieshang.domain.errors import InvalidInput, ScheduleError
 from xieshang.domain.loan import Charge, ChargeKind, Loan, Payment, PenaltyRules
 from xieshang.domain.money import Fen
 from xieshang.domain.rates import DayCount, apr, parse_rate
@@ -49,7 +50,6 @@ from xieshang.domain.schedule import (
     Schedule,
     build_schedule,
 )
-from xieshang.errors import InvalidInput, ScheduleError
 
 # ---------------------------------------------------------------------------------------------
 # Strategies

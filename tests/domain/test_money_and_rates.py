@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 
 from xieshang.domain.calendar import add_months, months_between
+from xieshang.domain.errors import InvalidInput
 from xieshang.domain.money import display_yuan, round_fen, round_to_multiple, to_yuan, yuan
 from xieshang.domain.rates import DayCount, RateBasis, apr, format_rate, parse_rate
-from xieshang.errors import InvalidInput
 
 
 def test_rounding_is_half_up_to_the_fen() -> None:

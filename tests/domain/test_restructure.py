@@ -8,10 +8,10 @@ import pytest
 
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.domain.allocation import Component
+from xieshang.domain.errors import InvalidInput
 from xieshang.domain.loan import Loan, Payment
 from xieshang.domain.restructure import Debt, PrepaymentMode, early_repayment, restructure
 from xieshang.domain.schedule import LoanTerms
-from xieshang.errors import InvalidInput
 
 TERMS = LoanTerms(
     principal=1_000_000, annual_rate=Decimal("0.10"), months=12, start_date=date(2024, 1, 15)

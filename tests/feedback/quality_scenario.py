@@ -14,11 +14,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests import factories
-from xieshang.config import Settings
-from xieshang.context import Context, FixedClock
 from xieshang.domain.money import yuan
 from xieshang.feedback.surveys import invite_after_complaint
 from xieshang.jobs import close_of_business
+from xieshang.kit.config import Settings
+from xieshang.kit.context import Context, FixedClock
 from xieshang.loans.schemas import PaymentCreate
 from xieshang.loans.service import record_payment
 from xieshang.models.user import Role

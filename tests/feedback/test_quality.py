@@ -9,10 +9,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.feedback.quality_scenario import build
-from xieshang.config import Settings
-from xieshang.context import Context, FixedClock
-from xieshang.errors import InvalidInput, PermissionDenied
+from xieshang.domain.errors import InvalidInput, PermissionDenied
 from xieshang.feedback.quality import quality_report, share
+from xieshang.kit.config import Settings
+from xieshang.kit.context import Context, FixedClock
 from xieshang.models.negotiation import Agreement
 from xieshang.models.user import Role, User
 

@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.factories import id_number, product
-from xieshang.context import Context
-from xieshang.errors import InvalidInput
+from xieshang.domain.errors import InvalidInput
 from xieshang.imports.service import ImportKind, ImportReport, import_file
+from xieshang.kit.context import Context
 from xieshang.models.audit import AuditEntry
 from xieshang.models.customer import Customer
 from xieshang.models.loan import Installment, Loan, LoanTransaction

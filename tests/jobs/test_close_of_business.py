@@ -19,12 +19,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from tests import factories
 from xieshang.audit.service import verify
 from xieshang.cli import main
-from xieshang.config import Settings
-from xieshang.context import Context, FixedClock, make_cipher
-from xieshang.db import session_factory
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.jobs import close_of_business, lock
 from xieshang.jobs.runner import JobReport
+from xieshang.kit.config import Settings
+from xieshang.kit.context import Context, FixedClock, make_cipher
+from xieshang.kit.db import session_factory
 from xieshang.loans.schemas import PaymentCreate
 from xieshang.loans.service import lock_loan, record_payment, require_loan, to_ledger
 from xieshang.models.audit import AuditEntry

@@ -16,11 +16,11 @@ from sqlalchemy import Engine, select
 
 from tests.concurrency import world as concurrency_world
 from tests.concurrency.world import CLOCK, CUSTOMER, settings_for
-from xieshang.config import Settings
-from xieshang.context import Context, make_cipher
-from xieshang.db import make_engine, session_factory
+from xieshang.agreements import service as agreements
+from xieshang.kit.config import Settings
+from xieshang.kit.context import Context, make_cipher
+from xieshang.kit.db import make_engine, session_factory
 from xieshang.models.user import User
-from xieshang.negotiations import agreements, service
 from xieshang.negotiations.schemas import AcceptIn
 
 
@@ -72,7 +72,7 @@ def main(url: str, case_id: int, offer_id: int, sha: str, point: str) -> None:
             _die()
 
         ctx.session.commit = commit_then_die  # type: ignore[method-assign]
-    service.accept_offer(
+    agreements.accept_offer(
         ctx, case_id, offer_id, AcceptIn(consent=True, terms_sha256=sha), "crash-key"
     )
     sys.exit(3)  # not reached: the process was killed

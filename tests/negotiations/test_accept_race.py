@@ -21,13 +21,13 @@ from sqlalchemy import Engine, func, select
 from tests.concurrency.world import CLOCK, CUSTOMER, settings_for
 from tests.factories import PASSWORD
 from tests.negotiations.accept_race import Ready, customer_context, prepare
+from xieshang.agreements import service as agreements
 from xieshang.audit.service import verify
-from xieshang.db import session_factory
+from xieshang.kit.db import session_factory
 from xieshang.models.idempotency import IdempotencyRecord
 from xieshang.models.loan import Installment, Loan
 from xieshang.models.negotiation import Agreement, NegotiationCase, NegotiationOffer
 from xieshang.models.notification import Notification
-from xieshang.negotiations import service
 from xieshang.negotiations.schemas import AcceptIn
 from xieshang.web.app import create_app
 
@@ -175,7 +175,7 @@ def test_a_process_killed_during_an_accept_leaves_all_or_nothing(
         assert after == before, "nothing of the half-done accept survived"
         ctx = customer_context(committed_engine, settings_for(_url(committed_engine)))
         try:  # and the customer can simply accept again
-            status, agreement = service.accept_offer(
+            status, agreement = agreements.accept_offer(
                 ctx, ready.case_id, offer_id, AcceptIn(consent=True, terms_sha256=sha), "crash-key"
             )
         finally:

@@ -13,13 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests import factories
-from xieshang.config import Settings
-from xieshang.context import Context, FixedClock
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.domain.allocation import Component
 from xieshang.domain.money import yuan
 from xieshang.jobs import close_of_business
 from xieshang.jobs.runner import JobReport
+from xieshang.kit.config import Settings
+from xieshang.kit.context import Context, FixedClock
 from xieshang.loans.schemas import PaymentCreate
 from xieshang.loans.service import record_payment, require_loan, to_ledger
 from xieshang.models.audit import AuditEntry

@@ -7,14 +7,16 @@ from datetime import date, timedelta
 import pytest
 
 from tests import factories
-from xieshang.context import Context, FixedClock
-from xieshang.errors import InvalidInput, NotFound
+from xieshang.agreements import reads as agreement_reads
+from xieshang.agreements import service as agreements
+from xieshang.domain.errors import InvalidInput, NotFound
+from xieshang.kit.context import Context, FixedClock
 from xieshang.loans.schemas import PaymentCreate
 from xieshang.loans.service import record_payment
 from xieshang.models.customer import Customer
 from xieshang.models.loan import Loan
 from xieshang.models.user import Role
-from xieshang.negotiations import agreement_reads, disputes, service
+from xieshang.negotiations import disputes, service
 from xieshang.negotiations.schemas import AcceptIn, ChargedIn, NegotiationCreate
 
 FINANCES = {
@@ -38,8 +40,8 @@ def agree(ctx: Context, loan: Loan, day: int = 10) -> int:
         ),
     )
     offer = next(o for o in case.offers if o.key == "due_date")
-    sha = service.offer_terms(ctx, case.id, offer.id, "zh").sha256
-    _, agreement = service.accept_offer(
+    sha = agreements.offer_terms(ctx, case.id, offer.id, "zh").sha256
+    _, agreement = agreements.accept_offer(
         ctx, case.id, offer.id, AcceptIn(consent=True, terms_sha256=sha, channel="web"), None
     )
     return agreement.id

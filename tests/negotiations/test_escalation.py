@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from tests.desk import build_desk
-from xieshang.context import Context
-from xieshang.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from xieshang.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from xieshang.kit.context import Context
 from xieshang.models.audit import AuditEntry
 from xieshang.models.negotiation import NegotiationOffer
 from xieshang.models.user import User

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from xieshang.cli import main
-from xieshang.policy.loader import default_text
+from xieshang.policy.document import default_text
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests import factories
 from tests.notifications.conftest import SmtpServer
-from xieshang.config import Settings
-from xieshang.context import Context, FixedClock
 from xieshang.jobs import lock, notifications
 from xieshang.jobs.runner import JobReport
+from xieshang.kit.config import Settings
+from xieshang.kit.context import Context, FixedClock
 from xieshang.models.audit import AuditEntry
 from xieshang.models.customer import Customer
 from xieshang.models.job import JobRun

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from tests import factories
-from xieshang.context import Context
+from xieshang.kit.context import Context
 from xieshang.models.customer import Customer
 from xieshang.models.user import Role
 from xieshang.notifications.service import notify

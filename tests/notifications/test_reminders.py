@@ -13,14 +13,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests import factories
 from xieshang.cli import main
-from xieshang.config import Settings
-from xieshang.context import Context, FixedClock
 from xieshang.domain.communication import Communication
 from xieshang.jobs import reminders
 from xieshang.jobs.runner import JobReport
+from xieshang.kit.config import Settings
+from xieshang.kit.context import Context, FixedClock
 from xieshang.models.notification import Notification
 from xieshang.notifications.reminders import remind_due
-from xieshang.policy.loader import load_policy
+from xieshang.policy.document import load_policy
 
 POLICY = load_policy()
 

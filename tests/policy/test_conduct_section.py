@@ -8,7 +8,7 @@ from datetime import time
 import pytest
 
 from xieshang.domain.conduct import CONTACT_RULES
-from xieshang.policy.loader import PolicyInvalid, default_text, load_policy, parse_policy
+from xieshang.policy.document import PolicyInvalid, default_text, load_policy, parse_policy
 
 
 def test_the_shipped_conduct_rules_are_the_regulatory_defaults() -> None:

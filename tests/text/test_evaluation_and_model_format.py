@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from xieshang.errors import InvalidInput
+from xieshang.domain.errors import InvalidInput
 from xieshang.text.evaluation import evaluate
 from xieshang.text.linear_model import parse_classifier
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from xieshang.errors import InvalidInput
+from xieshang.domain.errors import InvalidInput
 from xieshang.text.categories import CATEGORIES
 from xieshang.text.rules import load_rules, parse_rules, shipped_rules_text
 

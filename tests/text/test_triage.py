@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from xieshang.errors import InvalidInput
+from xieshang.domain.errors import InvalidInput
 from xieshang.text import default_triager, triage
 from xieshang.text.categories import CATEGORIES
 

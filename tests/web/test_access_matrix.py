@@ -1,4 +1,4 @@
-"""Every API route × every role: the outcome is the one ``xieshang.auth.access`` promises.
+"""Every API route × every role: the outcome is the one ``xieshang.kit.access`` promises.
 
 A route whose name has no rule fails here (and the app refuses to start); a role outside a route's
 rule gets 403; a customer asking for someone else's objects gets 404, like an id that does not exist.
@@ -14,19 +14,20 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from tests import factories
-from xieshang.auth.access import NON_API_OPERATIONS, OPERATIONS, PUBLIC_OPERATIONS
+from xieshang.agreements.service import accept_offer, offer_terms
 from xieshang.complaints.attachments import add_attachment
 from xieshang.complaints.intake import file_complaint
 from xieshang.complaints.schemas import ComplaintCreate
-from xieshang.context import Context
 from xieshang.feedback.surveys import invite_after_negotiation
+from xieshang.kit.access import NON_API_OPERATIONS, OPERATIONS, PUBLIC_OPERATIONS
+from xieshang.kit.context import Context
 from xieshang.models.user import Role
 from xieshang.negotiations.schemas import AcceptIn, NegotiationCreate
-from xieshang.negotiations.service import accept_offer, offer_terms, open_case
+from xieshang.negotiations.service import open_case
 from xieshang.notifications.service import notify
-from xieshang.policy.loader import default_text
-from xieshang.policy_store.schemas import PolicyProposal
-from xieshang.policy_store.service import propose
+from xieshang.policy.document import default_text
+from xieshang.policy.schemas import PolicyProposal
+from xieshang.policy.service import propose
 from xieshang.web.app import ROUTERS, api_routes, check_every_route_has_a_rule
 
 FINANCES = {

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from tests import factories
 from tests.web.test_pages import csrf_of, sign_in
-from xieshang.context import Context
+from xieshang.kit.context import Context
 from xieshang.models.user import Role
 
 GOOD = "correct horse battery"

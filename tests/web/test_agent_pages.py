@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from tests.desk import PHONE, Desk, build_desk
 from tests.web.test_pages import csrf_of, sign_in
-from xieshang.context import Context
+from xieshang.kit.context import Context
 
 
 @pytest.fixture

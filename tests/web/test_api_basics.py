@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from tests import factories
 from xieshang.audit.service import verify
-from xieshang.context import Context, FixedClock
+from xieshang.kit.context import Context, FixedClock
 from xieshang.models.audit import AuditEntry
 from xieshang.models.customer import Customer
 from xieshang.models.loan import Loan

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from tests import factories
-from xieshang.context import Context
+from xieshang.kit.context import Context
 from xieshang.models.user import Role
 
 

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from tests import factories
-from xieshang.context import Context
+from xieshang.kit.context import Context
 from xieshang.loans.schemas import PaymentCreate
 from xieshang.loans.service import record_payment
 from xieshang.models.audit import AuditEntry

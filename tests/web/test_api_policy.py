@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests import factories
 from xieshang.complaints.intake import file_complaint
 from xieshang.complaints.schemas import ComplaintCreate
-from xieshang.context import Context
+from xieshang.kit.context import Context
 from xieshang.models.user import Role
-from xieshang.policy.loader import default_text
+from xieshang.policy.document import default_text
 
 STRICTER = (
     default_text()

@@ -18,8 +18,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from tests import factories
-from xieshang.context import Context
-from xieshang.errors import InvalidInput
+from xieshang.domain.errors import InvalidInput
+from xieshang.kit.context import Context
 from xieshang.models.user import Role
 from xieshang.web.api.customers import parse_if_match
 

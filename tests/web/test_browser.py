@@ -20,15 +20,15 @@ from tests import factories
 from tests.concurrency.world import CLOCK, CUSTOMER, settings_for
 from tests.factories import PASSWORD
 from tests.negotiations.accept_race import prepare
-from xieshang.context import Context, make_cipher
-from xieshang.db import session_factory
 from xieshang.feedback import surveys
 from xieshang.feedback.schemas import CampaignCreate
 from xieshang.jobs import close_of_business
+from xieshang.kit.context import Context, make_cipher
+from xieshang.kit.db import session_factory
 from xieshang.models.user import Role
 from xieshang.negotiations import service
 from xieshang.negotiations.schemas import AdjustIn, NegotiationCreate
-from xieshang.policy.loader import default_text
+from xieshang.policy.document import default_text
 from xieshang.web.app import create_app
 
 CHROMIUM = "/usr/bin/chromium"

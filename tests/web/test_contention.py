@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, func, select
 
 from tests.concurrency.world import settings_for, url_of
-from xieshang.db import POOL_SIZE
+from xieshang.kit.db import POOL_SIZE
 from xieshang.models.audit import AuditEntry
 from xieshang.web.app import POOL_WAIT_SECONDS, create_app
 from xieshang.web.ui.session import LANGUAGE_COOKIE, SESSION_COOKIE

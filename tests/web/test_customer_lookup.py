@@ -14,8 +14,8 @@ from tests import factories
 from tests.desk import PHONE, Desk, build_desk
 from tests.web.test_pages import csrf_of, sign_in
 from xieshang.complaints.records import calendar, rules
-from xieshang.context import Context
 from xieshang.domain.complaints import decision_due
+from xieshang.kit.context import Context
 from xieshang.models.audit import AuditEntry
 from xieshang.models.complaint import Complaint
 from xieshang.models.customer import Customer

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from tests import factories
 from tests.negotiations.test_customer_side import FINANCES, people
 from tests.web.test_pages import csrf_of, sign_in
-from xieshang.context import Context
+from xieshang.kit.context import Context
 from xieshang.models.complaint import Complaint
 
 __all__ = ["people"]  # the fixture: two customers, loans to dispute, an agreement each

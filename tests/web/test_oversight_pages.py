@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests.feedback.quality_scenario import build
 from tests.web.test_pages import sign_in
-from xieshang.config import Settings
-from xieshang.context import Context, FixedClock
+from xieshang.kit.config import Settings
+from xieshang.kit.context import Context, FixedClock
 
 PERIOD = {"from": "2025-11-01", "to": "2026-06-30"}
 

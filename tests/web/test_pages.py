@@ -10,14 +10,14 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 
 from tests import factories
-from xieshang.config import Environment, Settings
-from xieshang.context import Context
+from xieshang.kit.config import Environment, Settings
+from xieshang.kit.context import Context
 from xieshang.loans.schemas import PaymentCreate
 from xieshang.loans.service import record_payment
 from xieshang.models.user import Role
 from xieshang.negotiations import service
 from xieshang.negotiations.schemas import NegotiationCreate
-from xieshang.policy.loader import default_text as load_policy_text
+from xieshang.policy.document import default_text as load_policy_text
 from xieshang.web.app import create_app
 from xieshang.web.ui.pages.landing import DEMO_LOGINS
 

@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 
 from tests import factories
 from tests.web.test_pages import csrf_of, sign_in
-from xieshang.context import Context
+from xieshang.kit.context import Context
 from xieshang.models.user import Role
-from xieshang.policy.loader import default_text
+from xieshang.policy.document import default_text
 
 DRAFT = (
     default_text()

@@ -26,10 +26,10 @@ from schemathesis.checks import not_a_server_error
 from sqlalchemy import text
 
 from tests import factories
-from xieshang.auth.access import OPERATIONS
 from xieshang.auth.service import login
-from xieshang.config import Settings
-from xieshang.context import Context
+from xieshang.kit.access import OPERATIONS
+from xieshang.kit.config import Settings
+from xieshang.kit.context import Context
 from xieshang.models.user import Role
 from xieshang.web.app import API_PREFIX, ROUTERS, api_routes, create_app
 from xieshang.web.errors import PROBLEM

@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from xieshang.auth.access import authorize
-from xieshang.context import Context
 from xieshang.domain.audit_chain import GENESIS, canonical, digest, link_hash
+from xieshang.kit.access import authorize
+from xieshang.kit.context import Context
 from xieshang.models.audit import AuditEntry
 
 

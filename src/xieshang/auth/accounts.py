@@ -11,13 +11,13 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select, update
 
 from xieshang.audit.service import record
-from xieshang.auth.access import authorize
 from xieshang.auth.service import create_user, hash_password, verify_password
-from xieshang.context import Context
-from xieshang.errors import Conflict, InvalidInput, NotFound
+from xieshang.domain.errors import Conflict, InvalidInput, NotFound
+from xieshang.kit.access import authorize
+from xieshang.kit.context import Context
+from xieshang.kit.pagination import page_of
 from xieshang.models.customer import Customer
 from xieshang.models.user import AccessToken, LoginAttempt, Role, User
-from xieshang.pagination import page_of
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 MIN_PASSWORD = 12

@@ -13,9 +13,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 
 from xieshang.audit.service import record
-from xieshang.config import Settings
-from xieshang.context import Context
-from xieshang.errors import AlreadyExists, NotAuthenticated, TooManyAttempts
+from xieshang.domain.errors import AlreadyExists, NotAuthenticated, TooManyAttempts
+from xieshang.kit.config import Settings
+from xieshang.kit.context import Context
 from xieshang.models.user import AccessToken, LoginAttempt, Role, User
 
 

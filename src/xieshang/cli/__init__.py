@@ -22,7 +22,7 @@ from xieshang.cli import (  # noqa: F401  (they register commands)
     users,
 )
 from xieshang.cli.app import app
-from xieshang.errors import XieshangError
+from xieshang.domain.errors import XieshangError
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,13 +9,13 @@ from typing import Annotated
 
 import typer
 
-from xieshang.calendar import ChinaBankCalendar
 from xieshang.cli.app import app
 from xieshang.cli.service import load_settings, open_context
 from xieshang.complaints.statistics import complaint_statistics, export
 from xieshang.domain.complaints import Extension, decision_due
-from xieshang.errors import InvalidInput
-from xieshang.loanfile import parse_date
+from xieshang.domain.errors import InvalidInput
+from xieshang.kit.calendar import ChinaBankCalendar
+from xieshang.kit.parse import parse_date
 
 complaints_app = typer.Typer(help="Complaints.", no_args_is_help=True)
 app.add_typer(complaints_app, name="complaints")

@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from xieshang.cli.app import app
 from xieshang.cli.service import load_settings
-from xieshang.config import Settings
-from xieshang.db import make_engine, session_factory
 from xieshang.jobs import close_of_business, complaints_clock, notifications, reminders
 from xieshang.jobs.lock import JobLocked
 from xieshang.jobs.runner import JobReport, recent_runs
-from xieshang.loanfile import parse_date
+from xieshang.kit.config import Settings
+from xieshang.kit.db import make_engine, session_factory
+from xieshang.kit.parse import parse_date
 
 jobs_app = typer.Typer(
     help="Batch jobs (close of business, complaints clock, notifications, reminders).",

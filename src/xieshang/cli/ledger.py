@@ -13,16 +13,17 @@ from zoneinfo import ZoneInfo
 import typer
 
 from xieshang import __version__
-from xieshang.calendar import ChinaBankCalendar
 from xieshang.cli.app import app
 from xieshang.domain.accrual import ledger_as_of
+from xieshang.domain.errors import InvalidInput
 from xieshang.domain.money import display_yuan
 from xieshang.domain.rates import apr, format_rate
 from xieshang.domain.schedule import LoanTerms, Schedule, build_schedule
 from xieshang.domain.statement import Statement, itemised_statement
-from xieshang.errors import InvalidInput
-from xieshang.ledger_schemas import ScheduleRead, StatementRead
-from xieshang.loanfile import parse_date, parse_terms, read_loan_file
+from xieshang.kit.calendar import ChinaBankCalendar
+from xieshang.kit.parse import parse_date
+from xieshang.loans.loanfile import parse_terms, read_loan_file
+from xieshang.loans.schemas import ScheduleRead, StatementRead
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

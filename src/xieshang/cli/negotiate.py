@@ -9,11 +9,11 @@ from typing import Annotated
 import typer
 
 from xieshang.cli.app import app
-from xieshang.credit_model import load_scorecard
-from xieshang.errors import InvalidInput
+from xieshang.domain.errors import InvalidInput
 from xieshang.negotiations.evaluate import evaluate_input
 from xieshang.negotiations.schemas import EvaluationRead
-from xieshang.policy.loader import PolicyInvalid, default_text, diff_policies, load_policy
+from xieshang.negotiations.scorecard import load_scorecard
+from xieshang.policy.document import PolicyInvalid, default_text, diff_policies, load_policy
 
 policy_app = typer.Typer(help="Negotiation policy documents.", no_args_is_help=True)
 negotiate_app = typer.Typer(help="The negotiation engine.", no_args_is_help=True)

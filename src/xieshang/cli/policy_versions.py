@@ -18,11 +18,11 @@ from sqlalchemy import select
 
 from xieshang.cli.negotiate import policy_app
 from xieshang.cli.service import load_settings, open_context
-from xieshang.context import Context
-from xieshang.errors import InvalidInput
+from xieshang.domain.errors import InvalidInput
+from xieshang.kit.context import Context
 from xieshang.models.user import User
-from xieshang.policy_store import service
-from xieshang.policy_store.schemas import PolicyDecision, PolicyProposal
+from xieshang.policy import service
+from xieshang.policy.schemas import PolicyDecision, PolicyProposal
 
 By = Annotated[str, typer.Option("--by", help="Username of the person acting (four eyes).")]
 Note = Annotated[str, typer.Option("--note", help="Why (proposal) or what was checked (decision).")]

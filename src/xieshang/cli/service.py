@@ -13,17 +13,17 @@ from pydantic import ValidationError
 
 from xieshang.audit.service import verify
 from xieshang.cli.app import app
-from xieshang.collection.schemas import ContactIn
-from xieshang.collection.service import ContactRefused, make_contact
-from xieshang.config import Settings
-from xieshang.context import Context, make_cipher
+from xieshang.contacts.schemas import ContactIn
+from xieshang.contacts.service import ContactRefused, make_contact
 from xieshang.customers.service import rotate_pii_keys
-from xieshang.db import make_engine, session_factory
 from xieshang.demo.seed import CUSTOMER_LOGINS, DEMO_PASSWORD, STAFF_LOGINS, SeedSummary, seed_demo
-from xieshang.errors import InvalidInput
+from xieshang.domain.errors import InvalidInput
 from xieshang.imports.service import KINDS, ImportKind, import_file
 from xieshang.jobs import close_of_business
-from xieshang.migrate import upgrade
+from xieshang.kit.config import Settings
+from xieshang.kit.context import Context, make_cipher
+from xieshang.kit.db import make_engine, session_factory
+from xieshang.kit.migrate import upgrade
 from xieshang.web.app import create_app
 
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
@@ -60,7 +60,7 @@ def open_context(settings: Settings) -> Iterator[Context]:
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Create or migrate the database named by XIESHANG_DATABASE_URL (default ./xieshang.db)."""
+    """Create or migrate the database named by XIESHANG_DATABASE_URL (default ./xieshang.kit.db)."""
     settings = load_settings()
     engine = make_engine(settings.database_url)
     try:

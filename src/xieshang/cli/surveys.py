@@ -10,10 +10,10 @@ from pydantic import ValidationError
 
 from xieshang.cli.app import app
 from xieshang.cli.service import load_settings, open_context
-from xieshang.errors import InvalidInput
+from xieshang.domain.errors import InvalidInput
 from xieshang.feedback import analytics, surveys
 from xieshang.feedback.schemas import CampaignCreate, SurveyReport
-from xieshang.loanfile import parse_date
+from xieshang.kit.parse import parse_date
 
 surveys_app = typer.Typer(
     help="Customer surveys (CSAT, NPS) and their analytics.", no_args_is_help=True

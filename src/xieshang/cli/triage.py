@@ -23,7 +23,7 @@ import typer
 from typer.core import TyperGroup
 
 from xieshang.cli.app import app
-from xieshang.errors import InvalidInput
+from xieshang.domain.errors import InvalidInput
 from xieshang.text.evaluation import evaluate as evaluate_labels
 from xieshang.text.rules import load_rules
 from xieshang.text.triage import Triager, TriageResult, default_triager

@@ -14,7 +14,7 @@ from xieshang.auth import accounts
 from xieshang.auth.accounts import AccountCreate, AccountRead, PasswordSet
 from xieshang.cli.app import app
 from xieshang.cli.service import load_settings, open_context
-from xieshang.errors import InvalidInput
+from xieshang.domain.errors import InvalidInput
 from xieshang.models.user import Role
 
 users_app = typer.Typer(help="Logins for staff and customers.", no_args_is_help=True)

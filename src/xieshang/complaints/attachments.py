@@ -15,11 +15,11 @@ import unicodedata
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
-from xieshang.auth.access import authorize
 from xieshang.complaints.records import change, require_complaint
-from xieshang.context import Context
 from xieshang.domain.complaint_states import FINISHED, Status
-from xieshang.errors import Conflict, InvalidInput, NotFound
+from xieshang.domain.errors import Conflict, InvalidInput, NotFound
+from xieshang.kit.access import authorize
+from xieshang.kit.context import Context
 from xieshang.models.complaint import ComplaintAttachment
 
 MAX_BYTES = 5 * 1024 * 1024

@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from xieshang.complaints.records import change, last_review_request_day, rules
 from xieshang.complaints.workflow import close_complaint
-from xieshang.context import Context
 from xieshang.domain.complaint_states import AWAITING_NOTICE, OPEN, Status
 from xieshang.domain.complaints import reminder_due
+from xieshang.kit.context import Context
 from xieshang.models.complaint import Complaint
 
 WATCHED = frozenset({*OPEN, *AWAITING_NOTICE, Status.REVIEW_REQUESTED, Status.NOTIFIED})

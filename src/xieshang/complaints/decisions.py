@@ -8,14 +8,14 @@ decided by a supervisor who did not make the decision.
 
 from __future__ import annotations
 
-from xieshang.auth.access import authorize
 from xieshang.complaints.letters import decision_letters, review_letters
 from xieshang.complaints.records import calendar, move, require_complaint, rules
 from xieshang.complaints.schemas import DecideIn, NotifyIn, ReviewDecisionIn, ReviewRequestIn
-from xieshang.context import Context
 from xieshang.domain.complaint_states import Status
 from xieshang.domain.complaints import review_deadlines
-from xieshang.errors import Conflict, InvalidInput, PermissionDenied
+from xieshang.domain.errors import Conflict, InvalidInput, PermissionDenied
+from xieshang.kit.access import authorize
+from xieshang.kit.context import Context
 from xieshang.models.complaint import Complaint
 from xieshang.models.user import Role
 from xieshang.notifications.service import notify

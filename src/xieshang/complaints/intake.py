@@ -7,12 +7,12 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from xieshang.auth.access import authorize
 from xieshang.complaints.records import change, compute_due
 from xieshang.complaints.schemas import CUSTOMER_CHANNELS, ComplaintCreate
-from xieshang.context import Context
 from xieshang.domain.complaint_states import Status
-from xieshang.errors import InvalidInput, NotFound
+from xieshang.domain.errors import InvalidInput, NotFound
+from xieshang.kit.access import authorize
+from xieshang.kit.context import Context
 from xieshang.loans.service import require_loan
 from xieshang.models.complaint import Complaint
 from xieshang.models.customer import Customer

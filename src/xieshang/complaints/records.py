@@ -9,14 +9,14 @@ from functools import cache
 from typing import Any
 
 from xieshang.audit.service import record
-from xieshang.auth.access import require_customer_access
-from xieshang.calendar import ChinaBankCalendar
-from xieshang.context import Context
 from xieshang.domain.complaint_states import Status, check_move
 from xieshang.domain.complaints import ComplaintRules, Extension, decision_due, review_deadlines
-from xieshang.errors import NotFound
+from xieshang.domain.errors import NotFound
+from xieshang.kit.access import require_customer_access
+from xieshang.kit.calendar import ChinaBankCalendar
+from xieshang.kit.context import Context
 from xieshang.models.complaint import Complaint, ComplaintEvent
-from xieshang.policy_store.in_force import policy_in_force
+from xieshang.policy.in_force import policy_in_force
 
 
 @cache

@@ -12,10 +12,10 @@ from typing import Any
 
 import yaml
 
-from xieshang.auth.access import authorize
 from xieshang.complaints.records import require_complaint
-from xieshang.context import Context
-from xieshang.errors import InvalidInput
+from xieshang.domain.errors import InvalidInput
+from xieshang.kit.access import authorize
+from xieshang.kit.context import Context
 from xieshang.models.complaint import Complaint
 from xieshang.models.customer import Customer
 

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
-from xieshang.ledger_schemas import Text
+from xieshang.kit.schemas import Text
 from xieshang.text.categories import Category
 
 Channel = Literal["app", "web", "phone", "visit", "letter", "regulator_referral", "import"]

@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import case, func, select
 
-from xieshang.auth.access import authorize
 from xieshang.complaints.attachments import attachments_of
 from xieshang.complaints.records import require_complaint
 from xieshang.complaints.schemas import (
@@ -26,11 +25,12 @@ from xieshang.complaints.schemas import (
     TriageRead,
 )
 from xieshang.complaints.workflow import holder_name
-from xieshang.context import Context
 from xieshang.domain.complaint_states import AWAITING_NOTICE, OPEN, Status
+from xieshang.kit.access import authorize
+from xieshang.kit.context import Context
+from xieshang.kit.pagination import page_of
 from xieshang.models.complaint import Complaint, ComplaintAttachment, ComplaintEvent
 from xieshang.models.user import Role
-from xieshang.pagination import page_of
 
 QUEUED = frozenset({*OPEN, *AWAITING_NOTICE, Status.REVIEW_REQUESTED})
 """What staff still owe an answer on."""

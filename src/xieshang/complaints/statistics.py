@@ -21,9 +21,9 @@ from typing import Any
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from xieshang.auth.access import authorize
-from xieshang.context import Context
-from xieshang.errors import InvalidInput
+from xieshang.domain.errors import InvalidInput
+from xieshang.kit.access import authorize
+from xieshang.kit.context import Context
 from xieshang.models.complaint import Complaint
 from xieshang.models.customer import Customer
 from xieshang.models.loan import Loan, LoanProduct

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from xieshang.auth.access import authorize
 from xieshang.complaints.records import (
     change,
     compute_due,
@@ -20,11 +19,12 @@ from xieshang.complaints.records import (
     status,
 )
 from xieshang.complaints.schemas import AssignIn, ClassifyIn, ExtendIn, NoteIn, PauseIn
-from xieshang.context import Context
 from xieshang.domain.complaint_states import OPEN, Status
 from xieshang.domain.complaints import Extension
-from xieshang.errors import Conflict, InvalidInput, PermissionDenied
+from xieshang.domain.errors import Conflict, InvalidInput, PermissionDenied
 from xieshang.feedback.surveys import invite_after_complaint
+from xieshang.kit.access import authorize
+from xieshang.kit.context import Context
 from xieshang.models.complaint import Complaint
 from xieshang.models.user import Role, User
 from xieshang.notifications.service import notify

@@ -5,8 +5,6 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, or_, select
 
 from xieshang.audit.service import record
-from xieshang.auth.access import authorize, require_customer_access
-from xieshang.context import Context
 from xieshang.customers.schemas import (
     CustomerCreate,
     CustomerPage,
@@ -15,10 +13,12 @@ from xieshang.customers.schemas import (
     CustomerUpdate,
     valid_id_number,
 )
+from xieshang.domain.errors import AlreadyExists, NotFound, VersionConflict
 from xieshang.domain.masking import mask_account, mask_id_number, mask_phone
-from xieshang.errors import AlreadyExists, NotFound, VersionConflict
+from xieshang.kit.access import authorize, require_customer_access
+from xieshang.kit.context import Context
+from xieshang.kit.pagination import page_of
 from xieshang.models.customer import Customer
-from xieshang.pagination import page_of
 
 
 def add_customer(ctx: Context, data: CustomerCreate) -> Customer:

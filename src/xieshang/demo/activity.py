@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from xieshang.agreements import service as agreements
 from xieshang.auth.service import create_user
 from xieshang.complaints.decisions import decide, decide_review, request_review, send_decision
 from xieshang.complaints.intake import file_complaint
@@ -50,11 +51,11 @@ from xieshang.complaints.schemas import (
     RootCause,
 )
 from xieshang.complaints.workflow import acknowledge, classify, close
-from xieshang.context import Context, FixedClock
 from xieshang.domain.accrual import ledger_as_of
-from xieshang.errors import Conflict, InvalidInput
+from xieshang.domain.errors import Conflict, InvalidInput
 from xieshang.feedback.schemas import SurveyAnswerCreate
 from xieshang.feedback.surveys import answer
+from xieshang.kit.context import Context, FixedClock
 from xieshang.loans.schemas import PaymentCreate
 from xieshang.loans.service import record_payment, require_loan, to_ledger
 from xieshang.models.complaint import Complaint
@@ -203,8 +204,8 @@ class _Activity:
     def consent(self, case: NegotiationRead, offer_id: int, agent: str, days_ago: int) -> bool:
         """The agent reads the terms to the customer by phone and records their consent."""
         ctx = self.at(agent, days_ago, 15, 10)
-        sha = service.offer_terms(ctx, case.id, offer_id, "zh").sha256
-        service.accept_offer(
+        sha = agreements.offer_terms(ctx, case.id, offer_id, "zh").sha256
+        agreements.accept_offer(
             ctx, case.id, offer_id, AcceptIn(consent=True, terms_sha256=sha, channel="phone"), None
         )
         self.agreements += 1

@@ -10,10 +10,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from xieshang.agreements import service as agreement_service
 from xieshang.complaints.intake import file_complaint
 from xieshang.complaints.schemas import ComplaintCreate
-from xieshang.context import Context
 from xieshang.domain.accrual import ledger_as_of
+from xieshang.kit.context import Context
 from xieshang.loans.service import require_loan, to_ledger
 from xieshang.models.loan import Loan, LoanStatus
 from xieshang.models.negotiation import NegotiationCase
@@ -66,8 +67,8 @@ def seed_negotiations(ctx: Context, as_of: date, customer_ids: list[int]) -> Dem
         ready = [o for o in case.offers if o.status == "offered"]
         if not ready:
             continue  # this one waits for a person too; try the next loan
-        sha = service.offer_terms(ctx, case.id, ready[0].id, "zh").sha256
-        service.accept_offer(
+        sha = agreement_service.offer_terms(ctx, case.id, ready[0].id, "zh").sha256
+        agreement_service.accept_offer(
             ctx, case.id, ready[0].id, AcceptIn(consent=True, terms_sha256=sha), None
         )
         agreements += 1
@@ -88,8 +89,8 @@ def _agree_due_date(ctx: Context, loan_id: int, as_of: date) -> int:
     loan = require_loan(ctx, loan_id)
     ctx.user = ctx.session.scalar(select(User).where(User.customer_id == loan.customer_id))
     try:
-        sha = service.offer_terms(ctx, case.id, offer.id, "zh").sha256
-        service.accept_offer(
+        sha = agreement_service.offer_terms(ctx, case.id, offer.id, "zh").sha256
+        agreement_service.accept_offer(
             ctx, case.id, offer.id, AcceptIn(consent=True, terms_sha256=sha, channel="web"), None
         )
     finally:

@@ -13,11 +13,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from xieshang.context import Context, FixedClock
+from xieshang.kit.context import Context, FixedClock
 from xieshang.models.user import User
-from xieshang.policy.loader import default_text
-from xieshang.policy_store.schemas import PolicyDecision, PolicyProposal
-from xieshang.policy_store.service import approve, propose
+from xieshang.policy.document import default_text
+from xieshang.policy.schemas import PolicyDecision, PolicyProposal
+from xieshang.policy.service import approve, propose
 
 VERSION = "2026.2"
 PROPOSAL_NOTE = (

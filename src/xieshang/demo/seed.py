@@ -22,8 +22,6 @@ from sqlalchemy.orm import selectinload
 
 from xieshang.audit.service import record
 from xieshang.auth.service import create_user
-from xieshang.config import Environment
-from xieshang.context import Context
 from xieshang.customers.schemas import CustomerCreate, with_check_character
 from xieshang.customers.service import add_customer
 from xieshang.demo import names
@@ -32,8 +30,10 @@ from xieshang.demo.negotiations import DemoNegotiations, seed_complaints, seed_n
 from xieshang.demo.policy import seed_policy_change
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.domain.calendar import add_months
+from xieshang.domain.errors import AlreadyExists, InvalidInput, PermissionDenied
 from xieshang.domain.money import Fen, to_yuan
-from xieshang.errors import AlreadyExists, InvalidInput, PermissionDenied
+from xieshang.kit.config import Environment
+from xieshang.kit.context import Context
 from xieshang.loans.schemas import LoanCreate, PaymentCreate, ProductCreate
 from xieshang.loans.service import add_loan, add_product, record_payment, require_loan, to_ledger
 from xieshang.models.customer import Customer

@@ -19,10 +19,10 @@ from decimal import Decimal
 from typing import Protocol
 
 from xieshang.domain.allocation import Allocation, Component, Due, allocate
+from xieshang.domain.errors import InvalidInput
 from xieshang.domain.loan import Charge, Loan, Payment
 from xieshang.domain.money import Fen, round_ratio
 from xieshang.domain.schedule import Installment, interest_for_days
-from xieshang.errors import InvalidInput
 
 
 @dataclass(frozen=True, slots=True)

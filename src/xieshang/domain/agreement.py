@@ -21,10 +21,10 @@ from decimal import Decimal
 from xieshang.domain.accrual import LedgerState
 from xieshang.domain.allocation import Component
 from xieshang.domain.calendar import add_months
+from xieshang.domain.errors import InvalidInput
 from xieshang.domain.money import Fen, round_ratio
 from xieshang.domain.restructure import Debt, Restructuring, with_balloon
 from xieshang.domain.schedule import LoanTerms, RepaymentMethod, Schedule, build_schedule
-from xieshang.errors import InvalidInput
 
 FORGIVENESS_ORDER = (
     Component.FEE,

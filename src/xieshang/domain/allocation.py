@@ -11,8 +11,8 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from xieshang.domain.errors import InvalidInput
 from xieshang.domain.money import Fen
-from xieshang.errors import InvalidInput
 
 
 class Component(enum.StrEnum):

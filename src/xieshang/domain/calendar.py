@@ -1,7 +1,7 @@
 """Dates: month arithmetic that rolls month ends correctly, and the business-day calendar protocol.
 
 The domain never knows which days are holidays; it asks a :class:`BusinessCalendar`. The adapter
-``xieshang.calendar`` implements it with the China calendar (make-up workdays included) and the bank's
+``xieshang.kit.calendar`` implements it with the China calendar (make-up workdays included) and the bank's
 own overrides.
 """
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 
-from xieshang.errors import Conflict
+from xieshang.domain.errors import Conflict
 
 
 class Status(enum.StrEnum):

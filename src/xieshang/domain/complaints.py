@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from xieshang.domain.calendar import BusinessCalendar, next_business_day
-from xieshang.errors import InvalidInput
+from xieshang.domain.errors import InvalidInput
 
 
 class Extension(enum.StrEnum):

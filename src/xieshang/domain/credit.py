@@ -15,7 +15,7 @@ ln(base_odds)``. :func:`probability_of_default` inverts it.
 :func:`adverse_reasons` gives the top reasons of an adverse-action notice (拒绝/降额原因): the
 attributes that cost the applicant most, each measured against the best bin of that attribute.
 
-The card is data: ``xieshang.credit_model`` loads one from JSON, and a bank may replace it with
+The card is data: ``xieshang.negotiations.scorecard`` loads one from JSON, and a bank may replace it with
 its own. Field names in this module's errors (``attributes[2].bins[1].upper``) are the paths of
 that JSON, so a bad file is reported where it is wrong.
 """
@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from xieshang.errors import InvalidInput
+from xieshang.domain.errors import InvalidInput
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from xieshang.errors import InvalidInput
+from xieshang.domain.errors import InvalidInput
 
 
 class Classification(enum.StrEnum):

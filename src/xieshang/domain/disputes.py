@@ -28,12 +28,12 @@ from itertools import pairwise
 
 from xieshang.domain.accrual import AccrualLine, InstallmentState, LedgerState, ledger_as_of
 from xieshang.domain.allocation import Component
+from xieshang.domain.errors import InvalidInput
 from xieshang.domain.loan import Charge, ChargeKind, Loan
 from xieshang.domain.money import Fen, round_ratio, to_yuan
 from xieshang.domain.negotiation.reasons import Reason
 from xieshang.domain.rates import apr, format_rate
 from xieshang.domain.statement import StatementLine, itemised_statement
-from xieshang.errors import InvalidInput
 
 _ONE_DAY = timedelta(days=1)
 _HUNDREDTH = Decimal("0.01")

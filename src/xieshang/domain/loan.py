@@ -8,10 +8,10 @@ from datetime import date
 from decimal import Decimal
 
 from xieshang.domain.allocation import AllocationOrder
+from xieshang.domain.errors import InvalidInput
 from xieshang.domain.money import Fen
 from xieshang.domain.rates import DayCount
 from xieshang.domain.schedule import LoanTerms, Schedule, build_schedule
-from xieshang.errors import InvalidInput
 
 MAX_GRACE_DAYS = 30
 

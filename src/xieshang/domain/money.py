@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import TypeAlias
 
-from xieshang.errors import InvalidInput
+from xieshang.domain.errors import InvalidInput
 
 Fen: TypeAlias = int
 """An amount of money in fen (0.01 yuan)."""

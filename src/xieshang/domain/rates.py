@@ -13,8 +13,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from xieshang.domain.calendar import months_between
+from xieshang.domain.errors import InvalidInput
 from xieshang.domain.money import Fen
-from xieshang.errors import InvalidInput
 
 MONTHS_PER_YEAR = 12
 DAYS_PER_YEAR_FOR_DAILY_QUOTES = 360

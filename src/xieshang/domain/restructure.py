@@ -13,6 +13,7 @@ from datetime import date
 from xieshang.domain.accrual import LedgerState
 from xieshang.domain.allocation import Component
 from xieshang.domain.calendar import months_between
+from xieshang.domain.errors import InvalidInput, ScheduleError
 from xieshang.domain.money import Fen
 from xieshang.domain.schedule import (
     Installment,
@@ -22,7 +23,6 @@ from xieshang.domain.schedule import (
     build_schedule,
     level_amount,
 )
-from xieshang.errors import InvalidInput, ScheduleError
 
 ARREARS = (Component.INTEREST, Component.PENALTY, Component.COMPOUND, Component.FEE)
 

@@ -13,9 +13,9 @@ from datetime import date
 from decimal import Decimal
 
 from xieshang.domain.calendar import BusinessCalendar, add_months, next_business_day
+from xieshang.domain.errors import InvalidInput, ScheduleError
 from xieshang.domain.money import Fen, apply_rate, round_ratio, round_to_multiple
 from xieshang.domain.rates import MONTHS_PER_YEAR, DayCount
-from xieshang.errors import InvalidInput, ScheduleError
 
 MAX_MONTHS = 600
 

@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from xieshang.auth.access import authorize
-from xieshang.context import Context
-from xieshang.errors import InvalidInput
+from xieshang.domain.errors import InvalidInput
 from xieshang.feedback.schemas import MonthScores, SurveyReport, WordCount
+from xieshang.kit.access import authorize
+from xieshang.kit.context import Context
 from xieshang.models.feedback import SurveyInvitation, SurveyResponse
 from xieshang.text.keywords import chinese_keywords, english_words, is_chinese
 

@@ -35,10 +35,10 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from xieshang.auth.access import authorize
-from xieshang.context import Context
-from xieshang.errors import InvalidInput
+from xieshang.domain.errors import InvalidInput
 from xieshang.feedback.analytics import scores
+from xieshang.kit.access import authorize
+from xieshang.kit.context import Context
 from xieshang.models.audit import AuditEntry
 from xieshang.models.complaint import Complaint
 from xieshang.models.contact import ContactAttempt

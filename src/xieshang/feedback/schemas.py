@@ -5,7 +5,7 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from xieshang.ledger_schemas import Text
+from xieshang.kit.schemas import Text
 
 
 class SurveyAnswerCreate(BaseModel):

@@ -14,9 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from xieshang.audit.service import record
-from xieshang.auth.access import authorize
-from xieshang.context import Context
-from xieshang.errors import Conflict, InvalidInput, NotFound
+from xieshang.domain.errors import Conflict, InvalidInput, NotFound
 from xieshang.feedback.schemas import (
     CampaignCreate,
     CampaignRead,
@@ -24,10 +22,12 @@ from xieshang.feedback.schemas import (
     SurveyAnswerCreate,
     SurveyAnswerRead,
 )
+from xieshang.kit.access import authorize
+from xieshang.kit.context import Context
 from xieshang.models.customer import Customer
 from xieshang.models.feedback import SurveyCampaign, SurveyInvitation, SurveyResponse
 from xieshang.notifications.service import notify
-from xieshang.policy_store.in_force import policy_in_force
+from xieshang.policy.in_force import policy_in_force
 
 
 class AlreadyAnswered(Conflict):

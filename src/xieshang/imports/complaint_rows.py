@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from xieshang.complaints.intake import intake
 from xieshang.complaints.schemas import Channel
-from xieshang.context import Context
-from xieshang.errors import InvalidInput
+from xieshang.domain.errors import InvalidInput
+from xieshang.kit.context import Context
 from xieshang.models.complaint import Complaint
 from xieshang.models.customer import Customer
 from xieshang.models.loan import Loan

@@ -33,14 +33,14 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from xieshang.auth.access import authorize
-from xieshang.context import Context
 from xieshang.customers.schemas import CustomerCreate
 from xieshang.customers.service import add_customer
+from xieshang.domain.errors import Conflict, InvalidInput, NotFound
 from xieshang.domain.money import yuan
 from xieshang.domain.rates import parse_rate
-from xieshang.errors import Conflict, InvalidInput, NotFound
 from xieshang.imports import complaint_rows
+from xieshang.kit.access import authorize
+from xieshang.kit.context import Context
 from xieshang.loans.schemas import LoanCreate, PaymentCreate
 from xieshang.loans.service import add_loan, record_payment
 from xieshang.models.customer import Customer

@@ -26,18 +26,18 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from xieshang.agreements.service import PERFORMING, review
 from xieshang.audit.service import record
-from xieshang.config import Settings
-from xieshang.context import Clock, Context
 from xieshang.domain.accrual import LedgerState, ledger_as_of
 from xieshang.domain.delinquency import LOAN_THRESHOLDS, Buckets
 from xieshang.jobs import lock
 from xieshang.jobs.runner import JobReport, run_job
+from xieshang.kit.config import Settings
+from xieshang.kit.context import Clock, Context
 from xieshang.loans.service import to_ledger, touch
 from xieshang.models.loan import InstallmentStatus, Loan, LoanStatus
 from xieshang.models.negotiation import Agreement, NegotiationCase, NegotiationOffer
 from xieshang.negotiations import offers as workflow
-from xieshang.negotiations.agreements import PERFORMING, review
 
 JOB = "close-of-business"
 RETRIES = 3

@@ -12,9 +12,9 @@ from datetime import date
 from sqlalchemy.orm import Session, sessionmaker
 
 from xieshang.complaints.deadlines import check_deadline, watched_ids
-from xieshang.config import Settings
-from xieshang.context import Clock, Context
 from xieshang.jobs.runner import JobReport, run_job
+from xieshang.kit.config import Settings
+from xieshang.kit.context import Clock, Context
 from xieshang.models.complaint import Complaint
 
 JOB = "complaints-clock"

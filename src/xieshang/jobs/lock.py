@@ -13,8 +13,8 @@ from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from xieshang.context import Clock
-from xieshang.errors import Conflict
+from xieshang.domain.errors import Conflict
+from xieshang.kit.context import Clock
 from xieshang.models.job import JobLock
 
 DEFAULT_TTL = timedelta(minutes=30)

@@ -6,12 +6,12 @@ from datetime import date
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from xieshang.config import Settings
-from xieshang.context import Clock, Context
 from xieshang.jobs.runner import JobReport, run_job
+from xieshang.kit.config import Settings
+from xieshang.kit.context import Clock, Context
 from xieshang.notifications.channels import Channel
 from xieshang.notifications.delivery import configured_channels, deliver_due
-from xieshang.policy_store.in_force import policy_in_force
+from xieshang.policy.in_force import policy_in_force
 
 JOB = "notifications"
 

@@ -7,11 +7,11 @@ from datetime import date
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from xieshang.config import Settings
-from xieshang.context import Clock, Context
 from xieshang.jobs.runner import JobReport, run_job
+from xieshang.kit.config import Settings
+from xieshang.kit.context import Clock, Context
 from xieshang.notifications.reminders import remind_due
-from xieshang.policy_store.in_force import policy_in_force
+from xieshang.policy.in_force import policy_in_force
 
 JOB = "reminders"
 

@@ -16,11 +16,11 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from xieshang.auth.access import authorize
-from xieshang.config import Settings
-from xieshang.context import Clock, Context, SystemClock, make_cipher
-from xieshang.errors import InvalidInput
+from xieshang.domain.errors import InvalidInput
 from xieshang.jobs import lock
+from xieshang.kit.access import authorize
+from xieshang.kit.config import Settings
+from xieshang.kit.context import Clock, Context, SystemClock, make_cipher
 from xieshang.models.job import JobRun
 
 

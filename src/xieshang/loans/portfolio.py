@@ -8,10 +8,10 @@ from datetime import date
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
-from xieshang.auth.access import authorize
-from xieshang.context import Context
 from xieshang.domain.delinquency import Classification
 from xieshang.domain.money import to_yuan
+from xieshang.kit.access import authorize
+from xieshang.kit.context import Context
 from xieshang.models.loan import Loan, LoanStatus
 from xieshang.models.negotiation import Agreement
 

@@ -12,20 +12,20 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
 from xieshang.audit.service import record
-from xieshang.auth.access import authorize, require_customer_access
-from xieshang.context import Context
 from xieshang.domain import schedule as ledger
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.domain.allocation import AllocationOrder
+from xieshang.domain.errors import AlreadyExists, InvalidInput, NotFound
 from xieshang.domain.loan import Charge, ChargeKind, Payment, PenaltyRules
 from xieshang.domain.loan import Loan as LedgerLoan
 from xieshang.domain.money import Fen, to_yuan, yuan
 from xieshang.domain.rates import DayCount, parse_rate
 from xieshang.domain.statement import itemised_statement
-from xieshang.errors import AlreadyExists, InvalidInput, NotFound
-from xieshang.idempotency import once, request_digest
-from xieshang.ledger_schemas import ScheduleRead, StatementRead
-from xieshang.loanfile import parse_terms, terms_file
+from xieshang.kit.access import authorize, require_customer_access
+from xieshang.kit.context import Context
+from xieshang.kit.idempotency import once, request_digest
+from xieshang.kit.pagination import page_of
+from xieshang.loans.loanfile import parse_terms, terms_file
 from xieshang.loans.schemas import (
     LoanCreate,
     LoanDetail,
@@ -34,6 +34,8 @@ from xieshang.loans.schemas import (
     PaymentCreate,
     ProductCreate,
     ProductRead,
+    ScheduleRead,
+    StatementRead,
     TransactionRead,
 )
 from xieshang.models.customer import Customer
@@ -46,7 +48,6 @@ from xieshang.models.loan import (
     ProductKind,
     TransactionKind,
 )
-from xieshang.pagination import page_of
 
 
 def add_product(ctx: Context, data: ProductCreate) -> LoanProduct:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from xieshang.db import make_engine
+from xieshang.kit.db import make_engine
 from xieshang.models import Base
 
 config = context.config

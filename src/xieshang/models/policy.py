@@ -14,7 +14,7 @@ class PolicyVersion(Base):
     The document describes itself: ``version`` and ``effective_from`` are the document's own fields,
     copied here to query them. Status is ``proposed``, ``approved`` or ``rejected`` and never changes
     after the decision; whether an approved version is scheduled, in force or superseded depends on
-    the day and is worked out when read (see :mod:`xieshang.policy_store.in_force`). The document
+    the day and is worked out when read (see :mod:`xieshang.policy.in_force`). The document
     shipped with xieshang is not stored: it is the baseline in force while no approved version is.
     """
 

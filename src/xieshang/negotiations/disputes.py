@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from xieshang.auth.access import authorize
-from xieshang.context import Context
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.domain.allocation import Component
 from xieshang.domain.disputes import ChargedComponent
+from xieshang.domain.errors import InvalidInput
 from xieshang.domain.loan import ChargeKind
 from xieshang.domain.money import Fen, to_yuan
-from xieshang.errors import InvalidInput
+from xieshang.kit.access import authorize
+from xieshang.kit.context import Context
 from xieshang.loans.service import require_loan, terms_in_force, to_ledger
 from xieshang.negotiations.schemas import (
     ChargedIn,

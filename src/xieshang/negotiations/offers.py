@@ -17,15 +17,15 @@ from typing import Any
 from sqlalchemy import select
 
 from xieshang.audit.service import record
-from xieshang.auth.access import authorize
-from xieshang.context import Context
+from xieshang.domain.errors import Conflict, InvalidInput, PermissionDenied
 from xieshang.domain.money import display_yuan, yuan
 from xieshang.domain.negotiation.engine import adjusted_offer
 from xieshang.domain.negotiation.reasons import Reason
 from xieshang.domain.negotiation.waterfall import PlanShape
 from xieshang.domain.rates import parse_rate
-from xieshang.errors import Conflict, InvalidInput, PermissionDenied
 from xieshang.feedback.surveys import invite_after_negotiation
+from xieshang.kit.access import authorize
+from xieshang.kit.context import Context
 from xieshang.models.loan import Loan
 from xieshang.models.negotiation import NegotiationCase, NegotiationEvaluation, NegotiationOffer
 from xieshang.models.user import Role
@@ -40,7 +40,7 @@ from xieshang.negotiations.schemas import (
     render,
 )
 from xieshang.notifications.service import notify
-from xieshang.policy_store.in_force import policy_in_force
+from xieshang.policy.in_force import policy_in_force
 
 LEVEL = {"automatic": 0, "agent": 1, "supervisor": 2}
 ROLE_LEVEL = {Role.AGENT: 1, Role.SUPERVISOR: 2}

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from xieshang.domain import agreement
 from xieshang.domain.allocation import Component
 from xieshang.domain.disputes import ChargedComponent, ChargedItem, DisputeFinding
+from xieshang.domain.errors import InvalidInput
 from xieshang.domain.loan import Loan
 from xieshang.domain.money import to_yuan, yuan
 from xieshang.domain.negotiation import case as domain
@@ -24,9 +25,9 @@ from xieshang.domain.negotiation.engine import CounterOffer, Evaluation, Offer
 from xieshang.domain.negotiation.policy import Policy
 from xieshang.domain.negotiation.reasons import Reason
 from xieshang.domain.restructure import Debt
-from xieshang.errors import InvalidInput
-from xieshang.ledger_schemas import ScheduleRead, Yuan
-from xieshang.loanfile import parse_loan, parse_terms, terms_file
+from xieshang.kit.schemas import Yuan
+from xieshang.loans.loanfile import parse_loan, parse_terms, terms_file
+from xieshang.loans.schemas import ScheduleRead
 
 _Q = Decimal("0.0001")
 

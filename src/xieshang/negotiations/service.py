@@ -14,28 +14,22 @@ from typing import Any
 from sqlalchemy import select
 
 from xieshang.audit.service import record
-from xieshang.auth.access import authorize, require_customer_access
-from xieshang.context import Context
-from xieshang.credit_model import load_scorecard
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.domain.calendar import months_between
-from xieshang.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from xieshang.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from xieshang.kit.access import authorize, require_customer_access
+from xieshang.kit.context import Context
+from xieshang.kit.pagination import page_of
 from xieshang.loans.service import loan_file, require_loan, segment_transactions, to_ledger
 from xieshang.models.customer import Customer
 from xieshang.models.loan import Loan
 from xieshang.models.negotiation import NegotiationCase, NegotiationEvaluation, NegotiationOffer
 from xieshang.models.user import Role
 from xieshang.negotiations import offers as workflow
-from xieshang.negotiations.agreements import (
-    accept,
-    agreement_of_case,
-    agreement_read,
-    offer_row,
-    terms_for,
-)
 from xieshang.negotiations.evaluate import evaluate_input
+from xieshang.negotiations.reads import agreement_read
+from xieshang.negotiations.repository import agreement_of_case, offer_row
 from xieshang.negotiations.schemas import (
-    AcceptIn,
     AdjustIn,
     AgreementRead,
     CaseOfferRead,
@@ -47,11 +41,10 @@ from xieshang.negotiations.schemas import (
     NegotiationCreate,
     NegotiationPage,
     NegotiationRead,
-    TermsRead,
     parse_input,
 )
-from xieshang.pagination import page_of
-from xieshang.policy_store.in_force import policy_in_force
+from xieshang.negotiations.scorecard import load_scorecard
+from xieshang.policy.in_force import policy_in_force
 
 
 def open_case(ctx: Context, data: NegotiationCreate) -> NegotiationRead:
@@ -221,21 +214,6 @@ def what_if(ctx: Context, case_id: int, monthly_payment: str) -> CounterOfferRea
     answer = evaluate_input(snapshot, policy_in_force(ctx), load_scorecard()).counter_offer
     assert answer is not None
     return answer
-
-
-def offer_terms(ctx: Context, case_id: int, offer_id: int, language: str) -> TermsRead:
-    authorize(ctx, "negotiations.terms")
-    case = require_case(ctx, case_id)
-    row = offer_row(ctx, case, offer_id)
-    text, sha = terms_for(ctx, case, row, language)
-    return TermsRead(offer_id=row.id, language=language, text=text, sha256=sha)  # type: ignore[arg-type]
-
-
-def accept_offer(
-    ctx: Context, case_id: int, offer_id: int, data: AcceptIn, idempotency_key: str | None
-) -> tuple[int, AgreementRead]:
-    case = require_case(ctx, case_id)
-    return accept(ctx, case, offer_id, data, idempotency_key)
 
 
 def _evaluate_and_offer(

@@ -9,8 +9,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from xieshang.domain.errors import XieshangError
 from xieshang.domain.masking import mask_phone
-from xieshang.errors import XieshangError
 
 INBOX, EMAIL, SMS = "inbox", "email", "sms"
 OUTBOUND = (EMAIL, SMS)

@@ -17,11 +17,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from xieshang.audit.service import record
-from xieshang.config import Settings
-from xieshang.context import Context
 from xieshang.domain.communication import Communication
 from xieshang.domain.conduct import ContactRules, within_contact_hours
 from xieshang.domain.masking import mask_email, mask_phone
+from xieshang.kit.config import Settings
+from xieshang.kit.context import Context
 from xieshang.models.customer import Customer
 from xieshang.models.notification import NotificationDelivery
 from xieshang.notifications.channels import (

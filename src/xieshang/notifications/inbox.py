@@ -6,9 +6,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from xieshang.audit.service import record
-from xieshang.auth.access import authorize, require_customer_access
-from xieshang.context import Context
-from xieshang.errors import NotFound
+from xieshang.domain.errors import NotFound
+from xieshang.kit.access import authorize, require_customer_access
+from xieshang.kit.context import Context
+from xieshang.kit.pagination import page_of
 from xieshang.models.customer import Customer
 from xieshang.models.notification import Notification
 from xieshang.notifications.schemas import (
@@ -18,7 +19,6 @@ from xieshang.notifications.schemas import (
     StaffNotification,
     StaffNotificationPage,
 )
-from xieshang.pagination import page_of
 
 
 def _own_customer_id(ctx: Context) -> int:

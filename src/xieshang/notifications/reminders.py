@@ -16,10 +16,10 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from xieshang.context import Context
 from xieshang.domain.communication import Communication
 from xieshang.domain.conduct import ContactRequest, ContactRules, Relation, check_contact
 from xieshang.domain.money import display_yuan
+from xieshang.kit.context import Context
 from xieshang.models.loan import Installment, InstallmentStatus, Loan, LoanStatus
 from xieshang.models.notification import Notification
 from xieshang.notifications.channels import INBOX

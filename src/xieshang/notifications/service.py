@@ -15,8 +15,8 @@ from typing import Any
 import yaml
 from sqlalchemy import select
 
-from xieshang.context import Context
-from xieshang.errors import InvalidInput, NotFound
+from xieshang.domain.errors import InvalidInput, NotFound
+from xieshang.kit.context import Context
 from xieshang.models.customer import Customer
 from xieshang.models.notification import Notification, NotificationDelivery
 from xieshang.notifications.channels import EMAIL, INBOX, SMS

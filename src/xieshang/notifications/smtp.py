@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from xieshang.config import Settings
+from xieshang.kit.config import Settings
 from xieshang.notifications.channels import EMAIL, DeliveryFailed, OutgoingMessage
 
 CONTENT_LANGUAGE = {"zh": "zh-CN", "en": "en"}

@@ -33,7 +33,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from xieshang.errors import InvalidInput
+from xieshang.domain.errors import InvalidInput
 from xieshang.text.features import LANGUAGES, Language, features
 
 FORMAT = "xieshang-text-classifier/1"

@@ -1,7 +1,7 @@
 """The triage rules document (``triage_rules.yaml``): loading, validation, and keyword matching.
 
 The shipped document is ``xieshang/text/triage_rules.yaml``; a bank may load its own with the same
-format. Every problem is an :class:`~xieshang.errors.InvalidInput` whose field is the path of the
+format. Every problem is an :class:`~xieshang.domain.errors.InvalidInput` whose field is the path of the
 bad value (``flags.regulator.patterns[1]``), and unknown keys are refused so that a misspelt
 ``keywrods`` cannot silently switch a rule off.
 """
@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from xieshang.errors import InvalidInput
+from xieshang.domain.errors import InvalidInput
 from xieshang.text.categories import CATEGORIES
 from xieshang.text.normalize import normalize
 

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from xieshang.errors import InvalidInput
+from xieshang.domain.errors import InvalidInput
 from xieshang.text.categories import CATEGORIES
 from xieshang.text.features import Language, detect_language
 from xieshang.text.linear_model import TextClassifier, load_classifier

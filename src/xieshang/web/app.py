@@ -12,10 +12,10 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from xieshang import __version__
-from xieshang.auth.access import OPERATIONS, PUBLIC_OPERATIONS
-from xieshang.config import Settings
-from xieshang.context import Clock, SystemClock, make_cipher
-from xieshang.db import POOL_SIZE, READ_ONLY, make_engine, session_factory
+from xieshang.kit.access import OPERATIONS, PUBLIC_OPERATIONS
+from xieshang.kit.config import Settings
+from xieshang.kit.context import Clock, SystemClock, make_cipher
+from xieshang.kit.db import POOL_SIZE, READ_ONLY, make_engine, session_factory
 from xieshang.web import errors, security
 from xieshang.web.api import (
     agreements,
@@ -125,4 +125,4 @@ def check_every_route_has_a_rule(routers: tuple[APIRouter, ...] = ROUTERS) -> No
     """Refuse to start with a route that no access rule covers."""
     for path, route in api_routes(routers):
         if route.name not in OPERATIONS and route.name not in PUBLIC_OPERATIONS:
-            raise RuntimeError(f"route {path} ({route.name}) has no rule in xieshang.auth.access")
+            raise RuntimeError(f"route {path} ({route.name}) has no rule in xieshang.kit.access")

@@ -11,11 +11,11 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from xieshang.auth.service import authenticate
-from xieshang.config import Settings
-from xieshang.context import Clock, Context
-from xieshang.errors import NotAuthenticated
+from xieshang.domain.errors import NotAuthenticated
+from xieshang.kit.config import Settings
+from xieshang.kit.context import Clock, Context
+from xieshang.kit.pii import PiiCipher
 from xieshang.models.user import User
-from xieshang.pii import PiiCipher
 
 
 @dataclass

@@ -13,8 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from xieshang.db import Busy
-from xieshang.errors import (
+from xieshang.domain.errors import (
     AlreadyExists,
     Conflict,
     IdempotencyConflict,
@@ -26,6 +25,7 @@ from xieshang.errors import (
     VersionConflict,
     XieshangError,
 )
+from xieshang.kit.db import Busy
 from xieshang.web.ui import pages
 
 PROBLEM = "application/problem+json"

@@ -5,7 +5,7 @@ thread and only closes request-scoped dependencies after the response is sent. A
 across those hand-offs (a service commits, then reads the result back) kept its connection — and on
 SQLite the write lock — while the request waited for a free worker; when every worker was waiting for
 that lock or connection, the server answered nothing for minutes. :class:`Router` wraps each endpoint
-so that the session of every :class:`~xieshang.context.Context` it was given is closed before the
+so that the session of every :class:`~xieshang.kit.context.Context` it was given is closed before the
 endpoint's thread is handed back. Closing does not expire what was loaded, so the result still reads.
 """
 
@@ -18,7 +18,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from xieshang.context import Context
+from xieshang.kit.context import Context
 
 ENDS_TRANSACTION = "xieshang_ends_transaction"
 

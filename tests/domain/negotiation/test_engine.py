@@ -25,7 +25,7 @@ from xieshang.domain.negotiation.case import (
 from xieshang.domain.negotiation.engine import Evaluation, evaluate
 from xieshang.domain.negotiation.waterfall import run
 from xieshang.domain.schedule import LoanTerms
-from xieshang.policy.loader import load_policy
+from xieshang.policy.document import load_policy
 
 POLICY = load_policy()
 TERMS = LoanTerms(

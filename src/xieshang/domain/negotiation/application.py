@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from xieshang.domain.credit import Scorecard, adverse_reasons, probability_of_default, score
+from xieshang.domain.errors import InvalidInput
 from xieshang.domain.money import Fen, apply_rate
 from xieshang.domain.negotiation.assess import affordable
 from xieshang.domain.negotiation.case import Finances
@@ -16,7 +17,6 @@ from xieshang.domain.negotiation.policy import Policy
 from xieshang.domain.negotiation.reasons import Reason, money
 from xieshang.domain.rates import apr, format_rate
 from xieshang.domain.schedule import LoanTerms, Schedule, build_schedule, level_payment
-from xieshang.errors import InvalidInput
 
 
 @dataclass(frozen=True)

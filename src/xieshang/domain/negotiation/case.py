@@ -6,9 +6,9 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
+from xieshang.domain.errors import InvalidInput
 from xieshang.domain.loan import Loan
 from xieshang.domain.money import Fen
-from xieshang.errors import InvalidInput
 
 
 class Scenario(enum.StrEnum):

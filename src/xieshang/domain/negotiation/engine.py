@@ -10,6 +10,7 @@ from decimal import Decimal
 from xieshang.domain import agreement
 from xieshang.domain.accrual import LedgerState, ledger_as_of
 from xieshang.domain.calendar import add_months
+from xieshang.domain.errors import InvalidInput
 from xieshang.domain.money import Fen, apply_rate
 from xieshang.domain.negotiation import waterfall
 from xieshang.domain.negotiation.assess import Assessment, assess
@@ -20,7 +21,6 @@ from xieshang.domain.negotiation.valuation import Valuer
 from xieshang.domain.rates import apr, format_rate
 from xieshang.domain.restructure import Restructuring
 from xieshang.domain.schedule import RepaymentMethod, Schedule
-from xieshang.errors import InvalidInput
 
 LEVELS = ("automatic", "agent", "supervisor")
 

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import Path, Query
 
-from xieshang.negotiations import agreement_reads
+from xieshang.agreements import reads as agreement_reads
 from xieshang.negotiations.schemas import AgreementDetailRead, AgreementPage
 from xieshang.web.deps import UserContext
 from xieshang.web.routing import Router

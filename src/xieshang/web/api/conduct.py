@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from xieshang.collection.lint import LintReport, LintRequest, check_message
+from xieshang.contacts.lint import LintReport, LintRequest, check_message
 from xieshang.web.deps import UserContext
 from xieshang.web.routing import Router
 

@@ -4,8 +4,8 @@ from typing import Annotated
 
 from fastapi import Path, Query
 
-from xieshang.collection.schemas import ContactIn, ContactPage, ContactRead
-from xieshang.collection.service import contact_log, make_contact
+from xieshang.contacts.schemas import ContactIn, ContactPage, ContactRead
+from xieshang.contacts.service import contact_log, make_contact
 from xieshang.web.deps import UserContext
 from xieshang.web.routing import Router
 

@@ -6,8 +6,8 @@ from fastapi import Header, Path, Query, Response
 
 from xieshang.customers import service
 from xieshang.customers.schemas import CustomerPage, CustomerPii, CustomerRead, CustomerUpdate
-from xieshang.errors import InvalidInput
-from xieshang.ledger_schemas import Text
+from xieshang.domain.errors import InvalidInput
+from xieshang.kit.schemas import Text
 from xieshang.loans.schemas import LoanPage
 from xieshang.loans.service import list_loans
 from xieshang.web.deps import UserContext

@@ -5,13 +5,13 @@ from typing import Annotated
 
 from fastapi import Header, Path, Query, Response
 
-from xieshang.idempotency import check_key
-from xieshang.ledger_schemas import StatementRead
+from xieshang.kit.idempotency import check_key
 from xieshang.loans import service
 from xieshang.loans.schemas import (
     LoanDetail,
     LoanPage,
     PaymentCreate,
+    StatementRead,
     TransactionRead,
 )
 from xieshang.models.loan import LoanStatus

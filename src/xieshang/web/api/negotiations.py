@@ -4,7 +4,8 @@ from typing import Annotated, Literal
 
 from fastapi import Header, Path, Query, Response
 
-from xieshang.idempotency import check_key
+from xieshang.agreements import service as agreements
+from xieshang.kit.idempotency import check_key
 from xieshang.negotiations import service
 from xieshang.negotiations.schemas import (
     AcceptIn,
@@ -115,7 +116,7 @@ def terms(
     lang: Literal["zh", "en"] = "zh",
 ) -> TermsRead:
     """The offer's full terms as the customer reads them before consenting, with their SHA-256."""
-    return service.offer_terms(ctx, case_id, offer_id, lang)
+    return agreements.offer_terms(ctx, case_id, offer_id, lang)
 
 
 @router.post(
@@ -137,6 +138,6 @@ def accept(
 ) -> AgreementRead:
     """Accept an offer with explicit consent to the terms text whose SHA-256 you send."""
     key = check_key(idempotency_key) if idempotency_key is not None else None
-    status, result = service.accept_offer(ctx, case_id, offer_id, consent, key)
+    status, result = agreements.accept_offer(ctx, case_id, offer_id, consent, key)
     response.status_code = status
     return result

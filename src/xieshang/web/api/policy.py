@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import Path
 
-from xieshang.policy_store import service
-from xieshang.policy_store.schemas import (
+from xieshang.policy import service
+from xieshang.policy.schemas import (
     PolicyDecision,
     PolicyProposal,
     PolicyVersionDetail,

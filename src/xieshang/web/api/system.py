@@ -10,9 +10,9 @@ from sqlalchemy import text
 
 from xieshang import __version__
 from xieshang.audit.service import ChainReport, verify_chain
-from xieshang.auth.access import authorize
 from xieshang.auth.service import login, revoke
-from xieshang.ledger_schemas import Text
+from xieshang.kit.access import authorize
+from xieshang.kit.schemas import Text
 from xieshang.web.deps import PublicContext, Token, UserContext, app_state
 from xieshang.web.routing import Router
 

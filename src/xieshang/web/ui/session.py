@@ -15,8 +15,8 @@ import secrets
 
 from fastapi import Request, Response
 
-from xieshang.config import Settings
-from xieshang.errors import PermissionDenied
+from xieshang.domain.errors import PermissionDenied
+from xieshang.kit.config import Settings
 
 SESSION_COOKIE = "xs_session"
 LANGUAGE_COOKIE = "xs_lang"

@@ -8,8 +8,8 @@ from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from xieshang.auth.service import login, revoke
-from xieshang.context import Context
-from xieshang.errors import NotAuthenticated
+from xieshang.domain.errors import NotAuthenticated
+from xieshang.kit.context import Context
 from xieshang.web.deps import app_state, public_context
 from xieshang.web.routing import Router
 from xieshang.web.ui import i18n

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from xieshang.auth import accounts
 from xieshang.auth.accounts import AccountCreate, PasswordChange, PasswordSet
-from xieshang.errors import XieshangError
+from xieshang.domain.errors import XieshangError
 from xieshang.jobs.runner import job_runs
 from xieshang.models.user import Role
 from xieshang.web.routing import Router

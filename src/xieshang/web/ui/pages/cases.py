@@ -8,9 +8,10 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from xieshang.collection import workbench
-from xieshang.context import Context
-from xieshang.errors import XieshangError
+from xieshang.agreements import service as agreements
+from xieshang.contacts import workbench
+from xieshang.domain.errors import XieshangError
+from xieshang.kit.context import Context
 from xieshang.models.user import Role
 from xieshang.negotiations import service as negotiations
 from xieshang.negotiations.schemas import (
@@ -144,7 +145,7 @@ def escalate(
 
 @router.get("/app/negotiations/{case_id}/offers/{offer_id}", name="ui.terms")
 def terms_page(request: Request, ctx: Page, case_id: int, offer_id: int) -> HTMLResponse:
-    terms = negotiations.offer_terms(ctx, case_id, offer_id, language(request))
+    terms = agreements.offer_terms(ctx, case_id, offer_id, language(request))
     case = negotiations.get_case(ctx, case_id)
     return render(request, ctx, "terms.html", case=case, terms=terms)
 
@@ -162,10 +163,10 @@ def accept(
     """The customer consents on the web; staff record the consent the customer gave them by phone
     or in branch, and how."""
     if consent != "yes":
-        terms = negotiations.offer_terms(ctx, case_id, offer_id, language(request))
+        terms = agreements.offer_terms(ctx, case_id, offer_id, language(request))
         case = negotiations.get_case(ctx, case_id)
         return render(request, ctx, "terms.html", case=case, terms=terms, need_consent=True)
-    _, agreement = negotiations.accept_offer(
+    _, agreement = agreements.accept_offer(
         ctx,
         case_id,
         offer_id,

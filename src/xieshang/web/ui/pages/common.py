@@ -12,8 +12,8 @@ from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from xieshang.context import Context
-from xieshang.errors import NotAuthenticated, XieshangError
+from xieshang.domain.errors import NotAuthenticated, XieshangError
+from xieshang.kit.context import Context
 from xieshang.web.deps import app_state, public_context, signed_in_user
 from xieshang.web.ui import i18n, problems
 from xieshang.web.ui.session import (

@@ -8,13 +8,13 @@ from typing import Annotated, Any
 from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from xieshang.collection.lint import check_message
 from xieshang.complaints import intake, replies
 from xieshang.complaints import service as complaint_service
 from xieshang.complaints import workflow as complaint_workflow
 from xieshang.complaints.records import require_complaint
 from xieshang.complaints.schemas import ComplaintCreate, NoteIn
-from xieshang.errors import XieshangError
+from xieshang.contacts.lint import check_message
+from xieshang.domain.errors import XieshangError
 from xieshang.models.user import Role
 from xieshang.negotiations import service as negotiations
 from xieshang.web.routing import Router

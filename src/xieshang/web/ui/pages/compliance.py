@@ -10,13 +10,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from xieshang.audit.service import verify_chain
 from xieshang.complaints import statistics as complaint_statistics
-from xieshang.context import Context
-from xieshang.errors import Conflict, InvalidInput
+from xieshang.domain.errors import Conflict, InvalidInput
+from xieshang.kit.context import Context
 from xieshang.loans.portfolio import Row, portfolio
 from xieshang.models.user import Role
-from xieshang.negotiations.policy_review import compare, policy_overview, review_draft
-from xieshang.policy_store import service as policy_versions
-from xieshang.policy_store.schemas import PolicyDecision, PolicyProposal
+from xieshang.policy import service as policy_versions
+from xieshang.policy.review import compare, policy_overview, review_draft
+from xieshang.policy.schemas import PolicyDecision, PolicyProposal
 from xieshang.web.routing import Router
 from xieshang.web.ui.charts import bars, columns
 from xieshang.web.ui.pages.common import (

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from xieshang.collection.lint import check_message
-from xieshang.collection.schemas import ContactIn
-from xieshang.collection.service import contact_log, make_contact
-from xieshang.errors import XieshangError
+from xieshang.contacts.lint import check_message
+from xieshang.contacts.schemas import ContactIn
+from xieshang.contacts.service import contact_log, make_contact
+from xieshang.domain.errors import XieshangError
 from xieshang.web.routing import Router
 from xieshang.web.ui.pages.common import (
     FormPage,

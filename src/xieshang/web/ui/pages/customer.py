@@ -8,13 +8,14 @@ from typing import Annotated, Any
 from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from xieshang.context import Context
-from xieshang.errors import XieshangError
+from xieshang.agreements import reads as agreement_reads
+from xieshang.domain.errors import XieshangError
 from xieshang.feedback import surveys
 from xieshang.feedback.schemas import SurveyAnswerCreate
+from xieshang.kit.context import Context
 from xieshang.loans import service as loans
 from xieshang.models.user import Role
-from xieshang.negotiations import agreement_reads, disputes
+from xieshang.negotiations import disputes
 from xieshang.negotiations import service as negotiations
 from xieshang.negotiations.schemas import (
     ChargedIn,

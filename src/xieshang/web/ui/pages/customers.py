@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 from fastapi import Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from xieshang.collection import workbench
 from xieshang.complaints import intake
 from xieshang.complaints.schemas import ComplaintCreate
-from xieshang.context import Context
-from xieshang.errors import InvalidInput
+from xieshang.contacts import workbench
+from xieshang.domain.errors import InvalidInput
+from xieshang.kit.context import Context
 from xieshang.web.routing import Router
 from xieshang.web.ui.pages.common import (
     FormPage,

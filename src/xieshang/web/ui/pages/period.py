@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Query
 
-from xieshang.loanfile import parse_date
+from xieshang.kit.parse import parse_date
 
 DayText = Annotated[str, Query(max_length=40)]
 

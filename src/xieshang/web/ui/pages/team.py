@@ -9,11 +9,11 @@ from fastapi import Query, Request
 from fastapi.responses import HTMLResponse
 
 from xieshang.complaints import service as complaint_service
-from xieshang.errors import InvalidInput
+from xieshang.domain.errors import InvalidInput
 from xieshang.feedback.quality import QualityReport, quality_report
 from xieshang.models.user import Role
 from xieshang.negotiations import service as negotiations
-from xieshang.policy_store.in_force import policy_in_force
+from xieshang.policy.in_force import policy_in_force
 from xieshang.web.routing import Router
 from xieshang.web.ui.pages.common import (
     Page,

@@ -1,1 +1,0 @@
-"""Stored policy versions: which one is in force, and proposing and deciding new ones (four eyes)."""

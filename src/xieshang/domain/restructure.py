@@ -10,9 +10,9 @@ import enum
 from dataclasses import dataclass, replace
 from datetime import date
 
-from xieshang.domain.accrual import LedgerState
 from xieshang.domain.allocation import Component
 from xieshang.domain.calendar import months_between
+from xieshang.domain.ledger_state import LedgerState
 from xieshang.domain.money import Fen
 from xieshang.domain.schedule import (
     Installment,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from xieshang.domain.accrual import LedgerState
+from xieshang.domain.ledger_state import LedgerState
 from xieshang.domain.loan import Loan
 from xieshang.domain.money import Fen
 from xieshang.domain.rates import apr

@@ -12,10 +12,10 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import TypeAlias
 
-from xieshang.domain.accrual import AccrualLine
 from xieshang.domain.allocation import Component
 from xieshang.domain.disputes.charged import ChargedItem
 from xieshang.domain.disputes.lawful import ONE_DAY, LawfulLedger
+from xieshang.domain.ledger_state import AccrualLine
 from xieshang.domain.money import Fen, round_ratio
 
 OnFee: TypeAlias = tuple[Fen, Fen, Decimal]

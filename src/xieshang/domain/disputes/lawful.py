@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from xieshang.domain.accrual import AccrualLine, InstallmentState, LedgerState, ledger_as_of
+from xieshang.domain.accrual import ledger_as_of
 from xieshang.domain.allocation import Component
 from xieshang.domain.disputes.charged import ACCRUED, FEE_KINDS, ChargedComponent, ChargedItem
 from xieshang.domain.disputes.limits import DisputeLimits
+from xieshang.domain.ledger_state import AccrualLine, InstallmentState, LedgerState
 from xieshang.domain.loan import Charge, Loan
 from xieshang.domain.money import Fen, to_yuan
 from xieshang.domain.statement import StatementLine, itemised_statement

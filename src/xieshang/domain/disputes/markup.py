@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from xieshang.domain.accrual import AccrualLine
 from xieshang.domain.disputes.charged import MAX_INFERRED_MARKUP
+from xieshang.domain.ledger_state import AccrualLine
 from xieshang.domain.money import Fen, round_ratio
 
 HUNDREDTH = Decimal("0.01")

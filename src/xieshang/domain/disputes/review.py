@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from xieshang.domain.accrual import AccrualLine
 from xieshang.domain.disputes.all_in_cost import all_in_apr
 from xieshang.domain.disputes.charged import ACCRUED, FEE_KINDS, NAMES_ZH, ChargedItem
 from xieshang.domain.disputes.findings import DisputeFinding, DisputeLine, Verdict
@@ -16,6 +15,7 @@ from xieshang.domain.disputes.interest_on_fees import OnFee, interest_on_fee
 from xieshang.domain.disputes.lawful import LawfulLedger
 from xieshang.domain.disputes.limits import ComplianceFlag, DisputeLimits, FlagKind, markup_flag
 from xieshang.domain.disputes.markup import fit_markup, infer_markup, markup_text
+from xieshang.domain.ledger_state import AccrualLine
 from xieshang.domain.loan import Loan
 from xieshang.domain.money import Fen, to_yuan
 from xieshang.domain.negotiation.reasons import Reason

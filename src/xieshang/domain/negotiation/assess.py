@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xieshang.domain.accrual import LedgerState
+from xieshang.domain.ledger_state import LedgerState
 from xieshang.domain.money import Fen, apply_rate
 from xieshang.domain.negotiation.case import Case, Finances
 from xieshang.domain.negotiation.policy import Policy

@@ -8,8 +8,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from xieshang.domain import agreement
-from xieshang.domain.accrual import LedgerState, ledger_as_of
+from xieshang.domain.accrual import ledger_as_of
 from xieshang.domain.calendar import add_months
+from xieshang.domain.ledger_state import LedgerState
 from xieshang.domain.money import Fen, apply_rate
 from xieshang.domain.negotiation import waterfall
 from xieshang.domain.negotiation.assess import Assessment, assess

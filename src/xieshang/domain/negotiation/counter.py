@@ -13,6 +13,7 @@ from xieshang.domain.negotiation.policy import Policy
 from xieshang.domain.negotiation.reasons import Reason, money
 from xieshang.domain.restructure import Restructuring
 from xieshang.domain.schedule import Schedule
+from xieshang.domain.search import smallest_satisfying
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def counter_offer(case: Case, assessment: Assessment, policy: Policy) -> Counter
                 {"payment": money(wanted), "cap": str(cap), "least": money(least)},
             )
             return CounterOffer(False, least, cap, plan(cap).schedule, (reason,))
-        months = waterfall.smallest_satisfying(1, cap, lambda m: pay(m) <= wanted)
+        months = smallest_satisfying(1, cap, lambda m: pay(m) <= wanted)
         result = plan(months)
         payment = waterfall.regular_payment(result, 0)
         reason = Reason("COUNTER_ACCEPTED", {"payment": money(payment), "months": str(months)})

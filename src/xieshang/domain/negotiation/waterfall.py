@@ -23,6 +23,7 @@ from xieshang.domain.negotiation.reasons import Reason, money
 from xieshang.domain.rates import format_rate
 from xieshang.domain.restructure import Debt, Restructuring, restructure
 from xieshang.domain.schedule import LoanTerms, RepaymentMethod, level_amount
+from xieshang.domain.search import smallest_satisfying as smallest_satisfying  # importable here too
 
 WAIVABLE = frozenset({Component.PENALTY, Component.COMPOUND, Component.FEE})
 
@@ -266,15 +267,3 @@ def _rate_ladder(rate: Decimal, step: Decimal, floor: Decimal) -> list[Decimal]:
         ladder.append(current)
     ladder.append(floor)
     return ladder
-
-
-def smallest_satisfying(low: int, high: int, good: Callable[[int], bool]) -> int:
-    """The smallest value in [low, high] for which ``good`` holds, or ``high`` if none does
-    (``good`` is monotone: once true, true for every larger value)."""
-    while low < high:
-        middle = (low + high) // 2
-        if good(middle):
-            high = middle
-        else:
-            low = middle + 1
-    return low

@@ -77,32 +77,29 @@ def level_payment_of(debt: Debt, shape: PlanShape, start: date) -> Fen:
     amortised = debt.principal + (debt.interest if shape.capitalise else 0) - shape.forbear
     if shape.months - shape.grace <= 1 or amortised <= 0:
         return regular_payment(build(debt, shape, start), shape.grace)
-    terms = LoanTerms(
-        principal=amortised,
-        annual_rate=shape.rate,
-        months=shape.months,
-        start_date=start,
-        method=RepaymentMethod.EQUAL_INSTALLMENT,
-        principal_grace_periods=shape.grace,
-    )
-    return level_amount(terms)
+    return level_amount(_terms(shape, start, amortised))
 
 
 def build(debt: Debt, shape: PlanShape, start: date) -> Restructuring:
     """The restructuring a plan shape describes: level installments from ``start``, monthly."""
     waive = WAIVABLE if shape.waive else frozenset()
     capitalise = frozenset({Component.INTEREST}) if shape.capitalise else frozenset()
-    terms = LoanTerms(
-        principal=1,
+    terms = _terms(shape, start, 1)  # restructure ignores this principal and computes its own
+    # Fees are never capitalised (no interest on fees): unless waived, they are due at signing.
+    return restructure(
+        debt, terms, capitalise=capitalise, waive=waive - capitalise, forbear=shape.forbear
+    )
+
+
+def _terms(shape: PlanShape, start: date, principal: Fen) -> LoanTerms:
+    """A plan's terms: level installments monthly from ``start``, after any interest-only grace."""
+    return LoanTerms(
+        principal=principal,
         annual_rate=shape.rate,
         months=shape.months,
         start_date=start,
         method=RepaymentMethod.EQUAL_INSTALLMENT,
         principal_grace_periods=shape.grace,
-    )
-    # Fees are never capitalised (no interest on fees): unless waived, they are due at signing.
-    return restructure(
-        debt, terms, capitalise=capitalise, waive=waive - capitalise, forbear=shape.forbear
     )
 
 

@@ -16,7 +16,7 @@ from xieshang.domain.allocation import Component
 from xieshang.domain.disputes.charged import ChargedItem
 from xieshang.domain.disputes.lawful import ONE_DAY, LawfulLedger
 from xieshang.domain.ledger_state import AccrualLine
-from xieshang.domain.money import Fen, round_ratio
+from xieshang.domain.money import Fen, apply_rate
 
 OnFee: TypeAlias = tuple[Fen, Fen, Decimal]
 """(interest on a fee, the fee, the rate)."""
@@ -54,9 +54,8 @@ def interest_on_fee(
     rates += [contract] + ([contract * (1 + item.markup)] if item.markup is not None else [])
 
     def total(rate: Decimal, with_base: bool, with_fees: bool) -> Fen:
-        numerator, denominator = rate.as_integer_ratio()
         return sum(
-            days * round_ratio((base * with_base + fee * with_fees) * numerator, denominator * year)
+            days * apply_rate(base * with_base + fee * with_fees, rate, year)
             for days, base, fee in stretches
         )
 

@@ -69,6 +69,8 @@ def fit_markup(
 
 def _accrue(lines: Iterable[AccrualLine], rate: Decimal) -> Fen:
     """The same stretches at another annual rate: days × each day's amount rounded to the fen."""
+    # apply_rate(line.base, rate, line.days_in_year), with the rate's ratio taken once: fit_markup
+    # calls this for each of the 301 markups it tries.
     numerator, denominator = rate.as_integer_ratio()
     return sum(
         line.days * round_ratio(line.base * numerator, denominator * line.days_in_year)

@@ -133,7 +133,7 @@ class _Replay:
 
     def charge(self, charge: Charge) -> None:
         self.advance_to(charge.on)
-        number = charge.installment or _next_due(self.open, charge.on)
+        number = charge.payable_with(self.loan.schedule.installments)
         self.open[number - 1].charged[Component.FEE] += charge.amount
         if self.credit:  # money held for the customer pays a new charge at once
             self._allocate(charge.on, 0, None)
@@ -236,13 +236,6 @@ def _append_merged(lines: list[AccrualLine], line: AccrualLine) -> None:
                 return
             break
     lines.append(line)
-
-
-def _next_due(open_items: list[_Open], on: date) -> int:
-    for item in open_items:
-        if item.installment.due_date >= on:
-            return item.installment.number
-    return open_items[-1].installment.number
 
 
 def ledger_as_of(loan: Loan, as_of: date, *, stops: tuple[date, ...] = ()) -> LedgerState:

@@ -115,7 +115,6 @@ class LawfulLedger:
     def _contract_charges(self, item: ChargedItem) -> list[Charge]:
         """The contract's charges of this kind on this installment, on the days the bill covers."""
         kind = FEE_KINDS[item.component]
-        installments = self.loan.schedule.installments
         found = []
         for charge in self.loan.charges:
             if charge.kind is not kind or charge.on > self.as_of:
@@ -124,11 +123,8 @@ class LawfulLedger:
                 continue
             if item.last_day and charge.on > item.last_day:
                 continue
-            # The ledger puts a charge without an installment on the next one due (accrual._next_due).
-            number = charge.installment or next(
-                (i.number for i in installments if i.due_date >= charge.on), len(installments)
-            )
-            if number == item.installment:
+            # on this installment as the ledger puts it (the next one due, when the charge names none)
+            if charge.payable_with(self.loan.schedule.installments) == item.installment:
                 found.append(charge)
         return found
 

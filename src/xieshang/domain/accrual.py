@@ -12,40 +12,28 @@ ends it, so a payment on day X settles penalty accrued through X.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
-from typing import Protocol
 
 from xieshang.domain.allocation import Allocation, Component, Due, allocate
 from xieshang.domain.errors import InvalidInput
+from xieshang.domain.ledger_state import AccrualLine, InstallmentState, LedgerState, PaymentRecord
 from xieshang.domain.loan import Charge, Loan, Payment
 from xieshang.domain.money import Fen, round_ratio
-from xieshang.domain.schedule import Installment, interest_for_days
+from xieshang.domain.payoff import interest_to_date, payoff
+from xieshang.domain.schedule import Installment
 
-
-@dataclass(frozen=True, slots=True)
-class AccrualLine:
-    """Penalty or compound interest on ``base`` for the days in (``start``, ``end``]."""
-
-    installment: int
-    component: Component
-    start: date
-    end: date
-    base: Fen
-    annual_rate: Decimal
-    days_in_year: int
-    daily: Fen
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days
-
-    @property
-    def amount(self) -> Fen:
-        return self.daily * self.days
-
+# The state the replay leaves is defined in ledger_state and priced for early settlement in payoff;
+# every name stays importable from here.
+__all__ = [
+    "AccrualLine",
+    "InstallmentState",
+    "LedgerState",
+    "PaymentRecord",
+    "interest_to_date",
+    "ledger_as_of",
+    "payoff",
+]
 
 _COMPONENTS = tuple(Component)
 
@@ -76,115 +64,6 @@ class _Open:
     @property
     def settled(self) -> bool:
         return sum(self.charged.values()) == sum(self.paid.values())
-
-
-@dataclass(frozen=True, slots=True)
-class InstallmentState:
-    """An installment as of a date: what it charged, what was paid, and the accrual behind it."""
-
-    installment: Installment
-    charged: dict[Component, Fen]
-    paid: dict[Component, Fen]
-    accruals: tuple[AccrualLine, ...]
-    penalty_in_grace: Fen
-    cleared_on: date | None
-
-    def owed(self, component: Component) -> Fen:
-        return self.charged[component] - self.paid[component]
-
-    @property
-    def total_owed(self) -> Fen:
-        return sum(self.owed(c) for c in Component)
-
-
-@dataclass(frozen=True, slots=True)
-class PaymentRecord:
-    payment: Payment
-    allocations: tuple[Allocation, ...]
-    unapplied: Fen
-
-
-@dataclass(frozen=True, slots=True)
-class LedgerState:
-    as_of: date
-    loan: Loan
-    installments: tuple[InstallmentState, ...]
-    payments: tuple[PaymentRecord, ...]
-    credit: Fen
-    """Money received beyond everything the schedule asks for, held for the customer."""
-    settled_on: date | None = None
-    """The day a payment covered the whole payoff: interest after it was no longer charged."""
-
-    def due(self) -> tuple[InstallmentState, ...]:
-        """Installments whose due date has come (on or before ``as_of``)."""
-        return tuple(s for s in self.installments if s.installment.due_date <= self.as_of)
-
-    def owed_now(self, component: Component) -> Fen:
-        """What is owed today for ``component`` on installments already due."""
-        return sum(s.owed(component) for s in self.due())
-
-    @property
-    def outstanding_principal(self) -> Fen:
-        return sum(s.owed(Component.PRINCIPAL) for s in self.installments)
-
-    @property
-    def days_past_due(self) -> int:
-        """Days since the oldest due date whose principal or interest is still unpaid."""
-        for state in self.installments:
-            due = state.installment.due_date
-            if due >= self.as_of:
-                break
-            if state.owed(Component.PRINCIPAL) or state.owed(Component.INTEREST):
-                return (self.as_of - due).days
-        return 0
-
-    @property
-    def accrued_interest(self) -> Fen:
-        """Contract interest earned so far in the current period, not yet due (by days)."""
-        for state in self.installments:
-            if state.installment.start_date < self.as_of < state.installment.due_date:
-                earned = interest_to_date(self.loan, state.installment, self.as_of)
-                charged = state.charged[Component.INTEREST]
-                return max(0, min(earned, charged) - state.paid[Component.INTEREST])
-        return 0
-
-    @property
-    def paid_off(self) -> bool:
-        """Nothing is owed any more, now or later."""
-        return self.settled_on is not None or (
-            self.outstanding_principal == 0 and all(s.total_owed == 0 for s in self.installments)
-        )
-
-    @property
-    def payoff_amount(self) -> Fen:
-        """What settles the whole loan today (提前结清): all that is due, principal not yet due,
-        fees, and contract interest only to date — less interest paid in advance and credit."""
-        return payoff(self.loan, self.installments, self.as_of, self.credit)
-
-
-class _Owing(Protocol):
-    @property
-    def installment(self) -> Installment: ...
-
-    @property
-    def charged(self) -> dict[Component, Fen]: ...
-
-    @property
-    def paid(self) -> dict[Component, Fen]: ...
-
-
-def payoff(loan: Loan, items: Sequence[_Owing], on: date, credit: Fen) -> Fen:
-    total = -credit
-    for item in items:
-        inst = item.installment
-        owed = {c: item.charged[c] - item.paid[c] for c in _COMPONENTS}
-        if inst.due_date <= on:
-            total += sum(owed.values())
-            continue
-        total += owed[Component.PRINCIPAL] + owed[Component.FEE]
-        earned = interest_to_date(loan, inst, on) if inst.start_date < on else 0
-        total += min(earned, item.charged[Component.INTEREST]) - item.paid[Component.INTEREST]
-    return total
 
 
 class _Replay:
@@ -254,7 +133,7 @@ class _Replay:
 
     def charge(self, charge: Charge) -> None:
         self.advance_to(charge.on)
-        number = charge.installment or _next_due(self.open, charge.on)
+        number = charge.payable_with(self.loan.schedule.installments)
         self.open[number - 1].charged[Component.FEE] += charge.amount
         if self.credit:  # money held for the customer pays a new charge at once
             self._allocate(charge.on, 0, None)
@@ -338,17 +217,6 @@ class _Replay:
         )
 
 
-def interest_to_date(loan: Loan, inst: Installment, on: date) -> Fen:
-    """Contract interest an installment has earned by ``on``: its interest base × rate × days so
-    far in its period, never more than the installment's interest."""
-    terms = loan.terms
-    end = min(on, inst.end_date)
-    earned = interest_for_days(
-        inst.interest_base, terms.annual_rate, terms.day_count, inst.start_date, end
-    )
-    return min(earned, inst.interest)
-
-
 def _append_merged(lines: list[AccrualLine], line: AccrualLine) -> None:
     """Extend the previous line when the same base continues, so a statement reads as one stretch."""
     for index in range(len(lines) - 1, -1, -1):
@@ -368,13 +236,6 @@ def _append_merged(lines: list[AccrualLine], line: AccrualLine) -> None:
                 return
             break
     lines.append(line)
-
-
-def _next_due(open_items: list[_Open], on: date) -> int:
-    for item in open_items:
-        if item.installment.due_date >= on:
-            return item.installment.number
-    return open_items[-1].installment.number
 
 
 def ledger_as_of(loan: Loan, as_of: date, *, stops: tuple[date, ...] = ()) -> LedgerState:

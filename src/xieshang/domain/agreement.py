@@ -18,10 +18,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from xieshang.domain.accrual import LedgerState
 from xieshang.domain.allocation import Component
 from xieshang.domain.calendar import add_months
 from xieshang.domain.errors import InvalidInput
+from xieshang.domain.ledger_state import LedgerState
 from xieshang.domain.money import Fen, round_ratio
 from xieshang.domain.restructure import Debt, Restructuring, with_balloon
 from xieshang.domain.schedule import LoanTerms, RepaymentMethod, Schedule, build_schedule

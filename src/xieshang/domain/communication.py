@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise ValueError(message)
+from xieshang.domain.validation import require
 
 
 @dataclass(frozen=True)
@@ -23,9 +20,9 @@ class Communication:
     """A survey invitation can be answered for this many days."""
 
     def __post_init__(self) -> None:
-        _require(1 <= self.reminder_days_before <= 30, "reminder_days_before must be 1–30")
-        _require(1 <= self.delivery_max_attempts <= 20, "delivery_max_attempts must be 1–20")
-        _require(
+        require(1 <= self.reminder_days_before <= 30, "reminder_days_before must be 1–30")
+        require(1 <= self.delivery_max_attempts <= 20, "delivery_max_attempts must be 1–20")
+        require(
             1 <= self.delivery_retry_minutes <= 24 * 60, "delivery_retry_minutes must be 1–1440"
         )
-        _require(1 <= self.survey_valid_days <= 180, "survey_valid_days must be 1–180")
+        require(1 <= self.survey_valid_days <= 180, "survey_valid_days must be 1–180")

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from functools import cached_property
 
+from xieshang.domain.validation import require
+
 CONTACT_RULES = (
     "CONDUCT_THIRD_PARTY",
     "CONDUCT_PLAN_PERFORMING",
@@ -25,11 +27,6 @@ CONTACT_RULES = (
     "CONDUCT_ATTEMPTS",
 )
 """The contact rules :func:`check_contact` can name; the policy gives each its source."""
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise ValueError(message)
 
 
 class Relation(enum.StrEnum):
@@ -48,7 +45,7 @@ class Wording:
     en: str
 
     def __post_init__(self) -> None:
-        _require(bool(self.zh.strip() and self.en.strip()), "needs both zh and en text")
+        require(bool(self.zh.strip() and self.en.strip()), "needs both zh and en text")
 
     def in_language(self, language: str) -> str:
         return self.en if language == "en" else self.zh
@@ -64,15 +61,15 @@ class ContactRules:
     """Rule code (``CONDUCT_HOURS``…) → the regulation it comes from."""
 
     def __post_init__(self) -> None:
-        _require(self.earliest < self.latest, "contact earliest must be before latest")
-        _require(
+        require(self.earliest < self.latest, "contact earliest must be before latest")
+        require(
             1 <= self.max_attempts_per_day_per_channel <= 100,
             "max_attempts_per_day_per_channel must be 1–100",
         )
         missing = [code for code in CONTACT_RULES if not self.sources.get(code, "").strip()]
-        _require(not missing, f"sources needed for {', '.join(missing)}")
+        require(not missing, f"sources needed for {', '.join(missing)}")
         unknown = sorted(set(self.sources) - set(CONTACT_RULES))
-        _require(not unknown, f"unknown contact rules {', '.join(unknown)}")
+        require(not unknown, f"unknown contact rules {', '.join(unknown)}")
 
 
 @dataclass(frozen=True)
@@ -85,13 +82,13 @@ class LintRule:
     source: str
 
     def __post_init__(self) -> None:
-        _require(bool(re.fullmatch(r"LINT_[A-Z_]+", self.code)), "lint codes are LINT_UPPER_CASE")
-        _require(bool(self.source.strip()), f"{self.code} needs a source")
+        require(bool(re.fullmatch(r"LINT_[A-Z_]+", self.code)), "lint codes are LINT_UPPER_CASE")
+        require(bool(self.source.strip()), f"{self.code} needs a source")
         try:
             re.compile(self.pattern)
         except re.error as error:
             raise ValueError(f"{self.code} pattern is not a regular expression: {error}") from None
-        _require(re.search(self.pattern, "") is None, f"{self.code} pattern matches every message")
+        require(re.search(self.pattern, "") is None, f"{self.code} pattern matches every message")
 
     @cached_property
     def compiled(self) -> re.Pattern[str]:
@@ -107,7 +104,7 @@ class Conduct:
 
     def __post_init__(self) -> None:
         codes = [rule.code for rule in self.lint]
-        _require(len(codes) == len(set(codes)), "lint rule codes must be unique")
+        require(len(codes) == len(set(codes)), "lint rule codes must be unique")
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -11,7 +12,7 @@ from xieshang.domain.allocation import AllocationOrder
 from xieshang.domain.errors import InvalidInput
 from xieshang.domain.money import Fen
 from xieshang.domain.rates import DayCount
-from xieshang.domain.schedule import LoanTerms, Schedule, build_schedule
+from xieshang.domain.schedule import Installment, LoanTerms, Schedule, build_schedule
 
 MAX_GRACE_DAYS = 30
 
@@ -66,6 +67,16 @@ class Charge:
     def __post_init__(self) -> None:
         if self.amount <= 0:
             raise InvalidInput("charge.amount", "must be more than zero")
+
+    def payable_with(self, installments: Sequence[Installment]) -> int:
+        """The number of the installment this charge is payable with: its own, or else the next one
+        due on or after the day it is put on the loan (the last, when none is)."""
+        if self.installment:
+            return self.installment
+        for installment in installments:
+            if installment.due_date >= self.on:
+                return installment.number
+        return installments[-1].number
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,10 +10,10 @@ import enum
 from dataclasses import dataclass, replace
 from datetime import date
 
-from xieshang.domain.accrual import LedgerState
 from xieshang.domain.allocation import Component
 from xieshang.domain.calendar import months_between
 from xieshang.domain.errors import InvalidInput, ScheduleError
+from xieshang.domain.ledger_state import LedgerState
 from xieshang.domain.money import Fen
 from xieshang.domain.schedule import (
     Installment,
@@ -23,6 +23,7 @@ from xieshang.domain.schedule import (
     build_schedule,
     level_amount,
 )
+from xieshang.domain.search import smallest_satisfying
 
 ARREARS = (Component.INTEREST, Component.PENALTY, Component.COMPOUND, Component.FEE)
 
@@ -228,11 +229,8 @@ def _level_in_force(schedule: Schedule, terms: LoanTerms) -> Fen:
 
 def _fewest_months(terms: LoanTerms, kept: Fen) -> int:
     """The fewest months (after any grace) whose level amount is not above ``kept``."""
-    low, high = terms.principal_grace_periods + 1, terms.months
-    while low < high:
-        middle = (low + high) // 2
-        if level_amount(replace(terms, months=middle)) <= kept:
-            high = middle
-        else:
-            low = middle + 1
-    return low
+    return smallest_satisfying(
+        terms.principal_grace_periods + 1,
+        terms.months,
+        lambda months: level_amount(replace(terms, months=months)) <= kept,
+    )

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from xieshang.domain.accrual import AccrualLine, InstallmentState, LedgerState, PaymentRecord
 from xieshang.domain.allocation import Component
 from xieshang.domain.delinquency import LOAN_THRESHOLDS, Buckets, ClassificationThresholds
+from xieshang.domain.ledger_state import AccrualLine, InstallmentState, LedgerState, PaymentRecord
 from xieshang.domain.loan import ChargeKind
 from xieshang.domain.money import Fen
 from xieshang.domain.money import display_yuan as y

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xieshang.domain.accrual import LedgerState
+from xieshang.domain.ledger_state import LedgerState
 from xieshang.domain.money import Fen, apply_rate
 from xieshang.domain.negotiation.case import Case, Finances
 from xieshang.domain.negotiation.policy import Policy
@@ -36,7 +36,8 @@ class Assessment:
 
 
 def assess(case: Case, state: LedgerState, policy: Policy) -> Assessment:
-    hazard = policy.moral_hazard
+    """The customer's ability to pay (counted income, disposable income, an affordable target
+    payment) against the contract's installment, their willingness, and any moral-hazard flags."""
     fin = case.finances
     income, disposable, target = affordable(fin, policy)
     future = [s.installment for s in state.installments if s.installment.due_date > case.as_of]
@@ -44,7 +45,40 @@ def assess(case: Case, state: LedgerState, policy: Policy) -> Assessment:
     installment = regular[0].payment
     dpd = state.days_past_due
     willingness = willingness_score(case)
+    flags = moral_hazard_flags(case, policy, dpd, disposable, installment, willingness)
+    reasons = (
+        Reason(
+            "ASSESS_DISPOSABLE",
+            {
+                "income": money(income),
+                "essentials": money(fin.essential_expenses),
+                "other_debt": money(fin.other_debt_service),
+                "disposable": money(disposable),
+            },
+        ),
+        Reason("ASSESS_TARGET", {"target": money(target), "installment": money(installment)}),
+    )
+    return Assessment(
+        debt=Debt.of(state),
+        days_past_due=dpd,
+        installment=installment,
+        remaining_months=max(1, len(future)),
+        income=income,
+        disposable=disposable,
+        target_payment=target,
+        willingness=willingness,
+        flags=tuple(flags),
+        reasons=reasons,
+    )
 
+
+def moral_hazard_flags(
+    case: Case, policy: Policy, dpd: int, disposable: Fen, installment: Fen, willingness: int
+) -> list[Reason]:
+    """The signals of moral hazard (道德风险) the policy names: able to pay but not paying, a recent
+    or a broken plan, many new debts, low willingness. Any flag keeps a plan from automatic
+    approval."""
+    hazard = policy.moral_hazard
     flags: list[Reason] = []
     if dpd > 0 and disposable >= installment * hazard.able_to_pay_ratio:
         flags.append(
@@ -90,30 +124,7 @@ def assess(case: Case, state: LedgerState, policy: Policy) -> Assessment:
                 {"score": str(willingness), "minimum": str(hazard.min_willingness_for_automatic)},
             )
         )
-    reasons = (
-        Reason(
-            "ASSESS_DISPOSABLE",
-            {
-                "income": money(income),
-                "essentials": money(fin.essential_expenses),
-                "other_debt": money(fin.other_debt_service),
-                "disposable": money(disposable),
-            },
-        ),
-        Reason("ASSESS_TARGET", {"target": money(target), "installment": money(installment)}),
-    )
-    return Assessment(
-        debt=Debt.of(state),
-        days_past_due=dpd,
-        installment=installment,
-        remaining_months=max(1, len(future)),
-        income=income,
-        disposable=disposable,
-        target_payment=target,
-        willingness=willingness,
-        flags=tuple(flags),
-        reasons=reasons,
-    )
+    return flags
 
 
 def affordable(fin: Finances, policy: Policy) -> tuple[Fen, Fen, Fen]:

@@ -17,14 +17,10 @@ from xieshang.domain.communication import Communication
 from xieshang.domain.complaints import ComplaintRules
 from xieshang.domain.conduct import Conduct
 from xieshang.domain.money import Fen
+from xieshang.domain.validation import require
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise ValueError(message)
 
 
 @dataclass(frozen=True)
@@ -44,15 +40,13 @@ class RegulatoryCaps:
     """Restructured-asset observation period ≥ 1 year (风险分类办法 第二十条)."""
 
     def __post_init__(self) -> None:
-        _require(ZERO < self.apr_cap <= ONE, "apr_cap must be between 0 and 100 %")
-        _require(
+        require(ZERO < self.apr_cap <= ONE, "apr_cap must be between 0 and 100 %")
+        require(
             ZERO <= self.penalty_markup_min <= self.penalty_markup_max <= ONE,
             "penalty markups must satisfy 0 ≤ min ≤ max ≤ 100 %",
         )
-        _require(1 <= self.max_plan_months <= 600, "max_plan_months must be 1–600")
-        _require(
-            self.observation_period_months >= 0, "observation_period_months cannot be negative"
-        )
+        require(1 <= self.max_plan_months <= 600, "max_plan_months must be 1–600")
+        require(self.observation_period_months >= 0, "observation_period_months cannot be negative")
 
 
 @dataclass(frozen=True)
@@ -68,10 +62,8 @@ class Affordability:
 
     def __post_init__(self) -> None:
         for name in ("max_debt_to_income", "max_share_of_disposable", "unverified_income_weight"):
-            _require(ZERO <= getattr(self, name) <= ONE, f"{name} must be between 0 and 1")
-        _require(
-            ZERO <= self.target_payment_reduction < ONE, "target_payment_reduction must be 0–1"
-        )
+            require(ZERO <= getattr(self, name) <= ONE, f"{name} must be between 0 and 1")
+        require(ZERO <= self.target_payment_reduction < ONE, "target_payment_reduction must be 0–1")
 
 
 @dataclass(frozen=True)
@@ -86,8 +78,8 @@ class MoralHazard:
     """Willingness score (0–100) below which no plan is automatic."""
 
     def __post_init__(self) -> None:
-        _require(self.able_to_pay_ratio > ZERO, "able_to_pay_ratio must be positive")
-        _require(
+        require(self.able_to_pay_ratio > ZERO, "able_to_pay_ratio must be positive")
+        require(
             0 <= self.min_willingness_for_automatic <= 100, "min_willingness_for_automatic is 0–100"
         )
 
@@ -106,12 +98,12 @@ class Waterfall:
     """Principal forbearance ≤ this share of the balance (HAMP: 30 %)."""
 
     def __post_init__(self) -> None:
-        _require(self.rate_step > ZERO, "rate_step must be positive")
-        _require(ZERO <= self.rate_floor < ONE, "rate_floor must be 0–100 %")
-        _require(
+        require(self.rate_step > ZERO, "rate_step must be positive")
+        require(ZERO <= self.rate_floor < ONE, "rate_floor must be 0–100 %")
+        require(
             ZERO <= self.forbearance_max_share <= Decimal("0.5"), "forbearance_max_share is 0–50 %"
         )
-        _require(0 <= self.grace_months_max <= 12, "grace_months_max is 0–12")
+        require(0 <= self.grace_months_max <= 12, "grace_months_max is 0–12")
 
 
 @dataclass(frozen=True)
@@ -136,16 +128,16 @@ class Valuation:
     settlement_payment_probability: Decimal
 
     def __post_init__(self) -> None:
-        _require(ZERO <= self.discount_rate < ONE, "discount_rate must be 0–100 %")
+        require(ZERO <= self.discount_rate < ONE, "discount_rate must be 0–100 %")
         for name in ("redefault_6m", "redefault_12m", "cure_by_dpd"):
             points = getattr(self, name)
-            _require(len(points) >= 2, f"{name} needs at least two points")
-            _require(
+            require(len(points) >= 2, f"{name} needs at least two points")
+            require(
                 all(a.x < b.x for a, b in itertools.pairwise(points)),
                 f"{name} points must be in increasing x",
             )
-            _require(all(ZERO <= p.y <= ONE for p in points), f"{name} values must be 0–1")
-        _require(ZERO <= self.recovery_rate <= ONE, "recovery_rate must be 0–1")
+            require(all(ZERO <= p.y <= ONE for p in points), f"{name} values must be 0–1")
+        require(ZERO <= self.recovery_rate <= ONE, "recovery_rate must be 0–1")
 
 
 @dataclass(frozen=True)
@@ -155,7 +147,7 @@ class Settlement:
     """Settlements typically close at 40–60 % of the balance (NEGOTIATION.md §4, S)."""
 
     def __post_init__(self) -> None:
-        _require(
+        require(
             ZERO < self.min_share_of_debt <= self.max_share_of_debt <= ONE,
             "settlement shares 0 < min ≤ max ≤ 1",
         )
@@ -173,12 +165,12 @@ class Agreements:
     """Days after the offer's date within which a settlement must be paid."""
 
     def __post_init__(self) -> None:
-        _require(0 <= self.grace_days <= 90, "agreements.grace_days is 0–90")
-        _require(
+        require(0 <= self.grace_days <= 90, "agreements.grace_days is 0–90")
+        require(
             self.reinstatement in ("all", "unpaid_share"),
             "agreements.reinstatement is all or unpaid_share",
         )
-        _require(
+        require(
             1 <= self.settlement_pay_within_days <= 90,
             "agreements.settlement_pay_within_days is 1–90",
         )
@@ -215,10 +207,10 @@ class CreditBand:
     max_months: int
 
     def __post_init__(self) -> None:
-        _require(ZERO < self.max_pd <= ONE, "max_pd must be between 0 and 1")
-        _require(ZERO <= self.annual_rate < ONE, "annual_rate must be 0–100 %")
-        _require(self.max_income_multiple > ZERO, "max_income_multiple must be positive")
-        _require(1 <= self.max_months <= 600, "max_months must be 1–600")
+        require(ZERO < self.max_pd <= ONE, "max_pd must be between 0 and 1")
+        require(ZERO <= self.annual_rate < ONE, "annual_rate must be 0–100 %")
+        require(self.max_income_multiple > ZERO, "max_income_multiple must be positive")
+        require(1 <= self.max_months <= 600, "max_months must be 1–600")
 
 
 @dataclass(frozen=True)
@@ -230,12 +222,12 @@ class Credit:
     """Limits are rounded down to a multiple of this."""
 
     def __post_init__(self) -> None:
-        _require(len(self.bands) >= 1, "at least one credit band")
-        _require(
+        require(len(self.bands) >= 1, "at least one credit band")
+        require(
             all(a.max_pd < b.max_pd for a, b in pairwise(self.bands)),
             "credit bands must be in increasing max_pd",
         )
-        _require(self.limit_rounding >= 1, "limit_rounding must be at least 0.01 yuan")
+        require(self.limit_rounding >= 1, "limit_rounding must be at least 0.01 yuan")
 
 
 @dataclass(frozen=True)
@@ -269,9 +261,9 @@ class Policy:
     """SHA-256 of the document's text, recorded with every decision (set by the loader)."""
 
     def __post_init__(self) -> None:
-        _require(bool(self.version.strip()), "version must not be empty")
-        _require(1 <= self.offer_valid_days <= 90, "offer_valid_days is 1–90")
-        _require(
+        require(bool(self.version.strip()), "version must not be empty")
+        require(1 <= self.offer_valid_days <= 90, "offer_valid_days is 1–90")
+        require(
             self.waterfall.rate_floor > ZERO or self.waterfall.allow_interest_suspension,
             "a rate floor of 0 (停息) needs allow_interest_suspension",
         )

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from typing import TypeAlias
 
 from xieshang.domain.allocation import Component
 from xieshang.domain.money import Fen, apply_rate
@@ -22,6 +23,7 @@ from xieshang.domain.negotiation.reasons import Reason, money
 from xieshang.domain.rates import format_rate
 from xieshang.domain.restructure import Debt, Restructuring, restructure
 from xieshang.domain.schedule import LoanTerms, RepaymentMethod, level_amount
+from xieshang.domain.search import smallest_satisfying as smallest_satisfying  # importable here too
 
 WAIVABLE = frozenset({Component.PENALTY, Component.COMPOUND, Component.FEE})
 
@@ -57,6 +59,10 @@ class Plan:
         return regular_payment(self.restructuring, self.shape.grace)
 
 
+Taken: TypeAlias = tuple[PlanShape, Step]
+"""The shape after a step, and the step as the plan records it."""
+
+
 def regular_payment(result: Restructuring, grace: int) -> Fen:
     rows = result.schedule.installments
     index = min(grace, len(rows) - 1)
@@ -71,32 +77,29 @@ def level_payment_of(debt: Debt, shape: PlanShape, start: date) -> Fen:
     amortised = debt.principal + (debt.interest if shape.capitalise else 0) - shape.forbear
     if shape.months - shape.grace <= 1 or amortised <= 0:
         return regular_payment(build(debt, shape, start), shape.grace)
-    terms = LoanTerms(
-        principal=amortised,
-        annual_rate=shape.rate,
-        months=shape.months,
-        start_date=start,
-        method=RepaymentMethod.EQUAL_INSTALLMENT,
-        principal_grace_periods=shape.grace,
-    )
-    return level_amount(terms)
+    return level_amount(_terms(shape, start, amortised))
 
 
 def build(debt: Debt, shape: PlanShape, start: date) -> Restructuring:
     """The restructuring a plan shape describes: level installments from ``start``, monthly."""
     waive = WAIVABLE if shape.waive else frozenset()
     capitalise = frozenset({Component.INTEREST}) if shape.capitalise else frozenset()
-    terms = LoanTerms(
-        principal=1,
+    terms = _terms(shape, start, 1)  # restructure ignores this principal and computes its own
+    # Fees are never capitalised (no interest on fees): unless waived, they are due at signing.
+    return restructure(
+        debt, terms, capitalise=capitalise, waive=waive - capitalise, forbear=shape.forbear
+    )
+
+
+def _terms(shape: PlanShape, start: date, principal: Fen) -> LoanTerms:
+    """A plan's terms: level installments monthly from ``start``, after any interest-only grace."""
+    return LoanTerms(
+        principal=principal,
         annual_rate=shape.rate,
         months=shape.months,
         start_date=start,
         method=RepaymentMethod.EQUAL_INSTALLMENT,
         principal_grace_periods=shape.grace,
-    )
-    # Fees are never capitalised (no interest on fees): unless waived, they are due at signing.
-    return restructure(
-        debt, terms, capitalise=capitalise, waive=waive - capitalise, forbear=shape.forbear
     )
 
 
@@ -108,84 +111,128 @@ def run(
     *,
     waive_allowed: bool,
 ) -> Plan:
-    w, caps = policy.waterfall, policy.regulatory
-    target = assessment.target_payment
-    debt = assessment.debt
-    months = min(assessment.remaining_months, caps.max_plan_months)
+    """The hardship plan: each of :data:`STEPS` in turn from the contract's rate over the remaining
+    term (within the cap), then whether the final payment reaches the affordable target."""
+    months = min(assessment.remaining_months, policy.regulatory.max_plan_months)
     shape = PlanShape(
-        months=months, rate=contract_rate, waive=False, capitalise=w.capitalise_arrears
+        months=months,
+        rate=contract_rate,
+        waive=False,
+        capitalise=policy.waterfall.capitalise_arrears,
     )
+    search = _Search(assessment, policy, start, waive_allowed)
     steps: list[Step] = []
-    reasons: list[Reason] = []
+    for step in STEPS:
+        taken = step(search, shape)
+        if taken is not None:
+            shape, done = taken
+            steps.append(done)
+    final, target = search.payment(shape), assessment.target_payment
+    code = "TARGET_REACHED" if final <= target else "TARGET_NOT_REACHED"
+    reason = Reason(code, {"payment": money(final), "target": money(target)})
+    return Plan(shape, build(assessment.debt, shape, start), tuple(steps), (reason,))
 
-    def payment(s: PlanShape) -> Fen:
-        return level_payment_of(debt, s, start)
 
-    def above(s: PlanShape) -> bool:
-        return payment(s) > target
+@dataclass(frozen=True)
+class _Search:
+    """What every step of one waterfall works with: the case's assessment and debt, the policy, the
+    plan's start, and whether a waiver may be offered automatically."""
 
+    assessment: Assessment
+    policy: Policy
+    start: date
+    waive_allowed: bool
+
+    def payment(self, shape: PlanShape) -> Fen:
+        return level_payment_of(self.assessment.debt, shape, self.start)
+
+    def above(self, shape: PlanShape) -> bool:
+        """The shape's payment is still above the affordable target."""
+        return self.payment(shape) > self.assessment.target_payment
+
+    def taken(self, name: str, shape: PlanShape, done: Reason, bound: Reason) -> Taken:
+        """The step that turned the plan into ``shape``; ``bound`` names the constraint that stopped
+        it short when the payment is still above the target."""
+        why = (done, bound) if self.above(shape) else (done,)
+        return shape, Step(name, self.payment(shape), why)
+
+
+def _waive(search: _Search, shape: PlanShape) -> Taken | None:
+    """Waive penalty, compound interest and fees, on condition the plan is kept."""
+    debt = search.assessment.debt
     waivable = sum(debt.part(c) for c in WAIVABLE)
-    if w.waive_penalty_and_fees and waive_allowed and waivable and above(shape):
-        shape = replace(shape, waive=True)
-        steps.append(
-            Step("waive", payment(shape), (Reason("STEP_WAIVE", {"amount": money(waivable)}),))
-        )
-    if shape.capitalise and debt.interest:
-        steps.append(
-            Step(
-                "capitalise",
-                payment(shape),
-                (Reason("STEP_CAPITALISE", {"amount": money(debt.interest)}),),
-            )
-        )
+    allowed = search.policy.waterfall.waive_penalty_and_fees and search.waive_allowed
+    if not (allowed and waivable and search.above(shape)):
+        return None
+    shape = replace(shape, waive=True)
+    why = (Reason("STEP_WAIVE", {"amount": money(waivable)}),)
+    return shape, Step("waive", search.payment(shape), why)
 
-    longest = min(caps.max_plan_months, assessment.remaining_months + w.extension_months_max)
-    if above(shape) and longest > shape.months:
-        fewest = smallest_satisfying(
-            shape.months + 1, longest, lambda m: not above(replace(shape, months=m))
-        )
-        shape = replace(shape, months=fewest)
-        why = [Reason("STEP_EXTEND", {"months": str(fewest)})]
-        if above(shape):
-            why.append(Reason("BIND_TERM_CAP", {"cap": str(longest)}))
-        steps.append(Step("extend", payment(shape), tuple(why)))
 
+def _capitalise(search: _Search, shape: PlanShape) -> Taken | None:
+    """Capitalise overdue interest (the plan's shape does from the start, where policy says so)."""
+    interest = search.assessment.debt.interest
+    if not (shape.capitalise and interest):
+        return None
+    why = (Reason("STEP_CAPITALISE", {"amount": money(interest)}),)
+    return shape, Step("capitalise", search.payment(shape), why)
+
+
+def _extend(search: _Search, shape: PlanShape) -> Taken | None:
+    """Extend the term by the fewest months that reach the target, to the cap."""
+    w, caps = search.policy.waterfall, search.policy.regulatory
+    longest = min(caps.max_plan_months, search.assessment.remaining_months + w.extension_months_max)
+    if not (search.above(shape) and longest > shape.months):
+        return None
+    fewest = smallest_satisfying(
+        shape.months + 1, longest, lambda m: not search.above(replace(shape, months=m))
+    )
+    done = Reason("STEP_EXTEND", {"months": str(fewest)})
+    bound = Reason("BIND_TERM_CAP", {"cap": str(longest)})
+    return search.taken("extend", replace(shape, months=fewest), done, bound)
+
+
+def _cut_rate(search: _Search, shape: PlanShape) -> Taken | None:
+    """Cut the rate in the policy's steps, to the floor (to 0 — 停息 — only where policy allows)."""
+    w = search.policy.waterfall
     floor = Decimal(0) if w.allow_interest_suspension else w.rate_floor
-    if above(shape) and shape.rate > floor:
-        rates = _rate_ladder(shape.rate, w.rate_step, floor)
-        chosen = rates[
-            smallest_satisfying(
-                0, len(rates) - 1, lambda i: not above(replace(shape, rate=rates[i]))
-            )
-        ]
-        old = shape.rate
-        shape = replace(shape, rate=chosen)
-        why = [Reason("STEP_RATE", {"old_rate": format_rate(old), "rate": format_rate(chosen)})]
-        if above(shape):
-            why.append(Reason("BIND_RATE_FLOOR", {"floor": format_rate(floor)}))
-        steps.append(Step("rate", payment(shape), tuple(why)))
+    if not (search.above(shape) and shape.rate > floor):
+        return None
+    rates = _rate_ladder(shape.rate, w.rate_step, floor)
+    chosen = rates[
+        smallest_satisfying(
+            0, len(rates) - 1, lambda i: not search.above(replace(shape, rate=rates[i]))
+        )
+    ]
+    done = Reason("STEP_RATE", {"old_rate": format_rate(shape.rate), "rate": format_rate(chosen)})
+    bound = Reason("BIND_RATE_FLOOR", {"floor": format_rate(floor)})
+    return search.taken("rate", replace(shape, rate=chosen), done, bound)
 
+
+def _forbear(search: _Search, shape: PlanShape) -> Taken | None:
+    """Forbear the least principal that reaches the target into an interest-free balloon, to the
+    cap."""
+    w, debt = search.policy.waterfall, search.assessment.debt
     base = debt.principal + (debt.interest if shape.capitalise else 0)
     most = apply_rate(base, w.forbearance_max_share)
-    if above(shape) and most > 0:
-        amount = smallest_satisfying(1, most, lambda f: not above(replace(shape, forbear=f)))
-        shape = replace(shape, forbear=amount)
-        share = format_rate(Decimal(amount) / base, 1)
-        why = [Reason("STEP_FORBEAR", {"amount": money(amount), "share": share})]
-        if above(shape):
-            why.append(
-                Reason("BIND_FORBEARANCE_CAP", {"share": format_rate(w.forbearance_max_share, 0)})
-            )
-        steps.append(Step("forbear", payment(shape), tuple(why)))
+    if not (search.above(shape) and most > 0):
+        return None
+    amount = smallest_satisfying(1, most, lambda f: not search.above(replace(shape, forbear=f)))
+    share = format_rate(Decimal(amount) / base, 1)
+    done = Reason("STEP_FORBEAR", {"amount": money(amount), "share": share})
+    bound = Reason("BIND_FORBEARANCE_CAP", {"share": format_rate(w.forbearance_max_share, 0)})
+    return search.taken("forbear", replace(shape, forbear=amount), done, bound)
 
-    final = payment(shape)
-    if final <= target:
-        reasons.append(Reason("TARGET_REACHED", {"payment": money(final), "target": money(target)}))
-    else:
-        reasons.append(
-            Reason("TARGET_NOT_REACHED", {"payment": money(final), "target": money(target)})
-        )
-    return Plan(shape, build(debt, shape, start), tuple(steps), tuple(reasons))
+
+STEPS: tuple[Callable[[_Search, PlanShape], Taken | None], ...] = (
+    _waive,
+    _capitalise,
+    _extend,
+    _cut_rate,
+    _forbear,
+)
+"""The waterfall's steps in order; each returns the shape it leaves and its step, or None when it
+does not run (the payment already reaches the target, or the step has nothing to give)."""
 
 
 def grace_plan(
@@ -217,15 +264,3 @@ def _rate_ladder(rate: Decimal, step: Decimal, floor: Decimal) -> list[Decimal]:
         ladder.append(current)
     ladder.append(floor)
     return ladder
-
-
-def smallest_satisfying(low: int, high: int, good: Callable[[int], bool]) -> int:
-    """The smallest value in [low, high] for which ``good`` holds, or ``high`` if none does
-    (``good`` is monotone: once true, true for every larger value)."""
-    while low < high:
-        middle = (low + high) // 2
-        if good(middle):
-            high = middle
-        else:
-            low = middle + 1
-    return low

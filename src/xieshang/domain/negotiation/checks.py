@@ -1,0 +1,55 @@
+"""The regulatory checks a plan must pass before it is offered; an offer that fails one is never
+produced. The caps come from the policy (:class:`~xieshang.domain.negotiation.policy.RegulatoryCaps`,
+which cites the rule behind each)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from xieshang.domain.negotiation.policy import Policy
+from xieshang.domain.rates import apr, format_rate
+from xieshang.domain.restructure import Restructuring
+from xieshang.domain.schedule import Schedule
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    passed: bool
+    params: dict[str, str]
+
+
+def regulatory_checks(
+    schedule: Schedule, result: Restructuring, policy: Policy, months: int, markup: Decimal
+) -> tuple[Check, ...]:
+    """The all-in APR under the cap, the term within the longest plan, no interest on fees, and the
+    penalty markup should the plan break."""
+    caps = policy.regulatory
+    plan_apr = apr(schedule.cash_flows(), schedule.start_date)
+    fees_capitalised = result.capitalised > result.debt.interest
+    return (
+        Check(
+            "CHECK_APR",
+            plan_apr <= caps.apr_cap,
+            {"apr": format_rate(plan_apr), "cap": format_rate(caps.apr_cap)},
+        ),
+        Check(
+            "CHECK_TERM",
+            months <= caps.max_plan_months,
+            {"months": str(months), "cap": str(caps.max_plan_months)},
+        ),
+        Check(
+            "CHECK_NO_INTEREST_ON_FEES", caps.interest_on_fees_allowed or not fees_capitalised, {}
+        ),
+        # If the plan breaks, reinstated penalty runs at the contract markup, never above the maximum.
+        Check(
+            "CHECK_PENALTY_MARKUP",
+            min(markup, caps.penalty_markup_max) <= caps.penalty_markup_max,
+            {
+                "markup": format_rate(min(markup, caps.penalty_markup_max), 0),
+                "min": format_rate(caps.penalty_markup_min, 0),
+                "max": format_rate(caps.penalty_markup_max, 0),
+            },
+        ),
+    )

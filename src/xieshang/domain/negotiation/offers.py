@@ -1,0 +1,303 @@
+"""The offers a hardship case can get — a plan the waterfall shapes (and a grace period for a
+temporary hardship), a settlement for a lump sum, a new due date — each valued against doing nothing
+and routed to the level that may approve it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from decimal import Decimal
+
+from xieshang.domain import agreement
+from xieshang.domain.accrual import ledger_as_of
+from xieshang.domain.calendar import add_months
+from xieshang.domain.ledger_state import LedgerState
+from xieshang.domain.money import Fen, apply_rate
+from xieshang.domain.negotiation import waterfall
+from xieshang.domain.negotiation.approval import Concessions, route_approval
+from xieshang.domain.negotiation.assess import Assessment, assess
+from xieshang.domain.negotiation.case import Case
+from xieshang.domain.negotiation.checks import Check, regulatory_checks
+from xieshang.domain.negotiation.policy import Policy
+from xieshang.domain.negotiation.reasons import Reason, money
+from xieshang.domain.negotiation.valuation import Valuer
+from xieshang.domain.rates import apr, format_rate
+from xieshang.domain.schedule import RepaymentMethod, Schedule
+
+
+@dataclass(frozen=True)
+class Offer:
+    id: str
+    type: str
+    monthly_payment: Fen
+    term_months: int
+    apr: Decimal
+    total_cost: Fen
+    npv: Fen
+    concessions: Concessions
+    approval: str
+    checks: tuple[Check, ...]
+    schedule: Schedule | None
+    due_at_signing: Fen
+    reasons: tuple[Reason, ...]
+    installation: agreement.Installation | None = None
+    """What accepting the offer puts on the loan."""
+
+
+@dataclass(frozen=True)
+class Appraisal:
+    """What every offer for one case is measured against: the assessment, the policy, the NPV model
+    and the value of doing nothing."""
+
+    case: Case
+    policy: Policy
+    assessment: Assessment
+    valuer: Valuer
+    baseline: float
+    """The expected present value of the loan as it stands, which an offer must beat."""
+
+    @property
+    def contract_rate(self) -> Decimal:
+        return self.case.loan.terms.annual_rate
+
+
+def appraise(case: Case, policy: Policy) -> Appraisal:
+    """The case's loan as of its date, assessed, and the value of doing nothing."""
+    state = ledger_as_of(case.loan, case.as_of)
+    assessment = assess(case, state, policy)
+    valuer = Valuer(policy.valuation)
+    return Appraisal(case, policy, assessment, valuer, _baseline(state, assessment, valuer))
+
+
+def _baseline(state: LedgerState, assessment: Assessment, valuer: Valuer) -> float:
+    future = [s for s in state.installments if s.installment.due_date > state.as_of]
+    owed_now = sum(
+        s.total_owed for s in state.installments if s.installment.due_date <= state.as_of
+    )
+    payments = [s.total_owed for s in future]
+    balances = [s.installment.balance for s in future]
+    affordable = assessment.installment <= assessment.target_payment
+    return valuer.baseline(
+        owed_now,
+        payments,
+        balances,
+        assessment.debt.total,
+        assessment.days_past_due,
+        affordable=affordable,
+    )
+
+
+def npv_reason(npv: float, baseline: float) -> Reason:
+    """Whether an offer is worth at least doing nothing to the bank, with both values."""
+    return Reason(
+        "NPV_ABOVE_BASELINE" if npv >= baseline else "NPV_BELOW_BASELINE",
+        {"npv": money(round(npv)), "baseline": money(round(baseline))},
+    )
+
+
+# -- plans -----------------------------------------------------------------------------------
+
+
+def hardship_offers(appraisal: Appraisal) -> list[Offer]:
+    """The waterfall's plan, and for a temporary hardship a grace period, where each can be made."""
+    case, policy, assessment = appraisal.case, appraisal.policy, appraisal.assessment
+    contract_rate = appraisal.contract_rate
+    waive_ok = assessment.may_waive_automatically
+    plan = waterfall.run(assessment, policy, contract_rate, case.as_of, waive_allowed=waive_ok)
+    candidates = [("plan", "hardship_plan", plan)]
+    if case.request.hardship.temporary and policy.waterfall.grace_months_max:
+        grace = waterfall.grace_plan(
+            assessment, policy, contract_rate, case.as_of, waive=plan.shape.waive
+        )
+        candidates.append(("grace", "grace_period", grace))
+    offers = []
+    for offer_id, kind, candidate in candidates:
+        offer = plan_offer(offer_id, kind, candidate, appraisal)
+        if isinstance(offer, Offer):
+            offers.append(offer)
+    return offers
+
+
+def plan_offer(
+    offer_id: str, kind: str, plan: waterfall.Plan, appraisal: Appraisal
+) -> Offer | Reason:
+    """The offer a plan makes, or the reason it cannot be made (a failed check, beyond authority)."""
+    assessment = appraisal.assessment
+    result = plan.restructuring
+    schedule = result.schedule
+    npv = _plan_npv(plan, appraisal)
+    concessions = _plan_concessions(plan, appraisal)
+    markup = appraisal.case.loan.rules.markup
+    checks = regulatory_checks(schedule, result, appraisal.policy, plan.shape.months, markup)
+    reasons = [r for step in plan.steps for r in step.reasons] + list(plan.reasons)
+    failed = [c.code for c in checks if not c.passed]
+    if failed:  # an offer that fails a regulatory check is never produced
+        return Reason("CHECK_FAILED", {"checks": ", ".join(failed)})
+    npv_ok = npv >= appraisal.baseline
+    reasons.append(npv_reason(npv, appraisal.baseline))
+    hardship_payment = schedule.installments[0].payment if plan.shape.grace else plan.payment
+    reached = hardship_payment <= assessment.target_payment
+    approval, why = route_approval(
+        concessions, appraisal.policy, assessment, npv_ok=npv_ok, reached=reached
+    )
+    if approval is None:
+        return why
+    reasons.append(why)
+    total_paid = sum(i.payment for i in schedule.installments) + result.due_at_signing
+    return Offer(
+        id=offer_id,
+        type=kind,
+        monthly_payment=plan.payment,
+        term_months=len(schedule.installments),
+        apr=apr(schedule.cash_flows(), schedule.start_date),
+        total_cost=total_paid - assessment.debt.principal,
+        npv=round(npv),
+        concessions=concessions,
+        approval=approval,
+        checks=checks,
+        schedule=schedule,
+        due_at_signing=result.due_at_signing,
+        reasons=tuple(reasons),
+        installation=agreement.from_restructuring(result),
+    )
+
+
+def _plan_npv(plan: waterfall.Plan, appraisal: Appraisal) -> float:
+    result = plan.restructuring
+    rows = result.schedule.installments
+    installment = appraisal.assessment.installment
+    reduction = 1 - plan.payment / installment if installment else 0.0
+    return appraisal.valuer.plan(
+        [i.payment for i in rows],
+        [i.balance for i in rows],
+        reduction,
+        at_signing=result.due_at_signing,
+        reinstated=sum(result.waived.values()),
+    )
+
+
+def _plan_concessions(plan: waterfall.Plan, appraisal: Appraisal) -> Concessions:
+    result = plan.restructuring
+    schedule = result.schedule
+    contract_rate = appraisal.contract_rate
+    return Concessions(
+        waived=sum(result.waived.values()),
+        extension_months=max(0, plan.shape.months - appraisal.assessment.remaining_months),
+        rate_reduction=max(Decimal(0), contract_rate - plan.shape.rate),
+        forbearance_share=Decimal(result.forborne) / schedule.principal
+        if schedule.principal
+        else Decimal(0),
+        interest_suspended=plan.shape.rate == 0,
+        forborne=result.forborne,
+        interest_forgone=_interest_forgone(plan, appraisal.assessment, contract_rate),
+    )
+
+
+def _interest_forgone(plan: waterfall.Plan, assessment: Assessment, contract_rate: Decimal) -> Fen:
+    if plan.shape.rate >= contract_rate:
+        return 0
+    at_contract = waterfall.build(
+        assessment.debt,
+        replace(plan.shape, rate=contract_rate),
+        plan.restructuring.schedule.start_date,
+    )
+    return at_contract.schedule.total_interest - plan.restructuring.schedule.total_interest
+
+
+# -- a settlement and a new due date ---------------------------------------------------------
+
+
+def settlement_offer(appraisal: Appraisal) -> Offer | Reason | None:
+    """A settlement for the lump sum the customer has (None without one), or why it cannot be."""
+    case, policy, assessment = appraisal.case, appraisal.policy, appraisal.assessment
+    baseline = appraisal.baseline
+    available = case.finances.lump_sum_available
+    if available <= 0:
+        return None
+    debt = assessment.debt.total
+    least = max(apply_rate(debt, policy.settlement.min_share_of_debt), round(baseline))
+    most = apply_rate(debt, policy.settlement.max_share_of_debt)
+    if available < least:
+        return Reason(
+            "SETTLEMENT_NOT_AFFORDABLE", {"available": money(available), "least": money(least)}
+        )
+    amount = min(available, most)
+    share = Decimal(amount) / debt
+    npv = appraisal.valuer.settlement(amount, baseline)
+    concessions = Concessions(settlement_share=share, forgiven=debt - amount)
+    approval, why = route_approval(
+        concessions, policy, assessment, npv_ok=npv >= baseline, reached=True
+    )
+    if approval is None:
+        return why
+    reasons = (
+        Reason(
+            "SETTLEMENT_OFFER",
+            {"amount": money(amount), "share": format_rate(share, 0), "debt": money(debt)},
+        ),
+        npv_reason(npv, baseline),
+        why,
+    )
+    installation = agreement.settlement(
+        assessment.debt, amount, case.as_of, policy.agreements.settlement_pay_within_days
+    )
+    return Offer(
+        id="settlement",
+        type="settlement",
+        monthly_payment=0,
+        term_months=0,
+        apr=Decimal(0),
+        total_cost=0,
+        npv=round(npv),
+        concessions=concessions,
+        approval=approval,
+        checks=(),
+        schedule=installation.schedule,
+        due_at_signing=amount,
+        reasons=reasons,
+        installation=installation,
+    )
+
+
+def due_date_offer(appraisal: Appraisal) -> Offer:
+    """The remaining installments moved to the day of the month the customer asked for."""
+    case, assessment = appraisal.case, appraisal.assessment
+    day = case.request.preferred_due_day
+    assert day is not None
+    first = _next_day_of_month(case.as_of, day)
+    months = max(1, assessment.remaining_months)
+    terms = replace(
+        case.loan.terms,
+        months=months,
+        start_date=case.as_of,
+        first_due_date=first,
+        principal_grace_periods=0,
+        level_amount=None,
+    )
+    if terms.method is RepaymentMethod.BULLET:
+        terms = replace(terms, first_due_date=add_months(first, months - 1))
+    installation = agreement.rescheduled(assessment.debt, terms)
+    return Offer(
+        id="due_date",
+        type="due_date_change",
+        monthly_payment=assessment.installment,
+        term_months=months,
+        apr=case.loan.terms.annual_rate,
+        total_cost=0,
+        npv=round(appraisal.baseline),
+        concessions=Concessions(),
+        approval="automatic",
+        checks=(),
+        schedule=installation.schedule,
+        due_at_signing=installation.carried,
+        reasons=(Reason("DUE_DATE_CHANGE", {"day": str(day)}), Reason("APPROVAL_AUTOMATIC")),
+        installation=installation,
+    )
+
+
+def _next_day_of_month(after: date, day: int) -> date:
+    """The first date after ``after`` (by at least a week) that falls on ``day`` of its month."""
+    candidate = after.replace(day=day)
+    while candidate < after + timedelta(days=7):
+        candidate = add_months(candidate, 1)
+    return candidate

@@ -175,11 +175,11 @@ def test_a_process_killed_during_an_accept_leaves_all_or_nothing(
         assert after == before, "nothing of the half-done accept survived"
         ctx = customer_context(committed_engine, settings_for(_url(committed_engine)))
         try:  # and the customer can simply accept again
-            status, agreement = agreements.accept_offer(
+            answered = agreements.accept_offer(
                 ctx, ready.case_id, offer_id, AcceptIn(consent=True, terms_sha256=sha), "crash-key"
             )
         finally:
             ctx.session.close()
-        assert status == 201
-        assert agreement.status == "active"
+        assert not answered.replayed
+        assert answered.answer.status == "active"
         assert _snapshot(committed_engine, ready)["agreements"] == 1

@@ -41,9 +41,9 @@ def agree(ctx: Context, loan: Loan, day: int = 10) -> int:
     )
     offer = next(o for o in case.offers if o.key == "due_date")
     sha = agreements.offer_terms(ctx, case.id, offer.id, "zh").sha256
-    _, agreement = agreements.accept_offer(
+    agreement = agreements.accept_offer(
         ctx, case.id, offer.id, AcceptIn(consent=True, terms_sha256=sha, channel="web"), None
-    )
+    ).answer
     return agreement.id
 
 

@@ -179,9 +179,9 @@ def ids(ctx: Context) -> Ids:
         )
         offer = next(o for o in moved.offers if o.key == "due_date")
         sha = offer_terms(ctx, moved.id, offer.id, "zh").sha256
-        _, agreement = accept_offer(
+        agreement = accept_offer(
             ctx, moved.id, offer.id, AcceptIn(consent=True, terms_sha256=sha), None
-        )
+        ).answer
         agreements.append(agreement.id)
     draft = str(BODIES["policy.propose"]["text"]).replace('"2026.9"', '"2026.8"')
     version = propose(ctx, PolicyProposal(text=draft, note="for the matrix"))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -20,20 +19,31 @@ from xieshang.audit.service import record
 from xieshang.domain import agreement as domain
 from xieshang.domain.accrual import LedgerState
 from xieshang.domain.calendar import add_months
-from xieshang.domain.errors import Conflict
+from xieshang.domain.errors import (
+    AcceptedElsewhere,
+    AgreementExists,
+    LoanChanged,
+    OfferExpired,
+    OfferNotLive,
+    OfferOutdated,
+    TermsNotRead,
+)
 from xieshang.domain.money import display_yuan, to_yuan
 from xieshang.feedback.surveys import invite_after_negotiation
 from xieshang.kit.access import authorize
 from xieshang.kit.context import Context
-from xieshang.kit.idempotency import once, request_digest
+from xieshang.kit.idempotency import Answered, once, request_digest
 from xieshang.loans.schemas import ScheduleRead
 from xieshang.loans.service import install_schedule, loan_file, lock_loan, segment_transactions
 from xieshang.models.loan import Loan, LoanTransaction, TransactionKind
 from xieshang.models.negotiation import (
     Agreement,
+    AgreementStatus,
+    CaseStatus,
     NegotiationCase,
     NegotiationEvaluation,
     NegotiationOffer,
+    OfferStatus,
 )
 from xieshang.negotiations import offers as workflow
 from xieshang.negotiations.reads import agreement_read
@@ -52,7 +62,6 @@ from xieshang.policy.in_force import in_force, policy_in_force
 
 NOT_RESTRUCTURING = frozenset({"due_date_change"})
 """Offers that are no concession to a borrower in difficulty: the loan is not tagged restructured."""
-PERFORMING = ("active", "late")
 
 
 def offer_terms(ctx: Context, case_id: int, offer_id: int, language: str) -> TermsRead:
@@ -65,7 +74,7 @@ def offer_terms(ctx: Context, case_id: int, offer_id: int, language: str) -> Ter
 
 def accept_offer(
     ctx: Context, case_id: int, offer_id: int, data: AcceptIn, idempotency_key: str | None
-) -> tuple[int, AgreementRead]:
+) -> Answered[AgreementRead]:
     case = require_case(ctx, case_id)
     return _accept_once(ctx, case, offer_id, data, idempotency_key)
 
@@ -92,7 +101,7 @@ def _accept_once(
     offer_id: int,
     data: AcceptIn,
     idempotency_key: str | None,
-) -> tuple[int, AgreementRead]:
+) -> Answered[AgreementRead]:
     """The customer (or an agent recording their consent by phone) accepts an offer."""
     authorize(ctx, "negotiations.accept")
     request = request_digest(f"accept:{case.id}:{offer_id}", data.model_dump(mode="json"))
@@ -102,7 +111,7 @@ def _accept_once(
         )
     except (IntegrityError, StaleDataError):  # another accept of this case won the race
         ctx.session.rollback()
-        raise Conflict(f"negotiation {case.id} was accepted by another request") from None
+        raise AcceptedElsewhere(case.id) from None
 
 
 def _accept(ctx: Context, case: NegotiationCase, offer_id: int, data: AcceptIn) -> AgreementRead:
@@ -111,31 +120,25 @@ def _accept(ctx: Context, case: NegotiationCase, offer_id: int, data: AcceptIn) 
     ctx.session.refresh(case, with_for_update=True)
     existing = agreement_of_case(ctx, case.id)
     if existing is not None:
-        raise Conflict(f"negotiation {case.id} already has agreement {existing.id}")
+        raise AgreementExists(case.id, existing.id)
     row = offer_row(ctx, case, offer_id)
-    if row.status not in ("offered", "approved"):
-        raise Conflict(f"offer {row.id} is {row.status}: only an offered or approved offer")
+    if row.status not in (OfferStatus.OFFERED, OfferStatus.APPROVED):
+        raise OfferNotLive(row.id, row.status, "only an offered or approved offer")
     if row.expires_on < ctx.today():
-        raise Conflict(f"offer {row.id} expired on {row.expires_on}")
+        raise OfferExpired(row.id, row.expires_on)
     offer = offer_of(ctx, row)
     loan = lock_loan(ctx, case.loan_id)  # a payment racing this accept lands before or after it
     snapshot = json.loads(case.input_snapshot)
     if loan_file(loan) != snapshot["loan"]:
-        raise Conflict(
-            f"loan {loan.loan_no} changed since the offer was made (a payment or a charge): "
-            "evaluate the case again"
-        )
+        raise LoanChanged(loan.loan_no)
     context = _terms_context(ctx, case, row, offer)
     texts = {digest(terms_text(offer, context, lang)): lang for lang in ("zh", "en")}
     if data.terms_sha256 not in texts:
-        raise Conflict(
-            f"terms_sha256 is not the digest of offer {row.id}'s terms: read them again "
-            f"(GET /api/v1/negotiations/{case.id}/offers/{row.id}/terms)"
-        )
+        raise TermsNotRead(case.id, row.id)
     assert offer.installation is not None
     plan = offer.installation.to_installation()
     if ScheduleRead.from_schedule(plan.schedule) != offer.schedule:
-        raise Conflict(f"offer {row.id} no longer rebuilds to the schedule shown: evaluate again")
+        raise OfferOutdated(row.id)
     previous = _previous(loan)
     policy = policy_in_force(ctx)
     install_schedule(
@@ -157,7 +160,7 @@ def _accept(ctx: Context, case: NegotiationCase, offer_id: int, data: AcceptIn) 
         loan_id=loan.id,
         customer_id=case.customer_id,
         kind=offer.type,
-        status="active",
+        status=AgreementStatus.ACTIVE,
         segment=loan.segment,
         start_date=plan.terms.start_date,
         installation=offer.installation.model_dump_json(),
@@ -169,14 +172,14 @@ def _accept(ctx: Context, case: NegotiationCase, offer_id: int, data: AcceptIn) 
         terms_text_sha256=data.terms_sha256,
         consent_channel=data.channel,
         consented_at=consented_at,
-        accepted_by=ctx.user.id if ctx.user else None,
+        accepted_by=ctx.user_id,
         version=1,
     )
     ctx.session.add(agreement)
     ctx.session.flush()
     workflow.withdraw_open_offers(ctx, case, "another offer was accepted")
-    row.status = "accepted"
-    workflow.move(ctx, case, "accepted")
+    row.status = OfferStatus.ACCEPTED
+    workflow.move(ctx, case, CaseStatus.ACCEPTED)
     record(
         ctx,
         "agreement.accept",
@@ -224,7 +227,7 @@ def review(ctx: Context, agreement: Agreement, loan: Loan, state: LedgerState) -
     agreement.judged_through = day
     before = agreement.status
     if verdict.standing is domain.Standing.COMPLETED:
-        agreement.status = "completed"
+        agreement.status = AgreementStatus.COMPLETED
         agreement.completed_on = day
         invite_after_negotiation(ctx, agreement.customer_id, agreement.case_id)
         notify(
@@ -242,7 +245,7 @@ def review(ctx: Context, agreement: Agreement, loan: Loan, state: LedgerState) -
     elif verdict.standing is domain.Standing.LATE:
         if before == "late":
             return None
-        agreement.status = "late"
+        agreement.status = AgreementStatus.LATE
         months = policy.regulatory.observation_period_months
         if loan.restructured:  # a missed payment restarts the observation period (第二十条)
             loan.observation_until = max(loan.observation_until or day, add_months(day, months))
@@ -260,7 +263,7 @@ def review(ctx: Context, agreement: Agreement, loan: Loan, state: LedgerState) -
     else:
         if before == "active":
             return None
-        agreement.status = "active"
+        agreement.status = AgreementStatus.ACTIVE
     record(
         ctx,
         f"agreement.{agreement.status}",
@@ -282,7 +285,7 @@ def _break(
     installation = installation_of(agreement)
     back = domain.reinstated(installation, state, rule)
     amount = sum(back.values())
-    agreement.status = "broken"
+    agreement.status = AgreementStatus.BROKEN
     agreement.broken_on = state.as_of
     agreement.reinstated = amount
     if amount:
@@ -322,13 +325,6 @@ def _break(
 
 def installation_of(agreement: Agreement) -> domain.Installation:
     return InstallationRead.model_validate_json(agreement.installation).to_installation()
-
-
-def performing_agreement(ctx: Context, loan_id: int) -> Agreement | None:
-    """The agreement the loan is living by, if any: while it performs, collection contact pauses."""
-    return ctx.session.scalar(
-        select(Agreement).where(Agreement.loan_id == loan_id, Agreement.status.in_(PERFORMING))
-    )
 
 
 def _terms_context(

@@ -12,7 +12,13 @@ from sqlalchemy import func, select, update
 
 from xieshang.audit.service import record
 from xieshang.auth.service import create_user, hash_password, verify_password
-from xieshang.domain.errors import Conflict, InvalidInput, NotFound
+from xieshang.domain.errors import (
+    InvalidInput,
+    LastAdministrator,
+    LoginExists,
+    NotFound,
+    OwnAccount,
+)
 from xieshang.kit.access import authorize
 from xieshang.kit.context import Context
 from xieshang.kit.pagination import page_of
@@ -103,7 +109,7 @@ def open_account(ctx: Context, data: AccountCreate) -> AccountRead:
             raise NotFound("customer", data.customer_id)
         taken = select(User.id).where(User.customer_id == data.customer_id)
         if ctx.session.scalar(taken) is not None:
-            raise Conflict(f"customer {data.customer_id} already has a login")
+            raise LoginExists(data.customer_id)
     elif data.customer_id is not None:
         raise InvalidInput("customer_id", "only a customer login belongs to a customer")
     user = create_user(
@@ -127,9 +133,9 @@ def set_active(ctx: Context, user_id: int, active: bool) -> AccountRead:
         return _read(ctx, user, _last_logins(ctx, [user.username]).get(user.username))
     if not active:
         if ctx.user is not None and ctx.user.id == user.id:
-            raise Conflict("you cannot disable your own account")
+            raise OwnAccount()
         if user.role is Role.ADMIN and _active_admins(ctx) <= 1:
-            raise Conflict("this is the last active administrator")
+            raise LastAdministrator()
         _end_sessions(ctx, user)
     user.is_active = active
     record(ctx, "user.enable" if active else "user.disable", "user", user.id)

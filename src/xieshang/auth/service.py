@@ -13,7 +13,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 
 from xieshang.audit.service import record
-from xieshang.domain.errors import AlreadyExists, NotAuthenticated, TooManyAttempts
+from xieshang.auth.repository import user_named
+from xieshang.domain.errors import AlreadyExists, InvalidInput, NotAuthenticated, TooManyAttempts
 from xieshang.kit.config import Settings
 from xieshang.kit.context import Context
 from xieshang.models.user import AccessToken, LoginAttempt, Role, User
@@ -134,3 +135,11 @@ def revoke(ctx: Context, token: str) -> None:
         row.revoked_at = ctx.now()
         record(ctx, "auth.revoke", "user", row.user_id)
         ctx.session.commit()
+
+
+def acting_user(ctx: Context, username: str) -> User:
+    """The active login called ``username``, for a command run on someone's behalf."""
+    user = user_named(ctx, username)
+    if user is None or not user.is_active:
+        raise InvalidInput("by", f"no active user {username!r}")
+    return user

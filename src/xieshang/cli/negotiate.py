@@ -10,6 +10,7 @@ import typer
 
 from xieshang.cli.app import app
 from xieshang.domain.errors import InvalidInput
+from xieshang.kit.files import read_text
 from xieshang.negotiations.evaluate import evaluate_input
 from xieshang.negotiations.schemas import EvaluationRead
 from xieshang.negotiations.scorecard import load_scorecard
@@ -49,10 +50,7 @@ def policy_diff(
 def _read(path: Path) -> str:
     if str(path) == "default":
         return default_text()
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InvalidInput("policy", f"cannot read {path}: {error.strerror}") from None
+    return read_text(path, "policy")
 
 
 @negotiate_app.command("evaluate")

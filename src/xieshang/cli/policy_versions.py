@@ -14,13 +14,13 @@ from typing import Annotated
 
 import typer
 from pydantic import ValidationError
-from sqlalchemy import select
 
+from xieshang.auth.service import acting_user
 from xieshang.cli.negotiate import policy_app
 from xieshang.cli.service import load_settings, open_context
 from xieshang.domain.errors import InvalidInput
 from xieshang.kit.context import Context
-from xieshang.models.user import User
+from xieshang.kit.files import read_text
 from xieshang.policy import service
 from xieshang.policy.schemas import PolicyDecision, PolicyProposal
 
@@ -39,10 +39,7 @@ def _decision(note: str) -> PolicyDecision:
 def _acting(username: str | None) -> Iterator[Context]:
     with open_context(load_settings()) as ctx:
         if username is not None:
-            user = ctx.session.scalar(select(User).where(User.username == username))
-            if user is None or not user.is_active:
-                raise InvalidInput("by", f"no active user {username!r}")
-            ctx.user = user
+            ctx.user = acting_user(ctx, username)
         yield ctx
 
 
@@ -70,11 +67,7 @@ def policy_propose(
 ) -> None:
     """Propose a policy version for a second person to approve."""
     try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InvalidInput("policy", f"cannot read {file}: {error.strerror}") from None
-    try:
-        proposal = PolicyProposal(text=text, note=note)
+        proposal = PolicyProposal(text=read_text(file, "policy"), note=note)
     except ValidationError as error:
         first = error.errors()[0]
         raise InvalidInput(str(first["loc"][0]), str(first["msg"])) from None

@@ -24,6 +24,7 @@ from typer.core import TyperGroup
 
 from xieshang.cli.app import app
 from xieshang.domain.errors import InvalidInput
+from xieshang.kit.files import read_text
 from xieshang.text.evaluation import evaluate as evaluate_labels
 from xieshang.text.rules import load_rules
 from xieshang.text.triage import Triager, TriageResult, default_triager
@@ -160,12 +161,7 @@ def _triage_row(triager: Triager, text: str, file: Path, number: int) -> TriageR
 def _read_csv(
     file: Path, columns: tuple[str, ...], options: tuple[str, ...]
 ) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise InvalidInput("file", f"cannot read {file}: {error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise InvalidInput("file", f"{file} is not UTF-8 text") from None
+    text = read_text(file, "file")
     reader = csv.DictReader(io.StringIO(text))
     header = list(reader.fieldnames or [])
     if not header:

@@ -17,7 +17,12 @@ from sqlalchemy.orm import defer
 
 from xieshang.complaints.records import change, require_complaint
 from xieshang.domain.complaint_states import FINISHED, Status
-from xieshang.domain.errors import Conflict, InvalidInput, NotFound
+from xieshang.domain.errors import (
+    ComplaintStatus,
+    InvalidInput,
+    NotFound,
+    TooManyAttachments,
+)
 from xieshang.kit.access import authorize
 from xieshang.kit.context import Context
 from xieshang.models.complaint import ComplaintAttachment
@@ -63,7 +68,7 @@ def add_attachment(
     authorize(ctx, "complaints.attachments.create")
     complaint = require_complaint(ctx, complaint_id)
     if Status(complaint.status) in FINISHED:
-        raise Conflict(f"complaint {complaint.id} is {complaint.status}: no more attachments")
+        raise ComplaintStatus(complaint.id, complaint.status, "no more attachments")
     if len(content) > MAX_BYTES:
         raise InvalidInput("file", f"is larger than {MAX_BYTES // (1024 * 1024)} MiB")
     if not content:
@@ -73,7 +78,7 @@ def add_attachment(
         select(func.count()).where(ComplaintAttachment.complaint_id == complaint.id)
     )
     if (count or 0) >= MAX_PER_COMPLAINT:
-        raise Conflict(f"complaint {complaint.id} already has {MAX_PER_COMPLAINT} attachments")
+        raise TooManyAttachments(complaint.id, MAX_PER_COMPLAINT)
     row = ComplaintAttachment(
         complaint_id=complaint.id,
         filename=safe_filename(filename, extension),
@@ -81,7 +86,7 @@ def add_attachment(
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         content=content,
-        uploaded_by=ctx.user.id if ctx.user else None,
+        uploaded_by=ctx.user_id,
         uploaded_at=ctx.now(),
     )
     ctx.session.add(row)

@@ -13,7 +13,13 @@ from xieshang.complaints.records import calendar, move, require_complaint, rules
 from xieshang.complaints.schemas import DecideIn, NotifyIn, ReviewDecisionIn, ReviewRequestIn
 from xieshang.domain.complaint_states import Status
 from xieshang.domain.complaints import review_deadlines
-from xieshang.domain.errors import Conflict, InvalidInput, PermissionDenied
+from xieshang.domain.errors import (
+    ComplaintPaused,
+    ComplaintStatus,
+    InvalidInput,
+    NoReviewOffered,
+    PermissionDenied,
+)
 from xieshang.kit.access import authorize
 from xieshang.kit.context import Context
 from xieshang.models.complaint import Complaint
@@ -25,13 +31,13 @@ def decide(ctx: Context, complaint_id: int, data: DecideIn) -> Complaint:
     authorize(ctx, "complaints.decide")
     complaint = require_complaint(ctx, complaint_id)
     if complaint.paused_since is not None:
-        raise Conflict(f"complaint {complaint.id} is paused: resume its clock before deciding")
+        raise ComplaintPaused(complaint.id)
     complaint.decision = data.decision
     complaint.decision_facts = data.facts
     complaint.decision_basis = data.basis
     complaint.decision_remedy = data.remedy
     complaint.decided_on = ctx.today()
-    complaint.decided_by = ctx.user.id if ctx.user else None
+    complaint.decided_by = ctx.user_id
     complaint.letter_zh, complaint.letter_en = decision_letters(complaint, None, rules(ctx))
     move(
         ctx,
@@ -50,7 +56,7 @@ def send_decision(ctx: Context, complaint_id: int, data: NotifyIn) -> Complaint:
     authorize(ctx, "complaints.notify")
     complaint = require_complaint(ctx, complaint_id)
     if complaint.status != Status.DECIDED:
-        raise Conflict(f"complaint {complaint.id} is {complaint.status}: only a decision is sent")
+        raise ComplaintStatus(complaint.id, complaint.status, "only a decision is sent")
     if data.channel != "inbox" and not data.reference:
         raise InvalidInput("reference", f"say how the {data.channel} notice can be traced")
     today = ctx.today()
@@ -93,9 +99,9 @@ def request_review(ctx: Context, complaint_id: int, data: ReviewRequestIn) -> Co
     authorize(ctx, "complaints.review_request")
     complaint = require_complaint(ctx, complaint_id)
     if not rules(ctx).review_offered:
-        raise Conflict("this bank's decisions are made at head office: no review is offered")
+        raise NoReviewOffered()
     if complaint.status != Status.NOTIFIED or complaint.notified_on is None:
-        raise Conflict(f"complaint {complaint.id} is {complaint.status}: a review follows a notice")
+        raise ComplaintStatus(complaint.id, complaint.status, "a review follows a notice")
     today = ctx.today()
     requested_on = today
     if data.requested_on is not None:
@@ -134,10 +140,10 @@ def decide_review(ctx: Context, complaint_id: int, data: ReviewDecisionIn) -> Co
             "the review must be decided by someone other than the decision-maker"
         )
     if complaint.status != Status.REVIEW_REQUESTED:
-        raise Conflict(f"complaint {complaint.id} is {complaint.status}: no review is waiting")
+        raise ComplaintStatus(complaint.id, complaint.status, "no review is waiting")
     complaint.review_outcome = data.outcome
     complaint.review_decided_on = ctx.today()
-    complaint.review_decided_by = ctx.user.id if ctx.user else None
+    complaint.review_decided_by = ctx.user_id
     complaint.review_letter_zh, complaint.review_letter_en = review_letters(
         complaint, data.findings
     )

@@ -73,7 +73,7 @@ def intake(
         channel=channel,
         received_at=received_at,
         received_on=ctx.local(received_at).date(),
-        recorded_by=ctx.user.id if ctx.user else None,
+        recorded_by=ctx.user_id,
         created_at=ctx.now(),
         original_text=text,
         normalized_text=result.normalized_text,

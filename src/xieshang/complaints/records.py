@@ -80,7 +80,7 @@ def event(
     row = ComplaintEvent(
         complaint_id=complaint.id,
         at=ctx.now(),
-        actor_id=ctx.user.id if ctx.user else None,
+        actor_id=ctx.user_id,
         actor_role=ctx.user.role.value if ctx.user else "system",
         kind=kind,
         status=complaint.status,

@@ -21,7 +21,15 @@ from xieshang.complaints.records import (
 from xieshang.complaints.schemas import AssignIn, ClassifyIn, ExtendIn, NoteIn, PauseIn
 from xieshang.domain.complaint_states import OPEN, Status
 from xieshang.domain.complaints import Extension
-from xieshang.domain.errors import Conflict, InvalidInput, PermissionDenied
+from xieshang.domain.errors import (
+    AlreadyExtended,
+    AlreadyPaused,
+    ComplaintStatus,
+    InvalidInput,
+    NotPaused,
+    PermissionDenied,
+    ReviewPeriodOpen,
+)
 from xieshang.feedback.surveys import invite_after_complaint
 from xieshang.kit.access import authorize
 from xieshang.kit.context import Context
@@ -143,12 +151,12 @@ def extend(ctx: Context, complaint_id: int, data: ExtendIn) -> Complaint:
             "ask a supervisor to extend it"
         )
     if current is target or current is Extension.SPECIAL:
-        raise Conflict(f"complaint {complaint.id} is already extended ({current})")
+        raise AlreadyExtended(complaint.id, str(current))
     before = {"extension": current.value, "decision_due": complaint.decision_due.isoformat()}
     complaint.extension = target.value
     complaint.extension_reason = data.reason
     if target is Extension.SPECIAL:
-        complaint.extension_approved_by = ctx.user.id if ctx.user else None
+        complaint.extension_approved_by = ctx.user_id
     complaint.decision_due = compute_due(ctx, complaint)
     after = {
         "extension": target.value,
@@ -181,7 +189,7 @@ def pause(ctx: Context, complaint_id: int, data: PauseIn) -> Complaint:
     complaint = require_complaint(ctx, complaint_id)
     _before_decision(complaint, "paused")
     if complaint.paused_since is not None:
-        raise Conflict(f"complaint {complaint.id} is already paused since {complaint.paused_since}")
+        raise AlreadyPaused(complaint.id, complaint.paused_since)
     complaint.paused_since = ctx.today()
     complaint.pause_reason = data.reason
     after = {"paused_since": complaint.paused_since.isoformat(), "reason": data.reason}
@@ -210,7 +218,7 @@ def resume(ctx: Context, complaint_id: int, note: str) -> Complaint:
     authorize(ctx, "complaints.resume")
     complaint = require_complaint(ctx, complaint_id)
     if complaint.paused_since is None:
-        raise Conflict(f"complaint {complaint.id} is not paused")
+        raise NotPaused(complaint.id)
     days = max(0, (ctx.today() - complaint.paused_since).days)
     before = {"paused_days": complaint.paused_days, "decision_due": str(complaint.decision_due)}
     complaint.paused_days += days
@@ -286,9 +294,7 @@ def close_complaint(ctx: Context, complaint: Complaint, note: str, on: date) -> 
     """Close a notified complaint once its review period is over, or a reviewed one (flush only)."""
     last = last_review_request_day(ctx, complaint)
     if status(complaint) is Status.NOTIFIED and last is not None and on <= last:
-        raise Conflict(
-            f"the customer may ask for a review until {last}: close complaint {complaint.id} after that"
-        )
+        raise ReviewPeriodOpen(complaint.id, last)
     complaint.finished_on = on
     move(ctx, complaint, Status.CLOSED, "close", note=note)
     invite_after_complaint(ctx, complaint.customer_id, complaint.id)
@@ -305,11 +311,9 @@ def holder_name(ctx: Context, complaint: Complaint) -> str:
 
 def _before_decision(complaint: Complaint, what: str) -> None:
     if status(complaint) not in OPEN:
-        raise Conflict(
-            f"complaint {complaint.id} is {complaint.status}: it can no longer be {what}"
-        )
+        raise ComplaintStatus(complaint.id, complaint.status, f"it can no longer be {what}")
 
 
 def _not_finished(complaint: Complaint) -> None:
     if complaint.status in (Status.CLOSED, Status.WITHDRAWN):
-        raise Conflict(f"complaint {complaint.id} is {complaint.status}")
+        raise ComplaintStatus(complaint.id, complaint.status)

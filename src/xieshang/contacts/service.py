@@ -9,7 +9,7 @@ from typing import NoReturn
 
 from sqlalchemy import func, select
 
-from xieshang.agreements.service import PERFORMING
+from xieshang.agreements.repository import PERFORMING
 from xieshang.audit.service import record
 from xieshang.contacts.schemas import ContactIn, ContactPage, ContactRead
 from xieshang.domain.conduct import ContactRequest, Relation, check_contact, lint_message
@@ -81,7 +81,7 @@ def make_contact(ctx: Context, data: ContactIn) -> ContactRead:
     row = ContactAttempt(
         customer_id=data.customer_id,
         loan_id=data.loan_id,
-        agent_id=ctx.user.id if ctx.user else None,
+        agent_id=ctx.user_id,
         channel=data.channel,
         party=data.party,
         purpose=data.purpose,

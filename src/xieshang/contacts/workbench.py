@@ -39,16 +39,18 @@ from xieshang.models.complaint import Complaint
 from xieshang.models.loan import Loan
 from xieshang.models.negotiation import (
     Agreement,
+    CaseStatus,
     NegotiationCase,
     NegotiationEvaluation,
     NegotiationOffer,
+    OfferStatus,
 )
 from xieshang.models.user import User
 from xieshang.negotiations import service as negotiations
+from xieshang.negotiations.offers import LIVE
 from xieshang.negotiations.schemas import EvaluationRead, NegotiationRead, OfferRead
 
 WAITING = ("pending_approval",)
-LIVE = ("offered", "pending_approval", "approved")
 RECENT_CONTACTS = 5
 
 
@@ -93,7 +95,7 @@ def worklist(ctx: Context, *, limit: int = 100) -> Worklist:
     authorize(ctx, "workbench.worklist")
     today = ctx.today()
     waiting = negotiations.list_cases(ctx, awaiting=True, page_size=limit).items
-    countered = negotiations.list_cases(ctx, status="countered", page_size=limit).items
+    countered = negotiations.list_cases(ctx, status=CaseStatus.COUNTERED, page_size=limit).items
     seen: set[int] = set()
     items = []
     for case in [*waiting, *countered]:
@@ -443,7 +445,7 @@ def _engine(
             select(NegotiationOffer).where(
                 NegotiationOffer.evaluation_id == row.id,
                 NegotiationOffer.offer_key == first.id,
-                NegotiationOffer.status != "withdrawn",
+                NegotiationOffer.status != OfferStatus.WITHDRAWN,
             )
         )
         return evaluation, Recommendation(first.id, first, offer.id if offer else None)

@@ -46,7 +46,7 @@ def add_customer(ctx: Context, data: CustomerCreate) -> Customer:
         notify_sms=data.notify_sms,
         created_at=now,
         updated_at=now,
-        created_by=ctx.user.id if ctx.user else None,
+        created_by=ctx.user_id,
         version=1,
     )
     ctx.session.add(customer)

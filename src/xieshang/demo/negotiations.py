@@ -17,7 +17,7 @@ from xieshang.domain.accrual import ledger_as_of
 from xieshang.kit.context import Context
 from xieshang.loans.service import require_loan, to_ledger
 from xieshang.models.loan import Loan, LoanStatus
-from xieshang.models.negotiation import NegotiationCase
+from xieshang.models.negotiation import CaseStatus, NegotiationCase
 from xieshang.models.user import User
 from xieshang.negotiations import service
 from xieshang.negotiations.schemas import (
@@ -76,7 +76,9 @@ def seed_negotiations(ctx: Context, as_of: date, customer_ids: list[int]) -> Dem
     _fill_the_worklist(ctx, as_of, others)
     statuses = Counter(ctx.session.scalars(select(NegotiationCase.status)))
     return DemoNegotiations(
-        statuses["offered"] + statuses["approved"], statuses["pending_approval"], agreements
+        statuses[CaseStatus.OFFERED] + statuses[CaseStatus.APPROVED],
+        statuses[CaseStatus.PENDING_APPROVAL],
+        agreements,
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 
-from xieshang.domain.errors import Conflict
+from xieshang.domain.errors import TransitionRefused
 
 
 class Status(enum.StrEnum):
@@ -51,4 +51,4 @@ def check_move(current: Status, target: Status) -> None:
     allowed = TRANSITIONS[current]
     if target not in allowed:
         options = ", ".join(sorted(allowed)) or "nothing (it is finished)"
-        raise Conflict(f"a complaint that is {current} cannot become {target}; allowed: {options}")
+        raise TransitionRefused(str(current), str(target), options)

@@ -43,12 +43,16 @@ from xieshang.models.audit import AuditEntry
 from xieshang.models.complaint import Complaint
 from xieshang.models.contact import ContactAttempt
 from xieshang.models.feedback import SurveyInvitation, SurveyResponse
-from xieshang.models.negotiation import Agreement, NegotiationCase, NegotiationOffer
+from xieshang.models.negotiation import (
+    Agreement,
+    AgreementStatus,
+    NegotiationCase,
+    NegotiationOffer,
+)
 from xieshang.models.user import STAFF_ROLES, User
 
 MAX_DAYS = 3 * 366
 DEFAULT_DAYS = 30
-AGREEMENT_STATES = ("active", "late", "completed", "broken")
 ADJUSTED = "adjusted"
 """The offer key of a plan a person shaped (negotiations.offers.adjust)."""
 REFUSED = "contact.refused"
@@ -259,7 +263,7 @@ def _negotiations(ctx: Context, tally: _Tally, lower: datetime, upper: datetime)
     for agreement in signed:
         for person in tally.case_handlers.get(agreement.case_id, ()):
             tally.add(person, "agreements")
-            if agreement.status in AGREEMENT_STATES:
+            if agreement.status in AgreementStatus:
                 tally.add(person, f"agreements_{agreement.status}")
 
 

@@ -99,9 +99,7 @@ def create_campaign(ctx: Context, data: CampaignCreate) -> CampaignRead:
     if unknown:
         shown = ", ".join(str(i) for i in unknown[:5])
         raise InvalidInput("customer_ids", f"no such customers: {shown}")
-    campaign = SurveyCampaign(
-        name=data.name, created_at=ctx.now(), created_by=ctx.user.id if ctx.user else None
-    )
+    campaign = SurveyCampaign(name=data.name, created_at=ctx.now(), created_by=ctx.user_id)
     ctx.session.add(campaign)
     ctx.session.flush()
     record(

@@ -22,11 +22,12 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
-from sqlalchemy import func, select, text
-from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
+from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from xieshang.agreements.service import PERFORMING, review
+from xieshang.agreements.repository import performing_by_loan, performing_loan_ids
+from xieshang.agreements.service import review
 from xieshang.audit.service import record
 from xieshang.domain.accrual import LedgerState, ledger_as_of
 from xieshang.domain.delinquency import LOAN_THRESHOLDS, Buckets
@@ -34,10 +35,12 @@ from xieshang.jobs import lock
 from xieshang.jobs.runner import JobReport, run_job
 from xieshang.kit.config import Settings
 from xieshang.kit.context import Clock, Context
+from xieshang.loans.repository import count_closed_through, ids_to_close, loans_with_ledgers
 from xieshang.loans.service import to_ledger, touch
 from xieshang.models.loan import InstallmentStatus, Loan, LoanStatus
-from xieshang.models.negotiation import Agreement, NegotiationCase, NegotiationOffer
+from xieshang.models.negotiation import Agreement
 from xieshang.negotiations import offers as workflow
+from xieshang.negotiations.repository import cases_with_offers_expiring
 
 JOB = "close-of-business"
 RETRIES = 3
@@ -71,24 +74,9 @@ def _close_loans(
     on_progress: Callable[[int], None] | None,
 ) -> None:
     session = ctx.session
-    report.counts["already_closed"] = (
-        session.scalar(
-            select(func.count())
-            .select_from(Loan)
-            .where(Loan.status == LoanStatus.ACTIVE, Loan.closed_through >= as_of)
-        )
-        or 0
-    )
-    performing = select(Agreement.loan_id).where(Agreement.status.in_(PERFORMING))
-    ids = session.scalars(
-        select(Loan.id)
-        .where(
-            # a loan paid off by a payment today still has its agreement to complete
-            (Loan.status == LoanStatus.ACTIVE) | Loan.id.in_(performing),
-            (Loan.closed_through.is_(None)) | (Loan.closed_through < as_of),
-        )
-        .order_by(Loan.id)
-    ).all()
+    report.counts["already_closed"] = count_closed_through(ctx, as_of)
+    # a loan paid off by a payment today still has its agreement to complete
+    ids = ids_to_close(ctx, as_of, also=performing_loan_ids())
     done = 0
     changed: Counter[int] = Counter()
     for start in range(0, len(ids), chunk):
@@ -108,22 +96,8 @@ def _close_chunk(
     yet closed (reloaded fresh: a rollback expires everything the session held)."""
     session = ctx.session
     session.expunge_all()
-    loans = session.scalars(
-        select(Loan)
-        .where(Loan.id.in_(ids))
-        .options(
-            joinedload(Loan.product),
-            selectinload(Loan.installments),
-            selectinload(Loan.transactions),
-        )
-        .order_by(Loan.id)
-    ).all()
-    agreements = {
-        a.loan_id: a
-        for a in session.scalars(
-            select(Agreement).where(Agreement.loan_id.in_(ids), Agreement.status.in_(PERFORMING))
-        )
-    }
+    loans = loans_with_ledgers(ctx, ids)
+    agreements = performing_by_loan(ctx, ids)
     relaxed = session.get_bind().dialect.name == "postgresql"
     for index, loan in enumerate(loans):
         if loan.closed_through is not None and loan.closed_through >= as_of:
@@ -240,20 +214,9 @@ def _store_state(ctx: Context, loan: Loan, state: LedgerState) -> list[str]:
 
 
 def _expire_offers(ctx: Context, as_of: date, report: JobReport) -> None:
-    session = ctx.session
-    cases = session.scalars(
-        select(NegotiationCase).where(
-            NegotiationCase.id.in_(
-                select(NegotiationOffer.case_id).where(
-                    NegotiationOffer.status.in_(workflow.LIVE),
-                    NegotiationOffer.expires_on < as_of,
-                )
-            )
-        )
-    ).all()
-    for case in cases:
+    for case in cases_with_offers_expiring(ctx, as_of, workflow.LIVE):
         report.counts["offers_expired"] += workflow.expire(ctx, case, as_of)
-        session.commit()
+        ctx.session.commit()
 
 
 def _describe(error: Exception) -> str:

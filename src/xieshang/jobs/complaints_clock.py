@@ -12,10 +12,10 @@ from datetime import date
 from sqlalchemy.orm import Session, sessionmaker
 
 from xieshang.complaints.deadlines import check_deadline, watched_ids
+from xieshang.complaints.repository import complaint_by_id
 from xieshang.jobs.runner import JobReport, run_job
 from xieshang.kit.config import Settings
 from xieshang.kit.context import Clock, Context
-from xieshang.models.complaint import Complaint
 
 JOB = "complaints-clock"
 
@@ -33,7 +33,7 @@ def _pass(ctx: Context, as_of: date, report: JobReport) -> None:
     for complaint_id in watched_ids(ctx):
         ctx.session.rollback()  # end the read: each complaint in its own transaction
         try:
-            complaint = ctx.session.get(Complaint, complaint_id)
+            complaint = complaint_by_id(ctx, complaint_id)
             if complaint is None:
                 continue
             done = check_deadline(ctx, complaint, as_of)

@@ -17,6 +17,7 @@ from pathlib import Path
 import holidays
 
 from xieshang.domain.errors import InvalidInput
+from xieshang.kit.files import read_text
 
 
 class ChinaBankCalendar:
@@ -42,10 +43,7 @@ class ChinaBankCalendar:
 
 def read_overrides(path: Path) -> dict[date, bool]:
     """Read a ``date,status,note`` override file; a bad line names its line number."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InvalidInput("holiday_overrides", f"cannot read {path}: {error.strerror}") from None
+    text = read_text(path, "holiday_overrides")
     overrides: dict[date, bool] = {}
     for line_no, row in enumerate(csv.DictReader(text.splitlines()), start=2):
         where = f"holiday_overrides line {line_no}"

@@ -46,6 +46,11 @@ class Context:
         return f"user:{self.user.id}:{self.user.username}" if self.user else "system"
 
     @property
+    def user_id(self) -> int | None:
+        """Who is acting, for the ``…_by`` columns; None for the bank's own jobs."""
+        return self.user.id if self.user else None
+
+    @property
     def role(self) -> Role | None:
         return self.user.role if self.user else None
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -26,6 +27,15 @@ from xieshang.models.idempotency import IdempotencyRecord
 
 MAX_KEY_LENGTH = 128
 Answer = TypeVar("Answer", bound=BaseModel)
+
+
+@dataclass(frozen=True, slots=True)
+class Answered(Generic[Answer]):
+    """What a use case under :func:`once` did: its answer, and whether it is the stored answer to an
+    earlier request with the same key (``replayed``) rather than the work done now."""
+
+    answer: Answer
+    replayed: bool = False
 
 
 def request_digest(scope: str, body: Any) -> str:
@@ -48,23 +58,23 @@ def once(
     digest: str,
     work: Callable[[], Answer],
     answer: type[Answer],
-) -> tuple[int, Answer]:
-    """Do ``work`` (flush only) and commit, once per ``key``: 201 and the answer, or, for a repeat
-    of the same request, 200 and the first answer. Claim the key before anything else is written:
+) -> Answered[Answer]:
+    """Do ``work`` (flush only) and commit, once per ``key``: the answer, or, for a repeat of the
+    same request, the first answer, replayed. Claim the key before anything else is written:
     a lost race rolls the session back, and so does a failure of ``work``."""
     claimed = None if key is None else _claim(ctx, key, digest)
     if claimed is not None and claimed.status_code:  # answered before: replay it
-        return 200, answer.model_validate_json(claimed.response_body)
+        return Answered(answer.model_validate_json(claimed.response_body), replayed=True)
     try:
         result = work()
     except BaseException:
         ctx.session.rollback()  # nothing of a failed request stays, its claim on the key included
         raise
     if claimed is not None:
-        claimed.status_code = 201
+        claimed.status_code = 201  # the record's "answered" mark (a column named for HTTP)
         claimed.response_body = result.model_dump_json()
     ctx.session.commit()
-    return 201, result
+    return Answered(result)
 
 
 def _claim(ctx: Context, key: str, digest: str) -> IdempotencyRecord:

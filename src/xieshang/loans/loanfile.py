@@ -18,6 +18,7 @@ from xieshang.domain.money import to_yuan
 from xieshang.domain.rates import DayCount, RateBasis, parse_rate
 from xieshang.domain.schedule import InterestBasis, LoanTerms, RepaymentMethod, build_schedule
 from xieshang.kit.calendar import ChinaBankCalendar
+from xieshang.kit.files import read_text
 from xieshang.kit.parse import parse_amount, parse_bool, parse_choice, parse_date, parse_int
 
 _RATE_KEYS = {
@@ -160,12 +161,7 @@ def parse_loan(data: object, calendar: ChinaBankCalendar | None = None) -> Loan:
 
 
 def read_loan_file(path: Path, calendar: ChinaBankCalendar | None = None) -> Loan:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InvalidInput("loan", f"cannot read {path}: {error.strerror}") from None
-    except UnicodeDecodeError:
-        raise InvalidInput("loan", f"{path} is not UTF-8 text") from None
+    text = read_text(path, "loan")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:

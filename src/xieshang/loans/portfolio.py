@@ -13,10 +13,9 @@ from xieshang.domain.money import to_yuan
 from xieshang.kit.access import authorize
 from xieshang.kit.context import Context
 from xieshang.models.loan import Loan, LoanStatus
-from xieshang.models.negotiation import Agreement
+from xieshang.models.negotiation import Agreement, AgreementStatus
 
 BUCKETS = ("M0", "M1", "M2", "M3", "M4", "M5", "M6", "M6+")
-AGREEMENT_STATES = ("active", "late", "broken", "completed")
 
 
 class Row(BaseModel):
@@ -47,7 +46,7 @@ def portfolio(ctx: Context) -> PortfolioRead:
         active_loans=sum(n for n, _ in by_bucket.values()),
         buckets=[_row(key, by_bucket) for key in BUCKETS],
         classification=[_row(c.value, by_class) for c in Classification],
-        agreements={state: int(agreements.get(state, 0)) for state in AGREEMENT_STATES},
+        agreements={state.value: int(agreements.get(state, 0)) for state in AgreementStatus},
     )
 
 

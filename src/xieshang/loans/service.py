@@ -23,7 +23,7 @@ from xieshang.domain.rates import DayCount, parse_rate
 from xieshang.domain.statement import itemised_statement
 from xieshang.kit.access import authorize, require_customer_access
 from xieshang.kit.context import Context
-from xieshang.kit.idempotency import once, request_digest
+from xieshang.kit.idempotency import Answered, once, request_digest
 from xieshang.kit.pagination import page_of
 from xieshang.loans.loanfile import parse_terms, terms_file
 from xieshang.loans.schemas import (
@@ -142,7 +142,7 @@ def install_schedule(
                 description="协议前欠款转入首期 arrears carried into the first installment",
                 channel="agreement",
                 segment=loan.segment,
-                created_by=ctx.user.id if ctx.user else None,
+                created_by=ctx.user_id,
                 created_at=ctx.now(),
             )
         )
@@ -379,8 +379,8 @@ def transactions(ctx: Context, loan_id: int) -> list[TransactionRead]:
 
 def record_payment(
     ctx: Context, loan_id: int, data: PaymentCreate, idempotency_key: str | None = None
-) -> tuple[int, TransactionRead]:
-    """Post a payment; with an idempotency key, a repeat returns the first answer (201 then 200)."""
+) -> Answered[TransactionRead]:
+    """Post a payment; with an idempotency key, a repeat returns the first answer (replayed)."""
     authorize(ctx, "loans.payments.create")
     digest = request_digest(f"payment:{loan_id}", data.model_dump(mode="json"))
     return once(
@@ -426,7 +426,7 @@ def _post_payment(ctx: Context, loan_id: int, data: PaymentCreate) -> Transactio
         description="",
         channel=data.channel,
         segment=loan.segment,
-        created_by=ctx.user.id if ctx.user else None,
+        created_by=ctx.user_id,
         created_at=ctx.now(),
     )
     ctx.session.add(txn)

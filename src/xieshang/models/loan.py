@@ -3,20 +3,10 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from xieshang.models.base import Base, BigId
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(
-        cls,
-        native_enum=False,
-        length=24,
-        validate_strings=True,
-        values_callable=lambda e: [m.value for m in e],
-    )
+from xieshang.models.base import Base, BigId, str_enum
 
 
 class ProductKind(enum.StrEnum):
@@ -57,7 +47,7 @@ class LoanProduct(Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name_zh: Mapped[str] = mapped_column(String(64))
     name_en: Mapped[str] = mapped_column(String(64))
-    kind: Mapped[ProductKind] = mapped_column(_enum(ProductKind))
+    kind: Mapped[ProductKind] = mapped_column(str_enum(ProductKind))
     method: Mapped[str] = mapped_column(String(24))
     interest_basis: Mapped[str] = mapped_column(String(16))
     day_count: Mapped[str] = mapped_column(String(16))
@@ -83,7 +73,7 @@ class Loan(Base):
     months: Mapped[int]
     start_date: Mapped[date] = mapped_column(Date)
     first_due_date: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[LoanStatus] = mapped_column(_enum(LoanStatus))
+    status: Mapped[LoanStatus] = mapped_column(str_enum(LoanStatus))
     restructured: Mapped[bool] = mapped_column(default=False)
     observation_until: Mapped[date | None] = mapped_column(Date)
     segment: Mapped[int] = mapped_column(Integer, default=0)
@@ -132,7 +122,7 @@ class Installment(Base):
     interest_months: Mapped[int]
     interest_days: Mapped[int]
     status: Mapped[InstallmentStatus] = mapped_column(
-        _enum(InstallmentStatus), default=InstallmentStatus.SCHEDULED
+        str_enum(InstallmentStatus), default=InstallmentStatus.SCHEDULED
     )
 
 
@@ -145,7 +135,7 @@ class LoanTransaction(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     loan_id: Mapped[int] = mapped_column(ForeignKey("loans.id"), index=True)
-    kind: Mapped[TransactionKind] = mapped_column(_enum(TransactionKind))
+    kind: Mapped[TransactionKind] = mapped_column(str_enum(TransactionKind))
     value_date: Mapped[date] = mapped_column(Date)
     amount: Mapped[int] = mapped_column(BigInteger)
     reference: Mapped[str] = mapped_column(String(64))

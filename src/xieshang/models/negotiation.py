@@ -1,11 +1,44 @@
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 
 from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from xieshang.models.base import Base, BigId
+from xieshang.models.base import Base, BigId, str_enum
+
+
+class CaseStatus(enum.StrEnum):
+    SUBMITTED = "submitted"
+    EVALUATED = "evaluated"
+    OFFERED = "offered"
+    PENDING_APPROVAL = "pending_approval"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    COUNTERED = "countered"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+
+
+class OfferStatus(enum.StrEnum):
+    OFFERED = "offered"
+    PENDING_APPROVAL = "pending_approval"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+
+class AgreementStatus(enum.StrEnum):
+    ACTIVE = "active"
+    LATE = "late"
+    """A payment is missed but the grace the policy allows has not run out."""
+    BROKEN = "broken"
+    COMPLETED = "completed"
 
 
 class NegotiationCase(Base):
@@ -17,7 +50,7 @@ class NegotiationCase(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     loan_id: Mapped[int] = mapped_column(ForeignKey("loans.id"), index=True)
     scenario: Mapped[str] = mapped_column(String(24))
-    status: Mapped[str] = mapped_column(String(24))
+    status: Mapped[CaseStatus] = mapped_column(str_enum(CaseStatus))
     input_snapshot: Mapped[str] = mapped_column(Text)
     """The whole case as JSON (loan, finances, history, request, as_of): replayable later."""
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -53,7 +86,7 @@ class NegotiationOffer(Base):
     """The offer's id within its evaluation (plan, grace, settlement, due_date, adjusted)."""
     approval: Mapped[str] = mapped_column(String(16))
     """The level the engine routed it to: automatic, agent or supervisor."""
-    status: Mapped[str] = mapped_column(String(24))
+    status: Mapped[OfferStatus] = mapped_column(str_enum(OfferStatus))
     proposed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     """The person whose proposal this is (who adjusted it, or who entered the case); none: the customer."""
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -83,7 +116,7 @@ class Agreement(Base):
     loan_id: Mapped[int] = mapped_column(ForeignKey("loans.id"), index=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     kind: Mapped[str] = mapped_column(String(24))
-    status: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[AgreementStatus] = mapped_column(str_enum(AgreementStatus, 16), index=True)
     """active (kept), late (within grace), broken, completed."""
     segment: Mapped[int] = mapped_column(Integer)
     """The loan segment whose schedule this agreement installed."""

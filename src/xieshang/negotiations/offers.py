@@ -17,7 +17,13 @@ from typing import Any
 from sqlalchemy import select
 
 from xieshang.audit.service import record
-from xieshang.domain.errors import Conflict, InvalidInput, PermissionDenied
+from xieshang.domain.errors import (
+    CaseClosed,
+    EscalationPending,
+    InvalidInput,
+    OfferNotLive,
+    PermissionDenied,
+)
 from xieshang.domain.money import display_yuan, yuan
 from xieshang.domain.negotiation.engine import adjusted_offer
 from xieshang.domain.negotiation.reasons import Reason
@@ -27,7 +33,13 @@ from xieshang.feedback.surveys import invite_after_negotiation
 from xieshang.kit.access import authorize
 from xieshang.kit.context import Context
 from xieshang.models.loan import Loan
-from xieshang.models.negotiation import NegotiationCase, NegotiationEvaluation, NegotiationOffer
+from xieshang.models.negotiation import (
+    CaseStatus,
+    NegotiationCase,
+    NegotiationEvaluation,
+    NegotiationOffer,
+    OfferStatus,
+)
 from xieshang.models.user import Role
 from xieshang.negotiations.schemas import (
     AdjustIn,
@@ -44,9 +56,9 @@ from xieshang.policy.in_force import policy_in_force
 
 LEVEL = {"automatic": 0, "agent": 1, "supervisor": 2}
 ROLE_LEVEL = {Role.AGENT: 1, Role.SUPERVISOR: 2}
-LIVE = ("offered", "pending_approval", "approved")
+LIVE = (OfferStatus.OFFERED, OfferStatus.PENDING_APPROVAL, OfferStatus.APPROVED)
 """Offer states that may still become an agreement."""
-CLOSED_CASE = ("accepted", "declined", "expired")
+CLOSED_CASE = (CaseStatus.ACCEPTED, CaseStatus.DECLINED, CaseStatus.EXPIRED)
 
 
 def make_offers(
@@ -68,7 +80,9 @@ def make_offers(
             evaluation_id=evaluation.id,
             offer_key=offer.id,
             approval=offer.approval,
-            status="offered" if offer.approval == "automatic" else "pending_approval",
+            status=OfferStatus.OFFERED
+            if offer.approval == "automatic"
+            else OfferStatus.PENDING_APPROVAL,
             proposed_by=proposed_by,
             decision_note="",
             expires_on=ctx.today() + timedelta(days=valid),
@@ -91,7 +105,7 @@ def make_offers(
 
 def withdraw_open_offers(ctx: Context, case: NegotiationCase, why: str) -> None:
     for row in live_offers(ctx, case.id):
-        _set(ctx, case, row, "withdrawn", why)
+        _set(ctx, case, row, OfferStatus.WITHDRAWN, why)
 
 
 def live_offers(ctx: Context, case_id: int) -> list[NegotiationOffer]:
@@ -104,22 +118,24 @@ def live_offers(ctx: Context, case_id: int) -> list[NegotiationOffer]:
     )
 
 
-def settle_status(ctx: Context, case: NegotiationCase, *, otherwise: str | None = None) -> None:
+def settle_status(
+    ctx: Context, case: NegotiationCase, *, otherwise: CaseStatus | None = None
+) -> None:
     """The case's state from its offers: offered if one may be accepted now, approved if one was
     approved by a person, pending approval if one waits for a person; else ``otherwise``."""
     statuses = {row.status for row in live_offers(ctx, case.id)}
-    if "offered" in statuses:
-        new = "offered"
-    elif "approved" in statuses:
-        new = "approved"
-    elif "pending_approval" in statuses:
-        new = "pending_approval"
+    if OfferStatus.OFFERED in statuses:
+        new = CaseStatus.OFFERED
+    elif OfferStatus.APPROVED in statuses:
+        new = CaseStatus.APPROVED
+    elif OfferStatus.PENDING_APPROVAL in statuses:
+        new = CaseStatus.PENDING_APPROVAL
     else:
         new = otherwise or case.status
     move(ctx, case, new)
 
 
-def move(ctx: Context, case: NegotiationCase, status: str) -> None:
+def move(ctx: Context, case: NegotiationCase, status: CaseStatus) -> None:
     if case.status == status:
         return
     record(
@@ -137,9 +153,9 @@ def approve(ctx: Context, case: NegotiationCase, row: NegotiationOffer, note: st
     authorize(ctx, "negotiations.approve")
     _require_pending(row)
     _may_decide(ctx, row)
-    row.decided_by = ctx.user.id if ctx.user else None
+    row.decided_by = ctx.user_id
     row.decided_at = ctx.now()
-    _set(ctx, case, row, "approved", note)
+    _set(ctx, case, row, OfferStatus.APPROVED, note)
     settle_status(ctx, case)
     notify(
         ctx,
@@ -153,10 +169,10 @@ def reject(ctx: Context, case: NegotiationCase, row: NegotiationOffer, note: str
     authorize(ctx, "negotiations.reject")
     _require_pending(row)
     _may_decide(ctx, row)
-    row.decided_by = ctx.user.id if ctx.user else None
+    row.decided_by = ctx.user_id
     row.decided_at = ctx.now()
-    _set(ctx, case, row, "rejected", note)
-    settle_status(ctx, case, otherwise="rejected")
+    _set(ctx, case, row, OfferStatus.REJECTED, note)
+    settle_status(ctx, case, otherwise=CaseStatus.REJECTED)
     notify(ctx, case.customer_id, "offer_rejected", {"loan_no": _loan_no(ctx, case), "note": note})
 
 
@@ -199,11 +215,11 @@ def adjust(ctx: Context, case: NegotiationCase, data: AdjustIn) -> NegotiationOf
     if (
         checked.direct
     ):  # within the adjuster's own authority: the engine's re-check is the second look
-        row.status = "offered"
+        row.status = OfferStatus.OFFERED
         row.decided_by = ctx.user.id
         row.decided_at = ctx.now()
     else:
-        row.status = "pending_approval"
+        row.status = OfferStatus.PENDING_APPROVAL
     row.decision_note = data.note
     record(
         ctx,
@@ -264,15 +280,15 @@ def escalate(ctx: Context, case: NegotiationCase, row: NegotiationOffer, data: E
     authorize(ctx, "negotiations.escalate")
     _require_open(case)
     if row.status not in LIVE:
-        raise Conflict(f"offer {row.id} is {row.status}: only a live offer can be escalated")
+        raise OfferNotLive(row.id, row.status, "only a live offer can be escalated")
     if row.approval == "supervisor" and row.status == "pending_approval":
-        raise Conflict(f"offer {row.id} already waits for a supervisor")
+        raise EscalationPending(row.id)
     if data.reason == "other" and not data.note.strip():
         raise InvalidInput("note", "say why when the reason is 'other'")
     before = {"offer": row.id, "status": row.status, "approval": row.approval}
     row.approval = "supervisor"
-    row.status = "pending_approval"
-    row.escalated_by = ctx.user.id if ctx.user else None
+    row.status = OfferStatus.PENDING_APPROVAL
+    row.escalated_by = ctx.user_id
     row.escalated_at = ctx.now()
     row.escalation_reason = data.reason
     row.escalation_note = data.note.strip()
@@ -298,8 +314,8 @@ def decline(ctx: Context, case: NegotiationCase, note: str) -> None:
     authorize(ctx, "negotiations.decline")
     _require_open(case)
     for row in live_offers(ctx, case.id):
-        _set(ctx, case, row, "declined", note)
-    move(ctx, case, "declined")
+        _set(ctx, case, row, OfferStatus.DECLINED, note)
+    move(ctx, case, CaseStatus.DECLINED)
     invite_after_negotiation(ctx, case.customer_id, case.id)
 
 
@@ -314,7 +330,7 @@ def counter(ctx: Context, case: NegotiationCase, data: CounterIn) -> dict[str, A
     snapshot: dict[str, Any] = json.loads(case.input_snapshot)
     snapshot["request"]["proposal"] = data.model_dump(mode="json")
     case.input_snapshot = json.dumps(snapshot, ensure_ascii=False, sort_keys=True)
-    move(ctx, case, "countered")
+    move(ctx, case, CaseStatus.COUNTERED)
     return snapshot
 
 
@@ -323,17 +339,17 @@ def expire(ctx: Context, case: NegotiationCase, on: date) -> int:
     expired = 0
     for row in live_offers(ctx, case.id):
         if row.expires_on < on:
-            _set(ctx, case, row, "expired", "not accepted in time")
+            _set(ctx, case, row, OfferStatus.EXPIRED, "not accepted in time")
             expired += 1
     if expired:
-        settle_status(ctx, case, otherwise="expired")
+        settle_status(ctx, case, otherwise=CaseStatus.EXPIRED)
         if case.status == "expired":
             invite_after_negotiation(ctx, case.customer_id, case.id)
     return expired
 
 
 def _set(
-    ctx: Context, case: NegotiationCase, row: NegotiationOffer, status: str, note: str
+    ctx: Context, case: NegotiationCase, row: NegotiationOffer, status: OfferStatus, note: str
 ) -> None:
     record(
         ctx,
@@ -350,12 +366,12 @@ def _set(
 
 def _require_pending(row: NegotiationOffer) -> None:
     if row.status != "pending_approval":
-        raise Conflict(f"offer {row.id} is {row.status}, not pending approval")
+        raise OfferNotLive(row.id, row.status, "only an offer pending approval")
 
 
 def _require_open(case: NegotiationCase) -> None:
     if case.status in CLOSED_CASE:
-        raise Conflict(f"negotiation {case.id} is {case.status}")
+        raise CaseClosed(case.id, case.status)
 
 
 def _may_decide(ctx: Context, row: NegotiationOffer) -> None:

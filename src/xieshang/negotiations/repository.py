@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
+
 from sqlalchemy import select
 
 from xieshang.domain.errors import NotFound
@@ -18,3 +21,16 @@ def offer_row(ctx: Context, case: NegotiationCase, offer_id: int) -> Negotiation
     if row is None or row.case_id != case.id:
         raise NotFound("offer", offer_id)
     return row
+
+
+def cases_with_offers_expiring(
+    ctx: Context, before: date, live: Sequence[str]
+) -> Sequence[NegotiationCase]:
+    """Cases with an offer in one of the ``live`` states whose acceptance window ended before
+    ``before``."""
+    expiring = select(NegotiationOffer.case_id).where(
+        NegotiationOffer.status.in_(live), NegotiationOffer.expires_on < before
+    )
+    return ctx.session.scalars(
+        select(NegotiationCase).where(NegotiationCase.id.in_(expiring))
+    ).all()

@@ -16,14 +16,25 @@ from sqlalchemy import select
 from xieshang.audit.service import record
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.domain.calendar import months_between
-from xieshang.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from xieshang.domain.errors import (
+    AgreementExists,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+)
 from xieshang.kit.access import authorize, require_customer_access
 from xieshang.kit.context import Context
 from xieshang.kit.pagination import page_of
 from xieshang.loans.service import loan_file, require_loan, segment_transactions, to_ledger
 from xieshang.models.customer import Customer
 from xieshang.models.loan import Loan
-from xieshang.models.negotiation import NegotiationCase, NegotiationEvaluation, NegotiationOffer
+from xieshang.models.negotiation import (
+    CaseStatus,
+    NegotiationCase,
+    NegotiationEvaluation,
+    NegotiationOffer,
+    OfferStatus,
+)
 from xieshang.models.user import Role
 from xieshang.negotiations import offers as workflow
 from xieshang.negotiations.evaluate import evaluate_input
@@ -76,9 +87,9 @@ def open_case(ctx: Context, data: NegotiationCreate) -> NegotiationRead:
         customer_id=loan.customer_id,
         loan_id=loan.id,
         scenario=data.request.scenario,
-        status="submitted",
+        status=CaseStatus.SUBMITTED,
         input_snapshot=json.dumps(snapshot, ensure_ascii=False, sort_keys=True),
-        created_by=ctx.user.id if ctx.user else None,
+        created_by=ctx.user_id,
         created_at=ctx.now(),
     )
     ctx.session.add(case)
@@ -101,7 +112,7 @@ def reevaluate(ctx: Context, case_id: int) -> NegotiationRead:
     authorize(ctx, "negotiations.reevaluate")
     case = lock_case(ctx, case_id)
     if agreement_of_case(ctx, case.id) is not None:
-        raise Conflict(f"negotiation {case.id} already has an agreement")
+        raise AgreementExists(case.id)
     workflow.withdraw_open_offers(ctx, case, "evaluated again")
     evaluation = _evaluate_and_offer(ctx, case, json.loads(case.input_snapshot))
     ctx.session.commit()
@@ -111,7 +122,7 @@ def reevaluate(ctx: Context, case_id: int) -> NegotiationRead:
 def list_cases(
     ctx: Context,
     *,
-    status: str | None = None,
+    status: CaseStatus | None = None,
     awaiting: bool = False,
     page: int = 1,
     page_size: int = 20,
@@ -131,7 +142,7 @@ def list_cases(
         level = workflow.ROLE_LEVEL.get(ctx.user.role, 0) if ctx.user else 2
         levels = [k for k, v in workflow.LEVEL.items() if 0 < v <= level]
         waiting = select(NegotiationOffer.case_id).where(
-            NegotiationOffer.status == "pending_approval",
+            NegotiationOffer.status == OfferStatus.PENDING_APPROVAL,
             NegotiationOffer.approval.in_(levels),
         )
         if ctx.user is not None:
@@ -174,7 +185,7 @@ def escalate(ctx: Context, case_id: int, offer_id: int, data: EscalateIn) -> Neg
 def adjust(ctx: Context, case_id: int, data: AdjustIn) -> NegotiationRead:
     case = lock_case(ctx, case_id)
     if agreement_of_case(ctx, case.id) is not None:
-        raise Conflict(f"negotiation {case.id} already has an agreement")
+        raise AgreementExists(case.id)
     workflow.adjust(ctx, case, data)
     ctx.session.commit()
     return get_case(ctx, case_id)
@@ -219,7 +230,7 @@ def what_if(ctx: Context, case_id: int, monthly_payment: str) -> CounterOfferRea
 def _evaluate_and_offer(
     ctx: Context, case: NegotiationCase, snapshot: object
 ) -> NegotiationEvaluation:
-    workflow.move(ctx, case, "evaluated")
+    workflow.move(ctx, case, CaseStatus.EVALUATED)
     evaluation = _evaluate(ctx, case, snapshot)
     result = EvaluationRead.model_validate_json(evaluation.result)
     staff = ctx.user is not None and ctx.user.role is not Role.CUSTOMER
@@ -228,7 +239,7 @@ def _evaluate_and_offer(
         case,
         evaluation,
         result.offers,
-        proposed_by=ctx.user.id if staff and ctx.user else None,
+        proposed_by=ctx.user_id if staff else None,
     )
     workflow.settle_status(ctx, case)
     return evaluation
@@ -252,7 +263,7 @@ def _evaluate(ctx: Context, case: NegotiationCase, snapshot: object) -> Negotiat
         policy_version=result.policy_version,
         policy_digest=result.policy_digest,
         result=result.model_dump_json(),
-        evaluated_by=ctx.user.id if ctx.user else None,
+        evaluated_by=ctx.user_id,
         evaluated_at=ctx.now(),
     )
     ctx.session.add(row)
@@ -329,7 +340,10 @@ def _offers(ctx: Context, case: NegotiationCase) -> list[NegotiationOffer]:
     return list(
         ctx.session.scalars(
             select(NegotiationOffer)
-            .where(NegotiationOffer.case_id == case.id, NegotiationOffer.status != "withdrawn")
+            .where(
+                NegotiationOffer.case_id == case.id,
+                NegotiationOffer.status != OfferStatus.WITHDRAWN,
+            )
             .order_by(NegotiationOffer.id.desc())
         )
     )

@@ -25,6 +25,7 @@ from pydantic import TypeAdapter, ValidationError
 from xieshang.domain.errors import InvalidInput
 from xieshang.domain.money import yuan
 from xieshang.domain.negotiation.policy import Policy
+from xieshang.kit.files import read_text
 
 DEFAULT = "default.yaml"
 _MONEY = {
@@ -55,13 +56,7 @@ def load_policy(path: Path | None = None) -> Policy:
     """The policy in ``path``, or the default shipped with xieshang."""
     if path is None:
         return _default_policy()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InvalidInput("policy", f"cannot read {path}: {error.strerror}") from None
-    except UnicodeDecodeError:
-        raise InvalidInput("policy", f"{path} is not UTF-8 text") from None
-    return parse_policy(text)
+    return parse_policy(read_text(path, "policy"))
 
 
 @functools.cache

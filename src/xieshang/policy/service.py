@@ -16,7 +16,16 @@ from datetime import date
 from sqlalchemy import select
 
 from xieshang.audit.service import record
-from xieshang.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from xieshang.domain.errors import (
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    PolicyDatePassed,
+    PolicyDecided,
+    PolicyNoLongerValid,
+    PolicyOutOfOrder,
+    PolicyStale,
+)
 from xieshang.kit.access import OPERATIONS, authorize
 from xieshang.kit.context import Context
 from xieshang.models.policy import PolicyVersion
@@ -140,7 +149,7 @@ def propose(ctx: Context, data: PolicyProposal) -> PolicyVersionDetail:
         text=text,
         based_on=base.version,
         status=PROPOSED,
-        proposed_by=ctx.user.id if ctx.user else None,
+        proposed_by=ctx.user_id,
         proposed_at=ctx.now(),
         proposal_note=data.note,
     )
@@ -173,24 +182,17 @@ def approve(ctx: Context, version_id: int, data: PolicyDecision) -> PolicyVersio
     row = _pending(ctx, version_id)
     today = ctx.today()
     if row.effective_from < today:
-        raise Conflict(
-            f"{row.version} was to take effect on {row.effective_from}, which has passed; "
-            "propose it again with a new effective date"
-        )
+        raise PolicyDatePassed(row.version, row.effective_from)
     base = latest_approved(ctx)
     if base.version != row.based_on:
-        raise Conflict(
-            f"{row.version} was written against {row.based_on}, but {base.version} has been "
-            f"approved since; approving it would undo {base.version}'s changes. Rebase the draft "
-            "on the latest version and propose it again"
-        )
+        raise PolicyStale(row.version, row.based_on, base.version)
     if row.effective_from < base.effective_from:
-        raise Conflict(f"{row.version} would take effect before {base.version}")
+        raise PolicyOutOfOrder(row.version, base.version)
     try:
         parse_policy(row.text)
     except PolicyInvalid as invalid:
         where, problem = invalid.problems[0]
-        raise Conflict(f"{row.version} no longer validates: {where}: {problem}") from None
+        raise PolicyNoLongerValid(row.version, where, problem) from None
     return _decide(ctx, row, APPROVED, data.note)
 
 
@@ -203,7 +205,7 @@ def reject(ctx: Context, version_id: int, data: PolicyDecision) -> PolicyVersion
 def _decide(ctx: Context, row: PolicyVersion, status: str, note: str) -> PolicyVersionDetail:
     before = {"status": row.status}
     row.status = status
-    row.decided_by = ctx.user.id if ctx.user else None
+    row.decided_by = ctx.user_id
     row.decided_at = ctx.now()
     row.decision_note = note
     record(
@@ -224,7 +226,7 @@ def _decide(ctx: Context, row: PolicyVersion, status: str, note: str) -> PolicyV
 def _pending(ctx: Context, version_id: int) -> PolicyVersion:
     row = _require(ctx, version_id)
     if row.status != PROPOSED:
-        raise Conflict(f"policy {row.version} was already {row.status}")
+        raise PolicyDecided(row.version, row.status)
     if ctx.user is not None and row.proposed_by == ctx.user.id:
         raise PermissionDenied(
             f"four-eyes: you proposed policy {row.version}; someone else must approve or reject it"

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from xieshang.domain.errors import InvalidInput
+from xieshang.kit.files import read_text
 from xieshang.text.categories import CATEGORIES
 from xieshang.text.normalize import normalize
 
@@ -129,13 +130,7 @@ def load_rules(path: Path | None = None) -> TriageRules:
     """The rules in ``path``, or the ones shipped with xieshang."""
     if path is None:
         return parse_rules(shipped_rules_text())
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InvalidInput("rules", f"cannot read {path}: {error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise InvalidInput("rules", f"{path} is not UTF-8 text") from None
-    return parse_rules(text)
+    return parse_rules(read_text(path, "rules"))
 
 
 def parse_rules(text: str) -> TriageRules:

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Request, Response
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -14,6 +14,7 @@ from xieshang.auth.service import authenticate
 from xieshang.domain.errors import NotAuthenticated
 from xieshang.kit.config import Settings
 from xieshang.kit.context import Clock, Context
+from xieshang.kit.idempotency import Answer, Answered
 from xieshang.kit.pii import PiiCipher
 from xieshang.models.user import User
 
@@ -89,3 +90,9 @@ def signed_in_user(request: Request, token: str) -> User:
 PublicContext = Annotated[Context, Depends(public_context)]
 UserContext = Annotated[Context, Depends(user_context)]
 Token = Annotated[str, Depends(bearer_token)]
+
+
+def created(response: Response, answered: Answered[Answer]) -> Answer:
+    """201 for work done now, 200 for the stored answer to a repeat with the same key."""
+    response.status_code = 200 if answered.replayed else 201
+    return answered.answer

@@ -15,7 +15,7 @@ from xieshang.loans.schemas import (
     TransactionRead,
 )
 from xieshang.models.loan import LoanStatus
-from xieshang.web.deps import UserContext
+from xieshang.web.deps import UserContext, created
 from xieshang.web.routing import Router
 
 router = Router(prefix="/loans", tags=["loans"])
@@ -65,6 +65,4 @@ def record_payment(
 ) -> TransactionRead:
     """Record a payment received. With ``Idempotency-Key``, a retry returns the first answer."""
     key = check_key(idempotency_key) if idempotency_key is not None else None
-    status, result = service.record_payment(ctx, loan_id, payment, key)
-    response.status_code = status
-    return result
+    return created(response, service.record_payment(ctx, loan_id, payment, key))

@@ -6,6 +6,7 @@ from fastapi import Header, Path, Query, Response
 
 from xieshang.agreements import service as agreements
 from xieshang.kit.idempotency import check_key
+from xieshang.models.negotiation import CaseStatus
 from xieshang.negotiations import service
 from xieshang.negotiations.schemas import (
     AcceptIn,
@@ -21,23 +22,11 @@ from xieshang.negotiations.schemas import (
     RejectIn,
     TermsRead,
 )
-from xieshang.web.deps import UserContext
+from xieshang.web.deps import UserContext, created
 from xieshang.web.routing import Router
 
 router = Router(prefix="/negotiations", tags=["negotiations"])
 Id = Annotated[int, Path(ge=1, le=2**62)]
-CaseStatus = Literal[
-    "submitted",
-    "evaluated",
-    "offered",
-    "pending_approval",
-    "approved",
-    "rejected",
-    "countered",
-    "accepted",
-    "declined",
-    "expired",
-]
 
 
 @router.post("", name="negotiations.create", status_code=201)
@@ -138,6 +127,4 @@ def accept(
 ) -> AgreementRead:
     """Accept an offer with explicit consent to the terms text whose SHA-256 you send."""
     key = check_key(idempotency_key) if idempotency_key is not None else None
-    status, result = agreements.accept_offer(ctx, case_id, offer_id, consent, key)
-    response.status_code = status
-    return result
+    return created(response, agreements.accept_offer(ctx, case_id, offer_id, consent, key))

@@ -166,7 +166,7 @@ def accept(
         terms = agreements.offer_terms(ctx, case_id, offer_id, language(request))
         case = negotiations.get_case(ctx, case_id)
         return render(request, ctx, "terms.html", case=case, terms=terms, need_consent=True)
-    _, agreement = agreements.accept_offer(
+    agreement = agreements.accept_offer(
         ctx,
         case_id,
         offer_id,
@@ -174,7 +174,7 @@ def accept(
             consent=True, terms_sha256=terms_sha256, channel=_consent_channel(ctx, consent_channel)
         ),
         f"web-{csrf_token(ctx.settings, session_token(request) or '')[:16]}-{case_id}-{offer_id}",
-    )
+    ).answer
     return RedirectResponse(f"/app/loans/{agreement.loan_id}", status_code=303)
 
 

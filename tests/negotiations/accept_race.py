@@ -17,11 +17,11 @@ from sqlalchemy import Engine, select
 from tests.concurrency import world as concurrency_world
 from tests.concurrency.world import CLOCK, CUSTOMER, settings_for
 from xieshang.agreements import service as agreements
+from xieshang.agreements.schemas import AcceptIn
 from xieshang.kit.config import Settings
 from xieshang.kit.context import Context, make_cipher
 from xieshang.kit.db import make_engine, session_factory
 from xieshang.models.user import User
-from xieshang.negotiations.schemas import AcceptIn
 
 
 @dataclass(frozen=True)

@@ -22,13 +22,13 @@ from tests.concurrency.world import CLOCK, CUSTOMER, settings_for
 from tests.factories import PASSWORD
 from tests.negotiations.accept_race import Ready, customer_context, prepare
 from xieshang.agreements import service as agreements
+from xieshang.agreements.schemas import AcceptIn
 from xieshang.audit.service import verify
 from xieshang.kit.db import session_factory
 from xieshang.models.idempotency import IdempotencyRecord
 from xieshang.models.loan import Installment, Loan
 from xieshang.models.negotiation import Agreement, NegotiationCase, NegotiationOffer
 from xieshang.models.notification import Notification
-from xieshang.negotiations.schemas import AcceptIn
 from xieshang.web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[2]

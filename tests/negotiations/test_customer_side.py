@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pytest
 
 from tests import factories
-from xieshang.agreements import reads as agreement_reads
 from xieshang.agreements import service as agreements
+from xieshang.agreements.schemas import AcceptIn
 from xieshang.domain.errors import InvalidInput, NotFound
 from xieshang.kit.context import Context, FixedClock
 from xieshang.loans.schemas import PaymentCreate
@@ -17,7 +17,8 @@ from xieshang.models.customer import Customer
 from xieshang.models.loan import Loan
 from xieshang.models.user import Role
 from xieshang.negotiations import disputes, service
-from xieshang.negotiations.schemas import AcceptIn, ChargedIn, NegotiationCreate
+from xieshang.negotiations.case_input import ChargedIn
+from xieshang.negotiations.schemas import NegotiationCreate
 
 FINANCES = {
     "verified_income": "5000.00",
@@ -90,7 +91,7 @@ def test_a_customer_reads_only_their_own_agreements(
     me = ctx.session.get(Customer, people["me"])
     assert me is not None
     ctx.user = factories.user(ctx, Role.CUSTOMER, "cp-reader", me.id)
-    mine = agreement_reads.list_agreements(ctx)
+    mine = agreements.list_agreements(ctx)
     assert [a.id for a in mine.items] == [people["my_agreement"]]
     summary = mine.items[0]
     assert (summary.kind, summary.status, summary.kept) == ("due_date_change", "active", 0)
@@ -98,9 +99,9 @@ def test_a_customer_reads_only_their_own_agreements(
     assert summary.next_due is not None
     assert summary.next_due.due_date == date(2026, 7, 10)
     with pytest.raises(NotFound):
-        agreement_reads.get_agreement(ctx, people["their_agreement"])
+        agreements.get_agreement(ctx, people["their_agreement"])
 
-    detail = agreement_reads.get_agreement(ctx, people["my_agreement"])
+    detail = agreements.get_agreement(ctx, people["my_agreement"])
     assert [r.mark for r in detail.installments[:2]] == ["due", "upcoming"]
     assert detail.total == len(detail.installments)
     assert detail.terms_language == "zh"
@@ -117,19 +118,19 @@ def test_a_customer_reads_only_their_own_agreements(
         PaymentCreate(amount=first.owed, value_date=ctx.today(), reference="cp-pay-1"),
     )
     ctx.user = factories.user(ctx, Role.CUSTOMER, "cp-reader2", me.id)
-    paid = agreement_reads.get_agreement(ctx, people["my_agreement"])
+    paid = agreements.get_agreement(ctx, people["my_agreement"])
     assert paid.installments[0].mark == "paid"
     assert paid.installments[0].paid_on == ctx.today()
     assert (paid.kept, paid.next_due and paid.next_due.n) == (1, 2)
     # Two months on, the second installment (due on 10 August) is overdue.
     clock.current = clock.current + timedelta(days=61)
-    later = agreement_reads.get_agreement(ctx, people["my_agreement"])
+    later = agreements.get_agreement(ctx, people["my_agreement"])
     assert later.installments[1].mark == "overdue"
 
     ctx.user = factories.user(ctx, Role.AGENT, "cp-staff")
-    assert agreement_reads.get_agreement(ctx, people["their_agreement"]).id > 0
-    assert agreement_reads.list_agreements(ctx).total >= 2
-    only_mine = agreement_reads.list_agreements(ctx, customer_id=people["me"])
+    assert agreements.get_agreement(ctx, people["their_agreement"]).id > 0
+    assert agreements.list_agreements(ctx).total >= 2
+    only_mine = agreements.list_agreements(ctx, customer_id=people["me"])
     assert [a.id for a in only_mine.items] == [people["my_agreement"]]
 
 

@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from tests import factories
+from xieshang.agreements.schemas import AcceptIn
 from xieshang.agreements.service import accept_offer, offer_terms
 from xieshang.complaints.attachments import add_attachment
 from xieshang.complaints.intake import file_complaint
@@ -22,7 +23,7 @@ from xieshang.feedback.surveys import invite_after_negotiation
 from xieshang.kit.access import NON_API_OPERATIONS, OPERATIONS, PUBLIC_OPERATIONS
 from xieshang.kit.context import Context
 from xieshang.models.user import Role
-from xieshang.negotiations.schemas import AcceptIn, NegotiationCreate
+from xieshang.negotiations.schemas import NegotiationCreate
 from xieshang.negotiations.service import open_case
 from xieshang.notifications.service import notify
 from xieshang.policy.document import default_text

@@ -1,4 +1,4 @@
-"""Reading agreements: the customer's "my agreements" and one agreement in full.
+"""An agreement as the customer and staff read it: "my agreements" and one agreement in full.
 
 What each agreement installed, how it stands (kept, late within grace, broken, completed), what was
 waived and on what condition, the next installment and the progress — computed from the ledger of
@@ -11,60 +11,25 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
-
-from xieshang.agreements.service import terms_for
-from xieshang.domain.accrual import InstallmentState, ledger_as_of
-from xieshang.domain.errors import NotFound
-from xieshang.domain.money import to_yuan, yuan
-from xieshang.kit.access import authorize, require_customer_access
-from xieshang.kit.context import Context
-from xieshang.kit.pagination import page_of
-from xieshang.loans.service import require_loan, to_ledger
-from xieshang.models.loan import Loan
-from xieshang.models.negotiation import Agreement, NegotiationCase, NegotiationOffer
-from xieshang.models.user import Role
-from xieshang.negotiations.schemas import (
+from xieshang.agreements.offer_terms import terms_for
+from xieshang.agreements.repository import case_and_offer
+from xieshang.agreements.schemas import (
     AgreementDetailRead,
     AgreementInstallmentRead,
-    AgreementPage,
     AgreementSummaryRead,
-    InstallationRead,
     NextDueRead,
 )
+from xieshang.domain.accrual import InstallmentState, ledger_as_of
+from xieshang.domain.money import to_yuan, yuan
+from xieshang.kit.context import Context
+from xieshang.loans.service import require_loan, to_ledger
+from xieshang.models.loan import Loan
+from xieshang.models.negotiation import Agreement
+from xieshang.negotiations.schemas import InstallationRead
 from xieshang.policy.in_force import policy_in_force
 
 
-def list_agreements(
-    ctx: Context, *, customer_id: int | None = None, page: int = 1, page_size: int = 20
-) -> AgreementPage:
-    """Agreements, newest first: a customer's own; staff any customer's (or all)."""
-    authorize(ctx, "agreements.list")
-    query = select(Agreement)
-    if ctx.user is not None and ctx.user.role is Role.CUSTOMER:
-        customer_id = ctx.user.customer_id
-    if customer_id is not None:
-        require_customer_access(ctx.user, customer_id)
-        query = query.where(Agreement.customer_id == customer_id)
-    total, rows = page_of(ctx.session, query, page, page_size, Agreement.id.desc())
-    return AgreementPage(
-        items=[_View(ctx, row).summary() for row in rows],
-        total=total,
-        page=page,
-        page_size=page_size,
-    )
-
-
-def get_agreement(ctx: Context, agreement_id: int) -> AgreementDetailRead:
-    authorize(ctx, "agreements.get")
-    row = ctx.session.get(Agreement, agreement_id)
-    if row is None:
-        raise NotFound("agreement", agreement_id)
-    require_customer_access(ctx.user, row.customer_id, "agreement", agreement_id)
-    return _View(ctx, row).detail()
-
-
-class _View:
+class AgreementView:
     """One agreement with its loan and the ledger of the schedule it installed, as of today."""
 
     def __init__(self, ctx: Context, row: Agreement) -> None:
@@ -183,10 +148,7 @@ class _View:
 
     def _terms(self) -> tuple[str | None, str | None]:
         """The terms text (and its language) whose SHA-256 the customer consented to."""
-        case = self.ctx.session.get(NegotiationCase, self.row.case_id)
-        offer = self.ctx.session.get(NegotiationOffer, self.row.offer_id)
-        assert case is not None
-        assert offer is not None
+        case, offer = case_and_offer(self.ctx, self.row)
         for language in ("zh", "en"):
             text, sha = terms_for(self.ctx, case, offer, language)
             if sha == self.row.terms_text_sha256:

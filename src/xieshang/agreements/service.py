@@ -9,59 +9,51 @@ audit rows, the customer's notice and the idempotency record — all or nothing.
 from __future__ import annotations
 
 import json
-from datetime import date
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from xieshang.agreements.terms import TermsContext, digest, terms_text
+from xieshang.agreements import repository
+from xieshang.agreements.offer_terms import NOT_RESTRUCTURING, offer_of, terms_context, terms_for
+from xieshang.agreements.reads import AgreementView
+from xieshang.agreements.schemas import AcceptIn, AgreementDetailRead, AgreementPage, TermsRead
+from xieshang.agreements.terms import digest, terms_text
 from xieshang.audit.service import record
 from xieshang.domain import agreement as domain
-from xieshang.domain.accrual import LedgerState
-from xieshang.domain.calendar import add_months
 from xieshang.domain.errors import (
     AcceptedElsewhere,
     AgreementExists,
     LoanChanged,
+    NotFound,
     OfferExpired,
     OfferNotLive,
     OfferOutdated,
     TermsNotRead,
 )
 from xieshang.domain.money import display_yuan, to_yuan
-from xieshang.feedback.surveys import invite_after_negotiation
-from xieshang.kit.access import authorize
+from xieshang.kit.access import authorize, require_customer_access
 from xieshang.kit.context import Context
 from xieshang.kit.idempotency import Answered, once, request_digest
+from xieshang.kit.pagination import page_of
 from xieshang.loans.schemas import ScheduleRead
 from xieshang.loans.service import install_schedule, loan_file, lock_loan, segment_transactions
-from xieshang.models.loan import Loan, LoanTransaction, TransactionKind
+from xieshang.models.loan import Loan
 from xieshang.models.negotiation import (
     Agreement,
     AgreementStatus,
     CaseStatus,
     NegotiationCase,
-    NegotiationEvaluation,
     NegotiationOffer,
     OfferStatus,
 )
+from xieshang.models.user import Role
 from xieshang.negotiations import offers as workflow
 from xieshang.negotiations.reads import agreement_read
 from xieshang.negotiations.repository import agreement_of_case, offer_row
-from xieshang.negotiations.schemas import (
-    AcceptIn,
-    AgreementRead,
-    EvaluationRead,
-    InstallationRead,
-    OfferRead,
-    TermsRead,
-)
+from xieshang.negotiations.schemas import AgreementRead, OfferRead
 from xieshang.negotiations.service import require_case
 from xieshang.notifications.service import notify
-from xieshang.policy.in_force import in_force, policy_in_force
-
-NOT_RESTRUCTURING = frozenset({"due_date_change"})
-"""Offers that are no concession to a borrower in difficulty: the loan is not tagged restructured."""
+from xieshang.policy.in_force import policy_in_force
 
 
 def offer_terms(ctx: Context, case_id: int, offer_id: int, language: str) -> TermsRead:
@@ -77,22 +69,6 @@ def accept_offer(
 ) -> Answered[AgreementRead]:
     case = require_case(ctx, case_id)
     return _accept_once(ctx, case, offer_id, data, idempotency_key)
-
-
-def offer_of(ctx: Context, row: NegotiationOffer) -> OfferRead:
-    evaluation = ctx.session.get(NegotiationEvaluation, row.evaluation_id)
-    assert evaluation is not None
-    result = EvaluationRead.model_validate_json(evaluation.result)
-    return next(o for o in result.offers if o.id == row.offer_key)
-
-
-def terms_for(
-    ctx: Context, case: NegotiationCase, row: NegotiationOffer, language: str
-) -> tuple[str, str]:
-    """The offer's full terms text in ``language`` and its SHA-256."""
-    offer = offer_of(ctx, row)
-    text = terms_text(offer, _terms_context(ctx, case, row, offer), language)
-    return text, digest(text)
 
 
 def _accept_once(
@@ -118,63 +94,15 @@ def _accept(ctx: Context, case: NegotiationCase, offer_id: int, data: AcceptIn) 
     # Accepts, adjustments and decisions of one case queue here (PostgreSQL row lock; SQLite's
     # writers already queue at BEGIN), so each sees whether an earlier one made the agreement.
     ctx.session.refresh(case, with_for_update=True)
-    existing = agreement_of_case(ctx, case.id)
-    if existing is not None:
-        raise AgreementExists(case.id, existing.id)
-    row = offer_row(ctx, case, offer_id)
-    if row.status not in (OfferStatus.OFFERED, OfferStatus.APPROVED):
-        raise OfferNotLive(row.id, row.status, "only an offered or approved offer")
-    if row.expires_on < ctx.today():
-        raise OfferExpired(row.id, row.expires_on)
-    offer = offer_of(ctx, row)
-    loan = lock_loan(ctx, case.loan_id)  # a payment racing this accept lands before or after it
-    snapshot = json.loads(case.input_snapshot)
-    if loan_file(loan) != snapshot["loan"]:
-        raise LoanChanged(loan.loan_no)
-    context = _terms_context(ctx, case, row, offer)
-    texts = {digest(terms_text(offer, context, lang)): lang for lang in ("zh", "en")}
-    if data.terms_sha256 not in texts:
-        raise TermsNotRead(case.id, row.id)
+    row, offer, loan, language = _consented(ctx, case, offer_id, data)
     assert offer.installation is not None
     plan = offer.installation.to_installation()
     if ScheduleRead.from_schedule(plan.schedule) != offer.schedule:
         raise OfferOutdated(row.id)
     previous = _previous(loan)
     policy = policy_in_force(ctx)
-    install_schedule(
-        ctx,
-        loan,
-        plan.terms,
-        plan.schedule,
-        carried=plan.carried,
-        reference=f"agreement-carried-{case.id}",
-    )
-    if offer.type not in NOT_RESTRUCTURING:
-        loan.restructured = True
-        end = domain.observation_end(plan.schedule, policy.regulatory.observation_period_months)
-        loan.observation_until = max(end, loan.observation_until or end)
-    consented_at = ctx.now()
-    agreement = Agreement(
-        case_id=case.id,
-        offer_id=row.id,
-        loan_id=loan.id,
-        customer_id=case.customer_id,
-        kind=offer.type,
-        status=AgreementStatus.ACTIVE,
-        segment=loan.segment,
-        start_date=plan.terms.start_date,
-        installation=offer.installation.model_dump_json(),
-        previous=json.dumps(previous, ensure_ascii=False, sort_keys=True),
-        conditional=plan.conditional_total,
-        reinstated=0,
-        days_late=0,
-        judged_through=None,
-        terms_text_sha256=data.terms_sha256,
-        consent_channel=data.channel,
-        consented_at=consented_at,
-        accepted_by=ctx.user_id,
-        version=1,
-    )
+    agreement = _install(ctx, case, row, offer, loan, plan, data)
+    agreement.previous = json.dumps(previous, ensure_ascii=False, sort_keys=True)
     ctx.session.add(agreement)
     ctx.session.flush()
     workflow.withdraw_open_offers(ctx, case, "another offer was accepted")
@@ -191,12 +119,96 @@ def _accept(ctx: Context, case: NegotiationCase, offer_id: int, data: AcceptIn) 
             "offer": row.id,
             "kind": offer.type,
             "terms_sha256": data.terms_sha256,
-            "language": texts[data.terms_sha256],
+            "language": language,
             "channel": data.channel,
             "segment": loan.segment,
         },
         policy_version=f"{policy.version}@{policy.digest[:12]}",
     )
+    _announce(ctx, case, agreement, loan, plan, policy.agreements.grace_days)
+    return agreement_read(agreement, loan)
+
+
+def _consented(
+    ctx: Context, case: NegotiationCase, offer_id: int, data: AcceptIn
+) -> tuple[NegotiationOffer, OfferRead, Loan, str]:
+    """The offer the customer consented to, its loan (locked) and the language of the terms they
+    read — or the reason the consent cannot make an agreement now."""
+    existing = agreement_of_case(ctx, case.id)
+    if existing is not None:
+        raise AgreementExists(case.id, existing.id)
+    row = offer_row(ctx, case, offer_id)
+    if row.status not in (OfferStatus.OFFERED, OfferStatus.APPROVED):
+        raise OfferNotLive(row.id, row.status, "only an offered or approved offer")
+    if row.expires_on < ctx.today():
+        raise OfferExpired(row.id, row.expires_on)
+    offer = offer_of(ctx, row)
+    loan = lock_loan(ctx, case.loan_id)  # a payment racing this accept lands before or after it
+    if loan_file(loan) != json.loads(case.input_snapshot)["loan"]:
+        raise LoanChanged(loan.loan_no)
+    context = terms_context(ctx, case, row, offer)
+    texts = {digest(terms_text(offer, context, lang)): lang for lang in ("zh", "en")}
+    if data.terms_sha256 not in texts:
+        raise TermsNotRead(case.id, row.id)
+    return row, offer, loan, texts[data.terms_sha256]
+
+
+def _install(
+    ctx: Context,
+    case: NegotiationCase,
+    row: NegotiationOffer,
+    offer: OfferRead,
+    loan: Loan,
+    plan: domain.Installation,
+    data: AcceptIn,
+) -> Agreement:
+    """Put the plan's schedule on the loan (tagged restructured unless the offer is no concession)
+    and return the agreement that records it (not yet added to the session)."""
+    policy = policy_in_force(ctx)
+    install_schedule(
+        ctx,
+        loan,
+        plan.terms,
+        plan.schedule,
+        carried=plan.carried,
+        reference=f"agreement-carried-{case.id}",
+    )
+    if offer.type not in NOT_RESTRUCTURING:
+        loan.restructured = True
+        end = domain.observation_end(plan.schedule, policy.regulatory.observation_period_months)
+        loan.observation_until = max(end, loan.observation_until or end)
+    assert offer.installation is not None
+    return Agreement(
+        case_id=case.id,
+        offer_id=row.id,
+        loan_id=loan.id,
+        customer_id=case.customer_id,
+        kind=offer.type,
+        status=AgreementStatus.ACTIVE,
+        segment=loan.segment,
+        start_date=plan.terms.start_date,
+        installation=offer.installation.model_dump_json(),
+        previous="",
+        conditional=plan.conditional_total,
+        reinstated=0,
+        days_late=0,
+        judged_through=None,
+        terms_text_sha256=data.terms_sha256,
+        consent_channel=data.channel,
+        consented_at=ctx.now(),
+        accepted_by=ctx.user_id,
+        version=1,
+    )
+
+
+def _announce(
+    ctx: Context,
+    case: NegotiationCase,
+    agreement: Agreement,
+    loan: Loan,
+    plan: domain.Installation,
+    grace_days: int,
+) -> None:
     notify(
         ctx,
         case.customer_id,
@@ -207,146 +219,9 @@ def _accept(ctx: Context, case: NegotiationCase, offer_id: int, data: AcceptIn) 
             "payment": display_yuan(plan.schedule.installments[0].payment),
             "months": len(plan.schedule.installments),
             "first_due": plan.schedule.installments[0].due_date.isoformat(),
-            "grace_days": policy.agreements.grace_days,
+            "grace_days": grace_days,
             "conditional": display_yuan(plan.conditional_total),
         },
-    )
-    return agreement_read(agreement, loan)
-
-
-def review(ctx: Context, agreement: Agreement, loan: Loan, state: LedgerState) -> str | None:
-    """Judge a performing agreement on ``state.as_of`` (the nightly job, one day at a time): kept,
-    late within grace, broken after it — reinstating conditional concessions and resuming
-    collection — or completed. Returns what changed (``late``, ``broken``, ``completed``,
-    ``kept``) or None."""
-    policy = in_force(ctx, state.as_of).policy  # the policy of the day judged
-    rules = policy.agreements
-    verdict = domain.judge(state, rules.grace_days)
-    day = state.as_of
-    agreement.days_late = verdict.days_late
-    agreement.judged_through = day
-    before = agreement.status
-    if verdict.standing is domain.Standing.COMPLETED:
-        agreement.status = AgreementStatus.COMPLETED
-        agreement.completed_on = day
-        invite_after_negotiation(ctx, agreement.customer_id, agreement.case_id)
-        notify(
-            ctx,
-            agreement.customer_id,
-            "agreement_completed",
-            {
-                "loan_no": loan.loan_no,
-                "completed_on": day.isoformat(),
-                "conditional": display_yuan(agreement.conditional),
-            },
-        )
-    elif verdict.standing is domain.Standing.BROKEN:
-        _break(ctx, agreement, loan, state, domain.Reinstatement(rules.reinstatement))
-    elif verdict.standing is domain.Standing.LATE:
-        if before == "late":
-            return None
-        agreement.status = AgreementStatus.LATE
-        months = policy.regulatory.observation_period_months
-        if loan.restructured:  # a missed payment restarts the observation period (第二十条)
-            loan.observation_until = max(loan.observation_until or day, add_months(day, months))
-        notify(
-            ctx,
-            agreement.customer_id,
-            "agreement_late",
-            {
-                "loan_no": loan.loan_no,
-                "days_late": verdict.days_late,
-                "owed": display_yuan(sum(s.total_owed for s in state.due())),
-                "grace_days": rules.grace_days,
-            },
-        )
-    else:
-        if before == "active":
-            return None
-        agreement.status = AgreementStatus.ACTIVE
-    record(
-        ctx,
-        f"agreement.{agreement.status}",
-        "agreement",
-        agreement.id,
-        before={"status": before},
-        after={"status": agreement.status, "on": day.isoformat(), "days_late": verdict.days_late},
-    )
-    return "kept" if agreement.status == "active" else agreement.status
-
-
-def _break(
-    ctx: Context,
-    agreement: Agreement,
-    loan: Loan,
-    state: LedgerState,
-    rule: domain.Reinstatement,
-) -> None:
-    installation = installation_of(agreement)
-    back = domain.reinstated(installation, state, rule)
-    amount = sum(back.values())
-    agreement.status = AgreementStatus.BROKEN
-    agreement.broken_on = state.as_of
-    agreement.reinstated = amount
-    if amount:
-        oldest = next(
-            (s.installment.number for s in state.installments if s.total_owed > 0),
-            state.installments[-1].installment.number,
-        )
-        parts = ", ".join(f"{c.value} {to_yuan(v)}" for c, v in back.items())
-        ctx.session.add(
-            LoanTransaction(
-                loan_id=loan.id,
-                kind=TransactionKind.REINSTATED,
-                value_date=state.as_of,
-                amount=amount,
-                reference=f"agreement-{agreement.id}-reinstated",
-                installment=oldest,
-                description=f"协议失效，恢复附条件减免 concessions reinstated: {parts}"[:200],
-                channel="agreement",
-                segment=loan.segment,
-                created_by=None,
-                created_at=ctx.now(),
-            )
-        )
-    invite_after_negotiation(ctx, agreement.customer_id, agreement.case_id)
-    notify(
-        ctx,
-        agreement.customer_id,
-        "agreement_broken",
-        {
-            "loan_no": loan.loan_no,
-            "grace_days": in_force(ctx, state.as_of).policy.agreements.grace_days,
-            "broken_on": state.as_of.isoformat(),
-            "reinstated": display_yuan(amount),
-        },
-    )
-
-
-def installation_of(agreement: Agreement) -> domain.Installation:
-    return InstallationRead.model_validate_json(agreement.installation).to_installation()
-
-
-def _terms_context(
-    ctx: Context, case: NegotiationCase, row: NegotiationOffer, offer: OfferRead
-) -> TermsContext:
-    loan = ctx.session.get(Loan, case.loan_id)
-    assert loan is not None
-    assert offer.installation is not None
-    policy = policy_in_force(ctx)
-    snapshot = json.loads(case.input_snapshot)
-    observation = None
-    if offer.type not in NOT_RESTRUCTURING:
-        schedule = offer.installation.to_installation().schedule
-        observation = domain.observation_end(schedule, policy.regulatory.observation_period_months)
-    return TermsContext(
-        loan_no=loan.loan_no,
-        as_of=date.fromisoformat(snapshot["as_of"]),
-        expires_on=row.expires_on,
-        penalty_markup=str(snapshot["loan"]["penalty"]["markup"]),
-        grace_days=policy.agreements.grace_days,
-        reinstatement=policy.agreements.reinstatement,
-        observation_until=observation,
     )
 
 
@@ -369,3 +244,31 @@ def _previous(loan: Loan) -> dict[str, object]:
         ],
         "transactions": [t.id for t in segment_transactions(loan)],
     }
+
+
+def list_agreements(
+    ctx: Context, *, customer_id: int | None = None, page: int = 1, page_size: int = 20
+) -> AgreementPage:
+    """Agreements, newest first: a customer's own; staff any customer's (or all)."""
+    authorize(ctx, "agreements.list")
+    if ctx.user is not None and ctx.user.role is Role.CUSTOMER:
+        customer_id = ctx.user.customer_id
+    if customer_id is not None:
+        require_customer_access(ctx.user, customer_id)
+    query = repository.agreements_query(customer_id)
+    total, rows = page_of(ctx.session, query, page, page_size, Agreement.id.desc())
+    return AgreementPage(
+        items=[AgreementView(ctx, row).summary() for row in rows],
+        total=total,
+        page=page,
+        page_size=page_size,
+    )
+
+
+def get_agreement(ctx: Context, agreement_id: int) -> AgreementDetailRead:
+    authorize(ctx, "agreements.get")
+    row = repository.agreement_by_id(ctx, agreement_id)
+    if row is None:
+        raise NotFound("agreement", agreement_id)
+    require_customer_access(ctx.user, row.customer_id, "agreement", agreement_id)
+    return AgreementView(ctx, row).detail()

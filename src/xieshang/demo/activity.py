@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from xieshang.agreements import service as agreements
+from xieshang.agreements.schemas import AcceptIn
 from xieshang.auth.service import create_user
 from xieshang.complaints.decisions import decide, decide_review, request_review, send_decision
 from xieshang.complaints.intake import file_complaint
@@ -66,7 +67,6 @@ from xieshang.models.negotiation import NegotiationCase
 from xieshang.models.user import Role, User
 from xieshang.negotiations import service
 from xieshang.negotiations.schemas import (
-    AcceptIn,
     AdjustIn,
     DeclineIn,
     EscalateIn,

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from xieshang.agreements import service as agreement_service
+from xieshang.agreements.schemas import AcceptIn
 from xieshang.complaints.intake import file_complaint
 from xieshang.complaints.schemas import ComplaintCreate
 from xieshang.domain.accrual import ledger_as_of
@@ -20,12 +21,7 @@ from xieshang.models.loan import Loan, LoanStatus
 from xieshang.models.negotiation import CaseStatus, NegotiationCase
 from xieshang.models.user import User
 from xieshang.negotiations import service
-from xieshang.negotiations.schemas import (
-    AcceptIn,
-    EscalateIn,
-    NegotiationCreate,
-    NegotiationRead,
-)
+from xieshang.negotiations.schemas import EscalateIn, NegotiationCreate, NegotiationRead
 
 FINANCES = {
     "verified_income": "6000.00",

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from xieshang.agreements.repository import performing_by_loan, performing_loan_ids
-from xieshang.agreements.service import review
+from xieshang.agreements.review import review
 from xieshang.audit.service import record
 from xieshang.domain.accrual import LedgerState, ledger_as_of
 from xieshang.domain.delinquency import LOAN_THRESHOLDS, Buckets

@@ -7,15 +7,14 @@ from xieshang.domain.disputes import DisputeLimits, review_charges
 from xieshang.domain.negotiation.application import decide
 from xieshang.domain.negotiation.engine import evaluate
 from xieshang.domain.negotiation.policy import Policy
-from xieshang.negotiations.schemas import (
-    EvaluationRead,
+from xieshang.negotiations.case_input import (
     application_input,
-    application_read,
     dispute_input,
-    dispute_read,
     parse_case,
     parse_input,
 )
+from xieshang.negotiations.reads import application_read, dispute_read, evaluation_read
+from xieshang.negotiations.schemas import EvaluationRead
 
 
 def dispute_limits(policy: Policy) -> DisputeLimits:
@@ -37,4 +36,4 @@ def evaluate_input(data: object, policy: Policy, card: Scorecard) -> EvaluationR
         return dispute_read(finding, policy, case.as_of)
     if case.request.scenario == "application":
         return application_read(decide(application_input(case), card, policy), policy, case.as_of)
-    return EvaluationRead.from_evaluation(evaluate(parse_case(data), policy), policy)
+    return evaluation_read(evaluate(parse_case(data), policy), policy)

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
 from xieshang.audit.service import record
 from xieshang.domain.errors import (
     CaseClosed,
@@ -32,7 +30,6 @@ from xieshang.domain.rates import parse_rate
 from xieshang.feedback.surveys import invite_after_negotiation
 from xieshang.kit.access import authorize
 from xieshang.kit.context import Context
-from xieshang.models.loan import Loan
 from xieshang.models.negotiation import (
     CaseStatus,
     NegotiationCase,
@@ -41,16 +38,10 @@ from xieshang.models.negotiation import (
     OfferStatus,
 )
 from xieshang.models.user import Role
-from xieshang.negotiations.schemas import (
-    AdjustIn,
-    CounterIn,
-    EscalateIn,
-    EvaluationRead,
-    OfferRead,
-    offer_read,
-    parse_case,
-    render,
-)
+from xieshang.negotiations import repository
+from xieshang.negotiations.case_input import parse_case
+from xieshang.negotiations.reads import offer_read, render
+from xieshang.negotiations.schemas import AdjustIn, CounterIn, EscalateIn, EvaluationRead, OfferRead
 from xieshang.notifications.service import notify
 from xieshang.policy.in_force import policy_in_force
 
@@ -109,13 +100,7 @@ def withdraw_open_offers(ctx: Context, case: NegotiationCase, why: str) -> None:
 
 
 def live_offers(ctx: Context, case_id: int) -> list[NegotiationOffer]:
-    return list(
-        ctx.session.scalars(
-            select(NegotiationOffer)
-            .where(NegotiationOffer.case_id == case_id, NegotiationOffer.status.in_(LIVE))
-            .order_by(NegotiationOffer.id)
-        )
-    )
+    return repository.live_offers(ctx, case_id, LIVE)
 
 
 def settle_status(
@@ -385,8 +370,7 @@ def _may_decide(ctx: Context, row: NegotiationOffer) -> None:
 
 
 def _loan_no(ctx: Context, case: NegotiationCase) -> str:
-    loan = ctx.session.get(Loan, case.loan_id)
-    return loan.loan_no if loan else str(case.loan_id)
+    return repository.loan_by_id(ctx, case.loan_id).loan_no
 
 
 def _params(shape: PlanShape) -> dict[str, str]:

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
-
-from sqlalchemy import select
 
 from xieshang.audit.service import record
 from xieshang.domain.accrual import ledger_as_of
@@ -26,24 +23,21 @@ from xieshang.kit.access import authorize, require_customer_access
 from xieshang.kit.context import Context
 from xieshang.kit.pagination import page_of
 from xieshang.loans.service import loan_file, require_loan, segment_transactions, to_ledger
-from xieshang.models.customer import Customer
 from xieshang.models.loan import Loan
 from xieshang.models.negotiation import (
     CaseStatus,
     NegotiationCase,
     NegotiationEvaluation,
-    NegotiationOffer,
-    OfferStatus,
 )
 from xieshang.models.user import Role
 from xieshang.negotiations import offers as workflow
+from xieshang.negotiations import repository
+from xieshang.negotiations.case_input import parse_input
 from xieshang.negotiations.evaluate import evaluate_input
-from xieshang.negotiations.reads import agreement_read
+from xieshang.negotiations.reads import case_read
 from xieshang.negotiations.repository import agreement_of_case, offer_row
 from xieshang.negotiations.schemas import (
     AdjustIn,
-    AgreementRead,
-    CaseOfferRead,
     CounterIn,
     CounterOfferRead,
     DeclineIn,
@@ -52,7 +46,6 @@ from xieshang.negotiations.schemas import (
     NegotiationCreate,
     NegotiationPage,
     NegotiationRead,
-    parse_input,
 )
 from xieshang.negotiations.scorecard import load_scorecard
 from xieshang.policy.in_force import policy_in_force
@@ -97,13 +90,13 @@ def open_case(ctx: Context, data: NegotiationCreate) -> NegotiationRead:
     record(ctx, "negotiation.open", "negotiation", case.id, after=snapshot)
     evaluation = _evaluate_and_offer(ctx, case, snapshot)
     ctx.session.commit()
-    return _read(ctx, case, evaluation)
+    return case_read(ctx, case, evaluation)
 
 
 def get_case(ctx: Context, case_id: int) -> NegotiationRead:
     authorize(ctx, "negotiations.get")
     case = require_case(ctx, case_id)
-    return _read(ctx, case, _latest(ctx, case))
+    return case_read(ctx, case, repository.latest_evaluation(ctx, case.id))
 
 
 def reevaluate(ctx: Context, case_id: int) -> NegotiationRead:
@@ -116,7 +109,7 @@ def reevaluate(ctx: Context, case_id: int) -> NegotiationRead:
     workflow.withdraw_open_offers(ctx, case, "evaluated again")
     evaluation = _evaluate_and_offer(ctx, case, json.loads(case.input_snapshot))
     ctx.session.commit()
-    return _read(ctx, case, evaluation)
+    return case_read(ctx, case, evaluation)
 
 
 def list_cases(
@@ -130,31 +123,19 @@ def list_cases(
     """Cases, newest first; ``awaiting``: the caller's approval queue — cases with an offer waiting
     for a person of the caller's level, not proposed by the caller, soonest to expire first."""
     authorize(ctx, "negotiations.list")
-    query = select(NegotiationCase)
+    customer_id = None
     if ctx.user is not None and ctx.user.role is Role.CUSTOMER:
-        query = query.where(NegotiationCase.customer_id == ctx.user.customer_id)
-    if status is not None:
-        query = query.where(NegotiationCase.status == status)
-    order: Any = NegotiationCase.id.desc()
+        customer_id = ctx.user.customer_id
+    levels: list[str] | None = None
     if awaiting:
         if ctx.user is not None and ctx.user.role not in workflow.ROLE_LEVEL:
             raise PermissionDenied(f"the {ctx.user.role.value} role has no approval queue")
         level = workflow.ROLE_LEVEL.get(ctx.user.role, 0) if ctx.user else 2
         levels = [k for k, v in workflow.LEVEL.items() if 0 < v <= level]
-        waiting = select(NegotiationOffer.case_id).where(
-            NegotiationOffer.status == OfferStatus.PENDING_APPROVAL,
-            NegotiationOffer.approval.in_(levels),
-        )
-        if ctx.user is not None:
-            waiting = waiting.where(
-                (NegotiationOffer.proposed_by.is_(None))
-                | (NegotiationOffer.proposed_by != ctx.user.id)
-            )
-        query = query.where(NegotiationCase.id.in_(waiting))
-        order = NegotiationCase.id
+    query, order = repository.cases_query(customer_id, status, levels, not_proposed_by=ctx.user_id)
     total, rows = page_of(ctx.session, query, page, page_size, order)
     return NegotiationPage(
-        items=[_read(ctx, case, _latest(ctx, case)) for case in rows],
+        items=[case_read(ctx, case, repository.latest_evaluation(ctx, case.id)) for case in rows],
         total=total,
         page=page,
         page_size=page_size,
@@ -208,7 +189,7 @@ def counter(ctx: Context, case_id: int, data: CounterIn) -> NegotiationRead:
     snapshot = workflow.counter(ctx, case, data)
     evaluation = _evaluate(ctx, case, snapshot)
     ctx.session.commit()
-    return _read(ctx, case, evaluation)
+    return case_read(ctx, case, evaluation)
 
 
 def what_if(ctx: Context, case_id: int, monthly_payment: str) -> CounterOfferRead:
@@ -245,15 +226,6 @@ def _evaluate_and_offer(
     return evaluation
 
 
-def _latest(ctx: Context, case: NegotiationCase) -> NegotiationEvaluation:
-    return ctx.session.scalars(
-        select(NegotiationEvaluation)
-        .where(NegotiationEvaluation.case_id == case.id)
-        .order_by(NegotiationEvaluation.id.desc())
-        .limit(1)
-    ).one()
-
-
 def _evaluate(ctx: Context, case: NegotiationCase, snapshot: object) -> NegotiationEvaluation:
     policy = policy_in_force(ctx)
     result = evaluate_input(snapshot, policy, load_scorecard())
@@ -287,7 +259,7 @@ def lock_case(ctx: Context, case_id: int) -> NegotiationCase:
 
 
 def require_case(ctx: Context, case_id: int, *, lock: bool = False) -> NegotiationCase:
-    case = ctx.session.get(NegotiationCase, case_id, with_for_update=lock, populate_existing=lock)
+    case = repository.case_by_id(ctx, case_id, lock=lock)
     if case is None:
         raise NotFound("negotiation", case_id)
     require_customer_access(ctx.user, case.customer_id, "negotiation", case_id)
@@ -304,8 +276,7 @@ def _history(ctx: Context, loan: Loan, as_of: date, new_debts_recent: int) -> di
         for s in due
         if s.cleared_on is not None and (s.cleared_on - s.installment.due_date).days <= grace
     ]
-    customer = ctx.session.get(Customer, loan.customer_id)
-    assert customer is not None
+    customer = repository.customer_of(ctx, loan)
     return {
         "tenure_months": max(0, int(months_between(customer.since, as_of)))
         if customer.since <= as_of
@@ -315,65 +286,3 @@ def _history(ctx: Context, loan: Loan, as_of: date, new_debts_recent: int) -> di
         "months_since_last_plan": 0 if loan.restructured else None,
         "new_debts_recent": new_debts_recent,
     }
-
-
-def _read(
-    ctx: Context, case: NegotiationCase, evaluation: NegotiationEvaluation
-) -> NegotiationRead:
-    latest = EvaluationRead.model_validate_json(evaluation.result)
-    parsed = {evaluation.id: latest}  # each stored evaluation is parsed once, however many offers
-    return NegotiationRead(
-        id=case.id,
-        loan_id=case.loan_id,
-        customer_id=case.customer_id,
-        scenario=case.scenario,
-        status=case.status,
-        created_at=ctx.local(case.created_at),
-        evaluated_at=ctx.local(evaluation.evaluated_at),
-        evaluation=latest,
-        offers=[_case_offer(ctx, row, parsed) for row in _offers(ctx, case)],
-        agreement=_agreement(ctx, case),
-    )
-
-
-def _offers(ctx: Context, case: NegotiationCase) -> list[NegotiationOffer]:
-    return list(
-        ctx.session.scalars(
-            select(NegotiationOffer)
-            .where(
-                NegotiationOffer.case_id == case.id,
-                NegotiationOffer.status != OfferStatus.WITHDRAWN,
-            )
-            .order_by(NegotiationOffer.id.desc())
-        )
-    )
-
-
-def _case_offer(
-    ctx: Context, row: NegotiationOffer, parsed: dict[int, EvaluationRead]
-) -> CaseOfferRead:
-    if row.evaluation_id not in parsed:
-        stored = ctx.session.get(NegotiationEvaluation, row.evaluation_id)
-        assert stored is not None
-        parsed[row.evaluation_id] = EvaluationRead.model_validate_json(stored.result)
-    offer = next(o for o in parsed[row.evaluation_id].offers if o.id == row.offer_key)
-    return CaseOfferRead(
-        id=row.id,
-        key=row.offer_key,
-        status=row.status,
-        approval=row.approval,  # type: ignore[arg-type]
-        proposed_by=row.proposed_by,
-        decided_by=row.decided_by,
-        decision_note=row.decision_note,
-        expires_on=row.expires_on,
-        offer=offer,
-    )
-
-
-def _agreement(ctx: Context, case: NegotiationCase) -> AgreementRead | None:
-    found = agreement_of_case(ctx, case.id)
-    if found is None:
-        return None
-    loan = ctx.session.get(Loan, found.loan_id)
-    assert loan is not None
-    return agreement_read(found, loan)

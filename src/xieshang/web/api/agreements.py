@@ -4,8 +4,8 @@ from typing import Annotated
 
 from fastapi import Path, Query
 
-from xieshang.agreements import reads as agreement_reads
-from xieshang.negotiations.schemas import AgreementDetailRead, AgreementPage
+from xieshang.agreements import service as agreements_service
+from xieshang.agreements.schemas import AgreementDetailRead, AgreementPage
 from xieshang.web.deps import UserContext
 from xieshang.web.routing import Router
 
@@ -24,7 +24,7 @@ def list_agreements(
 ) -> AgreementPage:
     """Agreements, newest first, with their standing, what was waived on condition, the next
     installment and the progress (a customer sees their own)."""
-    return agreement_reads.list_agreements(
+    return agreements_service.list_agreements(
         ctx, customer_id=customer_id, page=page, page_size=page_size
     )
 
@@ -33,4 +33,4 @@ def list_agreements(
 def get_agreement(ctx: UserContext, agreement_id: Id) -> AgreementDetailRead:
     """One agreement: the schedule it installed with paid / due / overdue marks, and the terms the
     customer consented to (the text, its SHA-256, the channel and time of consent)."""
-    return agreement_reads.get_agreement(ctx, agreement_id)
+    return agreements_service.get_agreement(ctx, agreement_id)

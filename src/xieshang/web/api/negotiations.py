@@ -5,11 +5,11 @@ from typing import Annotated, Literal
 from fastapi import Header, Path, Query, Response
 
 from xieshang.agreements import service as agreements
+from xieshang.agreements.schemas import AcceptIn, TermsRead
 from xieshang.kit.idempotency import check_key
 from xieshang.models.negotiation import CaseStatus
 from xieshang.negotiations import service
 from xieshang.negotiations.schemas import (
-    AcceptIn,
     AdjustIn,
     AgreementRead,
     CounterIn,
@@ -20,7 +20,6 @@ from xieshang.negotiations.schemas import (
     NegotiationPage,
     NegotiationRead,
     RejectIn,
-    TermsRead,
 )
 from xieshang.web.deps import UserContext, created
 from xieshang.web.routing import Router

@@ -9,17 +9,13 @@ from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from xieshang.agreements import service as agreements
+from xieshang.agreements.schemas import AcceptIn
 from xieshang.contacts import workbench
 from xieshang.domain.errors import XieshangError
 from xieshang.kit.context import Context
 from xieshang.models.user import Role
 from xieshang.negotiations import service as negotiations
-from xieshang.negotiations.schemas import (
-    ESCALATION_REASONS,
-    AcceptIn,
-    AdjustIn,
-    EscalateIn,
-)
+from xieshang.negotiations.schemas import ESCALATION_REASONS, AdjustIn, EscalateIn
 from xieshang.web.routing import Router
 from xieshang.web.ui.pages.common import (
     FormPage,

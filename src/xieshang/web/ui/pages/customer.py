@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from xieshang.agreements import reads as agreement_reads
+from xieshang.agreements import service as agreements_service
 from xieshang.domain.errors import XieshangError
 from xieshang.feedback import surveys
 from xieshang.feedback.schemas import SurveyAnswerCreate
@@ -17,13 +17,8 @@ from xieshang.loans import service as loans
 from xieshang.models.user import Role
 from xieshang.negotiations import disputes
 from xieshang.negotiations import service as negotiations
-from xieshang.negotiations.schemas import (
-    ChargedIn,
-    FinancesIn,
-    NegotiationCreate,
-    NegotiationRead,
-    RequestIn,
-)
+from xieshang.negotiations.case_input import ChargedIn, FinancesIn, RequestIn
+from xieshang.negotiations.schemas import NegotiationCreate, NegotiationRead
 from xieshang.notifications.inbox import mark_read, my_inbox
 from xieshang.web.routing import Router
 from xieshang.web.ui.pages.common import (
@@ -208,14 +203,14 @@ def answer_survey(
 @router.get("/app/agreements", name="ui.agreements")
 def agreements_page(request: Request, ctx: Page) -> HTMLResponse:
     """Every agreement of the signed-in customer: standing, what was waived, next due, progress."""
-    mine = agreement_reads.list_agreements(ctx, page_size=100)
+    mine = agreements_service.list_agreements(ctx, page_size=100)
     return render(request, ctx, "agreements.html", agreements=mine.items)
 
 
 @router.get("/app/agreements/{agreement_id}", name="ui.agreement")
 def agreement_page(request: Request, ctx: Page, agreement_id: int) -> HTMLResponse:
     """One agreement: its installed schedule and the terms the customer consented to."""
-    found = agreement_reads.get_agreement(ctx, agreement_id)
+    found = agreements_service.get_agreement(ctx, agreement_id)
     return render(request, ctx, "agreement.html", agreement=found)
 
 

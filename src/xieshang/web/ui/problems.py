@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from xieshang.web.ui.i18n import MESSAGES
+from xieshang.web.ui import i18n
 
 PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
     (re.compile(pattern), zh, example)
@@ -186,4 +186,4 @@ def _problem(problem: str) -> str | None:
 def _label(field: str) -> str:
     """The form's label for a field path (``finances.verified_income`` → 可证明的月收入（元））."""
     name = re.sub(r"\[\d+\]", "", field).rpartition(".")[2]
-    return MESSAGES[name][0] if name in MESSAGES else field
+    return i18n.translate(name, "zh") if i18n.known(name) else field

@@ -288,7 +288,14 @@ WORDS = (  # plain keys a page takes from a value
     N_("lump_sum_available"),
     N_("csat"),
     N_("nps"),
-    # fields named only by a problem with them (customer_staff.html's complaint form)
+    # fields named only by a problem with them: the complaint forms, the dispute form, any form's
+    # CSRF token (a form kept open past its session)
     N_("received_at"),
     N_("loan_id"),
+    N_("text"),
+    N_("pick"),
+    N_("installment"),
+    N_("component"),
+    N_("amount"),
+    N_("csrf"),
 )

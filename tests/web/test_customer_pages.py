@@ -269,6 +269,42 @@ def test_complaint_and_survey_errors_are_accessible(
     assert all(f'aria-describedby="problem-{invitation.id}"' in r for r in radios)
 
 
+def test_form_problems_are_said_in_chinese_by_default_and_in_english_when_chosen(
+    client: TestClient, people: dict[str, int]
+) -> None:
+    """A form validated by pydantic (the due day out of range, text for a number) and refused by a
+    service (no charge chosen) says so in the page's language, through the catalogues."""
+    sign_in(client, "cp-me")
+
+    def problems(url: str, data: dict[str, str]) -> list[str]:
+        form = client.get(url)
+        answer = client.post(url, data={"csrf": csrf_of(form.text)} | data)
+        return re.findall(r'<p class="problem" role="alert"[^>]*>([^<]*)<', answer.text)
+
+    change = f"/app/loans/{people['lawful']}/change"
+    dispute = f"/app/loans/{people['lawful']}/dispute"
+    wrong_day = {"preferred_due_day": "31"} | FINANCES
+    not_a_number = {"installment": "abc", "component": "penalty", "amount": "1"}
+    assert problems(change, wrong_day) == ["希望的每月还款日（1–28，可选）：不能大于 28"]
+    assert problems(dispute, not_a_number) == ["期次：请填写整数"]
+    assert problems(dispute, {}) == [
+        "要核查的收费：请从账单中选择一笔收费，或填写您被收取的一笔费用"
+    ]
+    expired = client.post(dispute, data={})  # FastAPI's own check, on the error page
+    assert expired.status_code == 422
+    assert "表单安全码（请刷新页面后重新提交）：必填" in expired.text
+
+    client.get("/lang/en?next=/app")
+    assert problems(change, wrong_day) == [
+        "preferred_due_day: Input should be less than or equal to 28"
+    ]
+    assert problems(dispute, not_a_number) == ["installment: Input should be a valid integer"]
+    assert problems(dispute, {}) == [
+        "pick: choose a charge from your bill, or enter one you were charged"
+    ]
+    assert "csrf: Field required" in client.post(dispute, data={}).text
+
+
 # -- the API ------------------------------------------------------------------------------------
 
 

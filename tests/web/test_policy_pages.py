@@ -69,7 +69,7 @@ def test_a_draft_is_proposed_approved_by_someone_else_and_shown_with_its_diff(
         data={"csrf": csrf_of(page.text), "draft": DRAFT, "note": "twice"},
     )
     assert again.status_code == 422
-    assert "already exists" in again.text
+    assert "已存在，请为草稿另取版本号" in again.text, "the refusal in the page's language"
 
     client.post("/logout", data={"csrf": csrf_of(mine.text)})
     sign_in(client, "policy-second")

@@ -103,7 +103,7 @@ async def _validation(request: Request, error: RequestValidationError) -> Respon
     first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
     field = _field(first)
     if pages.is_page(request):
-        return pages.error_page(request, 422, f"{field}: {_message(first)}")
+        return pages.error_page(request, 422, error)  # said through the catalogues
     return problem(
         422,
         "invalid-input",

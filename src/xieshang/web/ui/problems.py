@@ -1,189 +1,473 @@
-"""Problems with a form, said in the reader's language.
+"""Problems with a form, said in the reader's language through the catalogues.
 
-Services name a problem in English, ``field: problem`` (the API and the command line show it as it
-is). A page shown in Chinese says it in Chinese: the field by its label on the form, the problem by
-the patterns below. A problem no pattern knows is shown as the service said it, never dropped."""
+A problem comes to a page in one of two shapes; each becomes a catalogue message with its
+parameters, said as ``problem.field`` says (``{field}：{problem}``), the field by its label on the
+form in Chinese:
+
+- pydantic's errors, when a page's form is validated by the API's models or FastAPI checks a
+  page's parameters: the error's ``type`` names the message (``greater_than`` → ``invalid.
+  greater_than``, 必须大于 {gt}) and its ``ctx`` gives the parameters;
+- a service's words, ``field: problem`` in English (the API and the command line show them as
+  they are): PATTERNS recognise them and name the message, their named groups giving the
+  parameters. pydantic's own words, when a service passes them on as text, are recognised too.
+
+The English catalogue says what the service said, word for word. A service's words nothing here
+recognises are shown as said, never dropped (tests/web/test_problems.py tries the web forms)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
-from xieshang.web.ui.i18n import MESSAGES
+from xieshang.web.ui import i18n
+from xieshang.web.ui.message_keys import N_
+
+TYPES: dict[str, str] = {  # pydantic's error type → the message
+    "missing": N_("invalid.missing"),
+    "string_too_short": N_("invalid.string_too_short"),
+    "string_too_long": N_("invalid.string_too_long"),
+    "too_short": N_("invalid.too_short"),
+    "too_long": N_("invalid.too_long"),
+    "int_parsing": N_("invalid.integer"),
+    "int_type": N_("invalid.integer"),
+    "int_from_float": N_("invalid.integer"),
+    "float_parsing": N_("invalid.number"),
+    "float_type": N_("invalid.number"),
+    "decimal_parsing": N_("invalid.number"),
+    "decimal_type": N_("invalid.number"),
+    "finite_number": N_("invalid.number"),
+    "decimal_max_places": N_("invalid.decimal_max_places"),
+    "decimal_max_digits": N_("invalid.decimal_max_digits"),
+    "date_parsing": N_("invalid.date"),
+    "date_type": N_("invalid.date"),
+    "date_from_datetime_parsing": N_("invalid.date"),
+    "date_from_datetime_inexact": N_("invalid.date"),
+    "datetime_parsing": N_("invalid.datetime"),
+    "datetime_type": N_("invalid.datetime"),
+    "datetime_from_date_parsing": N_("invalid.datetime"),
+    "timezone_aware": N_("invalid.datetime"),
+    "greater_than": N_("invalid.greater_than"),
+    "greater_than_equal": N_("invalid.greater_than_equal"),
+    "less_than": N_("invalid.less_than"),
+    "less_than_equal": N_("invalid.less_than_equal"),
+    "literal_error": N_("invalid.literal_error"),
+    "enum": N_("invalid.literal_error"),
+    "string_pattern_mismatch": N_("invalid.string_pattern_mismatch"),
+    "bool_parsing": N_("invalid.bool"),
+    "bool_type": N_("invalid.bool"),
+    "string_type": N_("invalid.string_type"),
+}
+"""Any other type is ``invalid.other``; a model's own check (``value_error``) is said by PATTERNS."""
 
 PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
-    (re.compile(pattern), zh, example)
-    for pattern, zh, example in (  # a service's words, the Chinese, and an example the tests use
-        # pydantic's own words (the web forms are validated by the API's models)
-        (r"^Field required$", "必填", "Field required"),
+    (re.compile(pattern), key, example)
+    for pattern, key, example in (  # a service's words, the message, an example the tests use
+        # pydantic's own words, passed on as text
+        (r"^Field required$", N_("invalid.missing"), "Field required"),
         (
-            r"^String should have at least (\d+) characters?$",
-            r"至少 \1 个字符",
-            "String should have at least 1 character",
+            r"^String should have at least (?P<min_length>\d+) characters?$",
+            N_("invalid.string_too_short"),
+            "String should have at least 2 characters",
         ),
         (
-            r"^String should have at most (\d+) characters?$",
-            r"最多 \1 个字符",
+            r"^String should have at most (?P<max_length>\d+) characters?$",
+            N_("invalid.string_too_long"),
             "String should have at most 64 characters",
         ),
         (
             r"^Input should be a valid integer.*$",
-            "请填写整数",
+            N_("invalid.integer"),
             "Input should be a valid integer, unable to parse string as an integer",
         ),
-        (r"^Input should be a valid decimal.*$", "请填写数字", "Input should be a valid decimal"),
+        (
+            r"^Value should have at least (?P<min_length>\d+) items? after validation.*$",
+            N_("invalid.too_short"),
+            "Value should have at least 1 item after validation, not 0",
+        ),
+        (
+            r"^Input should be a valid (decimal|number).*$",
+            N_("invalid.number"),
+            "Input should be a valid decimal",
+        ),
         (
             r"^Input should be a valid date.*$",
-            "请按 年-月-日 填写日期，例如 2026-06-20",
+            N_("invalid.date"),
             "Input should be a valid date or datetime, input is too short",
         ),
         (
-            r"^Input should be greater than or equal to (\S+)$",
-            r"不能小于 \1",
+            r"^Input should be greater than or equal to (?P<ge>\S+)$",
+            N_("invalid.greater_than_equal"),
             "Input should be greater than or equal to 1",
         ),
         (
-            r"^Input should be less than or equal to (\S+)$",
-            r"不能大于 \1",
+            r"^Input should be less than or equal to (?P<le>\S+)$",
+            N_("invalid.less_than_equal"),
             "Input should be less than or equal to 5",
         ),
-        (r"^Input should be greater than (\S+)$", r"必须大于 \1", "Input should be greater than 0"),
-        (r"^Input should be less than (\S+)$", r"必须小于 \1", "Input should be less than 100"),
-        (r"^Input should be (.+)$", r"只能是 \1", "Input should be 'web' or 'app'"),
+        (
+            r"^Input should be greater than (?P<gt>\S+)$",
+            N_("invalid.greater_than"),
+            "Input should be greater than 0",
+        ),
+        (
+            r"^Input should be less than (?P<lt>\S+)$",
+            N_("invalid.less_than"),
+            "Input should be less than 100",
+        ),
+        (
+            r"^Input should be (?P<expected>.+)$",
+            N_("invalid.literal_error"),
+            "Input should be 'web' or 'app'",
+        ),
         (
             r"^String should match pattern .*$",
-            "格式不正确",
+            N_("invalid.string_pattern_mismatch"),
             "String should match pattern '^\\d{4}$'",
         ),
         # amounts, dates and periods
         (
-            r"^'(.*)' is not an amount in yuan$",
-            r"“\1”不是金额（元），请填写如 1234.56",
+            r"^'(?P<value>.*)' is not an amount in yuan$",
+            N_("problem.not_an_amount"),
             "'abc' is not an amount in yuan",
         ),
         (
-            r"^'(.*)' has more than 2 decimal places$",
-            r"“\1”的小数超过两位（金额精确到分）",
+            r"^'(?P<value>.*)' has more than 2 decimal places$",
+            N_("problem.more_than_fen"),
             "'1.234' has more than 2 decimal places",
         ),
-        (r"^must not be negative$", "不能为负数", "must not be negative"),
+        (r"^must not be negative$", N_("problem.negative"), "must not be negative"),
+        (r"^cannot be negative$", N_("problem.cannot_be_negative"), "cannot be negative"),
+        (r"^must be more than zero$", N_("problem.more_than_zero"), "must be more than zero"),
         # contention: the request changed nothing and may simply be sent again
         (
             r"^the service is busy; nothing was changed, try again shortly$",
-            "系统繁忙，本次操作未做任何更改，请稍后重试",
+            N_("problem.busy"),
             "the service is busy; nothing was changed, try again shortly",
         ),
         (
             r"^another request changed this at the same moment; nothing was changed, read it again$",
-            "另一操作同时修改了此记录，本次操作未做任何更改，请刷新后重试",
+            N_("problem.changed_meanwhile"),
             "another request changed this at the same moment; nothing was changed, read it again",
         ),
-        (r"^is in the future$", "不能晚于今天", "is in the future"),
-        (r"^is empty$", "不能为空", "is empty"),
-        (r"^(\S+) is after (\S+)$", r"\1 晚于 \2", "2026-06-20 is after 2026-06-01"),
+        (r"^is in the future$", N_("problem.in_future"), "is in the future"),
+        (r"^is empty$", N_("problem.empty"), "is empty"),
         (
-            r"^(\S+) is before (\S+), when (\S+) takes effect$",
-            r"\1 早于 \3 的生效日 \2",
+            r"^(?P<start>\S+) is after (?P<end>\S+)$",
+            N_("problem.after"),
+            "2026-06-20 is after 2026-06-01",
+        ),
+        (
+            r"^(?P<end>\S+) is before from \((?P<start>\S+)\)$",
+            N_("problem.before_from"),
+            "2026-06-01 is before from (2026-06-20)",
+        ),
+        (
+            r"^(?P<day>\S+) is before (?P<effective>\S+), when (?P<version>\S+) takes effect$",
+            N_("problem.before_base"),
             "2025-11-20 is before 2026-01-01, when 2026.1 takes effect",
         ),
         (
+            r"^(?P<day>\S+) is in the past \(today is (?P<today>\S+)\)$",
+            N_("problem.in_past"),
+            "2025-11-20 is in the past (today is 2026-01-05)",
+        ),
+        (
+            r"^(?P<version>\S+) already exists; give the draft a new one$",
+            N_("problem.version_exists"),
+            "2026.2 already exists; give the draft a new one",
+        ),
+        (
+            r"^(?P<version>\S+) is the shipped policy; give the draft a new one$",
+            N_("problem.version_shipped"),
+            "2026.1 is the shipped policy; give the draft a new one",
+        ),
+        (
             r"^must be on or before 'to'.*$",
-            "必须早于或等于截止日期，且最多早十年",
+            N_("problem.from_after_to"),
             "must be on or before 'to', at most ten years before it",
         ),
         (
-            r"^must be between (.+) and today$",
-            r"必须在 \1 与今天之间",
+            r"^a report covers at most (?P<years>ten|three) years$",
+            N_("problem.report_too_long"),
+            "a report covers at most ten years",
+        ),
+        (
+            r"^must be between the loan's start \((?P<start>\S+)\) and today$",
+            N_("problem.since_loan_start"),
+            "must be between the loan's start (2025-06-01) and today",
+        ),
+        (
+            r"^is before the loan's latest transaction \((?P<day>\S+)\): use a later date$",
+            N_("problem.before_latest_transaction"),
+            "is before the loan's latest transaction (2026-03-01): use a later date",
+        ),
+        (
+            r"^must be between (?P<start>\S+) and today$",
+            N_("problem.between_and_today"),
             "must be between 2025-06-01 and today",
+        ),
+        (
+            r"^must be a time between the years 2000 and 2100$",
+            N_("problem.time_out_of_range"),
+            "must be a time between the years 2000 and 2100",
+        ),
+        # negotiations: a dispute, an adjusted offer, an escalation, a counter-proposal
+        (
+            r"^choose a charge from your bill, or enter one you were charged$",
+            N_("problem.choose_a_charge"),
+            "choose a charge from your bill, or enter one you were charged",
+        ),
+        (
+            r"^(?P<charge>\S+) is not a charge on this loan's bill$",
+            N_("problem.not_a_charge"),
+            "3:fee is not a charge on this loan's bill",
+        ),
+        (
+            r"^must be fewer than the months$",
+            N_("problem.grace_too_long"),
+            "must be fewer than the months",
+        ),
+        (
+            r"^say why when the reason is 'other'$",
+            N_("problem.say_why"),
+            "say why when the reason is 'other'",
+        ),
+        (
+            r"^give a monthly payment, a number of months or both$",
+            N_("problem.give_a_proposal"),
+            "give a monthly payment, a number of months or both",
+        ),
+        (
+            r"^only a hardship case has a payment to try$",
+            N_("problem.not_hardship"),
+            "only a hardship case has a payment to try",
         ),
         # complaints and evidence
         (
             r"^must be a PDF, PNG, JPEG or plain UTF-8 text file$",
-            "只接受 PDF、PNG、JPEG 或 UTF-8 文本文件",
+            N_("problem.file_type"),
             "must be a PDF, PNG, JPEG or plain UTF-8 text file",
         ),
-        (r"^is larger than (\d+) MiB$", r"超过 \1 MiB", "is larger than 5 MiB"),
         (
-            r"^is more than (\d+) days ago$",
-            r"早于 \1 天前，超出可补录的期限",
+            r"^is larger than (?P<mib>\d+) MiB$",
+            N_("problem.file_too_large"),
+            "is larger than 5 MiB",
+        ),
+        (
+            r"^is more than (?P<days>\d+) days ago$",
+            N_("problem.too_long_ago"),
             "is more than 365 days ago",
         ),
-        (r"^is not a date and time$", "请填写日期和时间", "is not a date and time"),
+        (r"^is not a date and time$", N_("problem.not_a_datetime"), "is not a date and time"),
         (
-            r"^'(.*)' is not a valid date \(YYYY-MM-DD\)$",
-            r"“\1”不是有效日期，请按 年-月-日 填写",
+            r"^'(?P<value>.*)' is not a valid date \(YYYY-MM-DD\)$",
+            N_("problem.not_a_date"),
             "'2026-13-01' is not a valid date (YYYY-MM-DD)",
+        ),
+        (
+            r"^loan (?P<loan>\d+) is not a loan of customer (?P<customer>\d+)$",
+            N_("problem.not_their_loan"),
+            "loan 7 is not a loan of customer 9",
+        ),
+        (
+            r"^is required when staff record a complaint$",
+            N_("problem.customer_required"),
+            "is required when staff record a complaint",
+        ),
+        (
+            r"^a customer files through app or web$",
+            N_("problem.customer_channel"),
+            "a customer files through app or web",
+        ),
+        (
+            r"^is set by the bank when you file$",
+            N_("problem.set_by_bank"),
+            "is set by the bank when you file",
+        ),
+        (
+            r"^name an assignee, a group or both$",
+            N_("problem.name_an_assignee"),
+            "name an assignee, a group or both",
+        ),
+        (
+            r"^is not an active agent or supervisor$",
+            N_("problem.not_an_assignee"),
+            "is not an active agent or supervisor",
+        ),
+        (
+            r"^give a category, root causes or both$",
+            N_("problem.give_a_category"),
+            "give a category, root causes or both",
+        ),
+        (
+            r"^say how the (?P<channel>\w+) notice can be traced$",
+            N_("problem.say_reference"),
+            "say how the letter notice can be traced",
+        ),
+        (
+            r"^is the day you ask: leave it out$",
+            N_("problem.requested_today"),
+            "is the day you ask: leave it out",
+        ),
+        # surveys and customers
+        (
+            r"^give at least one of csat, nps or comment$",
+            N_("problem.empty_answer"),
+            "give at least one of csat, nps or comment",
+        ),
+        (
+            r"^no such customers: (?P<ids>.+)$",
+            N_("problem.no_such_customers"),
+            "no such customers: 7, 9",
+        ),
+        (
+            r"^no such customer numbers: (?P<numbers>.+)$",
+            N_("problem.no_such_customer_numbers"),
+            "no such customer numbers: C0001",
+        ),
+        (
+            r"^is not a valid 18-character resident ID number$",
+            N_("problem.id_number"),
+            "is not a valid 18-character resident ID number",
         ),
         # passwords and logins
         (
-            r"^must have at least (\d+) characters$",
-            r"至少 \1 个字符",
+            r"^must have at least (?P<count>\d+) characters$",
+            N_("problem.password_too_short"),
             "must have at least 12 characters",
         ),
-        (r"^must not contain the username$", "不得包含用户名", "must not contain the username"),
-        (r"^is too repetitive$", "过于简单重复", "is too repetitive"),
-        (r"^is not your current password$", "与当前密码不符", "is not your current password"),
+        (
+            r"^must not contain the username$",
+            N_("problem.password_has_username"),
+            "must not contain the username",
+        ),
+        (r"^is too repetitive$", N_("problem.password_repetitive"), "is too repetitive"),
+        (
+            r"^is not your current password$",
+            N_("problem.password_wrong"),
+            "is not your current password",
+        ),
         (
             r"^must differ from the current one$",
-            "必须与当前密码不同",
+            N_("problem.password_unchanged"),
             "must differ from the current one",
         ),
         (
             r"^use 3–64 lower-case letters.*$",
-            "请使用 3–64 个小写字母、数字或 . _ -，以字母或数字开头",
+            N_("problem.username_form"),
             "use 3–64 lower-case letters, digits, '.', '_' or '-', starting with one",
         ),
         (
             r"^is required for a customer login$",
-            "客户账户必须填写",
+            N_("problem.login_needs_customer"),
             "is required for a customer login",
         ),
         (
             r"^only a customer login belongs to a customer$",
-            "只有客户账户才关联客户",
+            N_("problem.login_not_customer"),
             "only a customer login belongs to a customer",
         ),
         (
             r"^you cannot disable your own account$",
-            "不能停用自己的账户",
+            N_("problem.disable_self"),
             "you cannot disable your own account",
         ),
         (
             r"^this is the last active administrator$",
-            "这是最后一个启用的管理员账户，不能停用",
+            N_("problem.last_admin"),
             "this is the last active administrator",
         ),
         (
-            r"^customer (\d+) already has a login$",
-            r"客户 \1 已有登录账户",
+            r"^customer (?P<customer>\d+) already has a login$",
+            N_("problem.customer_has_login"),
             "customer 7 already has a login",
         ),
-        (r"^username '(.*)' is taken$", r"用户名“\1”已被使用", "username 'li.na' is taken"),
+        (
+            r"^username '(?P<username>.*)' is taken$",
+            N_("problem.username_taken"),
+            "username 'li.na' is taken",
+        ),
+        # the pages' own
+        (r"^no such action: (?P<action>.+)$", N_("problem.no_such_action"), "no such action: x"),
+        (r"^no such decision$", N_("problem.no_such_decision"), "no such decision"),
+        (
+            r"^(?P<kind>[a-z][a-z ]*) (?P<ident>\S+) not found$",
+            N_("problem.not_found"),
+            "loan 7 not found",
+        ),
     )
 )
 
 
+def said(problem: BaseException | str | None, language: str) -> str | None:
+    """``problem`` (pydantic's errors, a service's refusal or its words) for a page in
+    ``language``."""
+    if problem is None:
+        return None
+    errors = getattr(problem, "errors", None)
+    if callable(errors) and errors():
+        return _pydantic(errors()[0], language)
+    return in_language(str(problem), language)
+
+
 def in_language(text: str | None, language: str) -> str | None:
     """``text`` (a service's ``field: problem``) for a page in ``language``."""
-    if not text or language != "zh":
+    if not text:
         return text
     field, colon, problem = text.partition(": ")
     if not colon:
-        return _problem(text) or text
-    said = _problem(problem)
-    if said is None:
-        return text
-    return f"{_label(field)}：{said}"
+        return _service(text, language) or text
+    message = _service(problem, language)
+    return text if message is None else _with_field(field, message, language)
 
 
-def _problem(problem: str) -> str | None:
-    problem = problem.removeprefix("Value error, ")  # a model's own check, worded by us
-    for pattern, zh, _ in PATTERNS:
-        if pattern.match(problem):
-            return pattern.sub(zh, problem)
+def _pydantic(error: Mapping[str, Any], language: str) -> str:
+    parts = [str(p) for p in error.get("loc", ()) if not isinstance(p, int)]
+    field = ".".join(parts[1:] if parts[:1] == ["body"] else parts)
+    kind = str(error.get("type", ""))
+    context = dict(error.get("ctx") or {})
+    if kind in ("value_error", "assertion_error"):  # a model's own check, worded by us
+        words = str(context.get("error", error.get("msg", "")))
+        message = _service(words, language)
+        if message is None:
+            return f"{field}: {words}" if field else words
+    else:
+        if kind in ("too_short", "too_long") and isinstance(error.get("input"), str):
+            kind = f"string_{kind}"  # text checked after a validator: pydantic says "Value"
+        key = TYPES.get(kind, N_("invalid.other"))
+        if kind in ("string_too_short", "too_short") and context.get("min_length") == 1:
+            key = N_("invalid.empty") if kind == "string_too_short" else N_("invalid.choose_one")
+        if "expected" in context:
+            context["expected"] = str(context["expected"])
+        message = _format(i18n.translate(key, language), context)
+    return _with_field(field, message, language) if field else message
+
+
+def _service(words: str, language: str) -> str | None:
+    words = words.removeprefix("Value error, ")  # a model's own check, worded by us
+    for pattern, key, _ in PATTERNS:
+        found = pattern.match(words)
+        if found:
+            return _format(i18n.translate(key, language), found.groupdict())
     return None
+
+
+def _with_field(field: str, message: str, language: str) -> str:
+    label = field if language == "en" else _label(field)
+    return _format(i18n.translate("problem.field", language), {"field": label, "problem": message})
+
+
+class _Parameters(dict[str, Any]):
+    def __missing__(self, name: str) -> str:
+        return "{" + name + "}"  # a message naming a parameter the problem lacks keeps the name
+
+
+def _format(text: str, parameters: Mapping[str, Any]) -> str:
+    return text.format_map(_Parameters(parameters))
 
 
 def _label(field: str) -> str:
     """The form's label for a field path (``finances.verified_income`` → 可证明的月收入（元））."""
     name = re.sub(r"\[\d+\]", "", field).rpartition(".")[2]
-    return MESSAGES[name][0] if name in MESSAGES else field
+    return i18n.translate(name, "zh") if i18n.known(name) else field

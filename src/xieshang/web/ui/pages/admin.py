@@ -49,7 +49,7 @@ def create_login(
         )
     except (XieshangError, ValidationError) as error:
         return _admin(
-            request, ctx, problem=problem(error), field=problem_field(error), values=values
+            request, ctx, problem=problem(request, error), field=problem_field(error), values=values
         )
     return RedirectResponse(f"/app/admin?created={made.id}", status_code=303)
 
@@ -68,9 +68,11 @@ def change_login(
         elif action == "password":
             accounts.set_password(ctx, user_id, PasswordSet(password=password))
         else:
-            return _admin(request, ctx, status=404, problem=f"no such action: {action}")
+            return _admin(
+                request, ctx, status=404, problem=problem(request, f"no such action: {action}")
+            )
     except (XieshangError, ValidationError) as error:
-        return _admin(request, ctx, problem=problem(error), row=user_id)
+        return _admin(request, ctx, problem=problem(request, error), row=user_id)
     return RedirectResponse(f"/app/admin?changed={user_id}", status_code=303)
 
 
@@ -113,7 +115,11 @@ def change_password(
         )
     except (XieshangError, ValidationError) as error:
         return render(
-            request, ctx, "account.html", problem=problem(error), field=problem_field(error)
+            request,
+            ctx,
+            "account.html",
+            problem=problem(request, error),
+            field=problem_field(error),
         )
     response = RedirectResponse("/login?changed=1", status_code=303)
     clear_session(response)  # every session ended: sign in again with the new password

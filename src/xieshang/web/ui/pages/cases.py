@@ -61,7 +61,7 @@ def what_if(request: Request, ctx: Page, case_id: int, monthly_payment: str = "0
     try:
         answer = negotiations.what_if(ctx, case_id, monthly_payment)
     except (XieshangError, ValueError) as error:
-        return render(request, ctx, "_what_if.html", answer=None, problem=problem(error))
+        return render(request, ctx, "_what_if.html", answer=None, problem=problem(request, error))
     return render(request, ctx, "_what_if.html", answer=answer, problem=None)
 
 
@@ -98,7 +98,9 @@ def adjust_preview(
     try:
         checked = negotiations.preview_adjustment(ctx, case_id, form.parsed())
     except (XieshangError, ValueError) as error:
-        return render(request, ctx, "_adjust_preview.html", checked=None, problem=problem(error))
+        return render(
+            request, ctx, "_adjust_preview.html", checked=None, problem=problem(request, error)
+        )
     return render(request, ctx, "_adjust_preview.html", checked=checked, problem=None)
 
 
@@ -109,7 +111,11 @@ def adjust_submit(
     try:
         negotiations.adjust(ctx, case_id, form.parsed())
     except (XieshangError, ValueError) as error:
-        adjust = {"problem": problem(error), "field": problem_field(error), "values": form.values}
+        adjust = {
+            "problem": problem(request, error),
+            "field": problem_field(error),
+            "values": form.values,
+        }
         return _case(request, ctx, case_id, 422, adjust=adjust)
     return RedirectResponse(f"/app/negotiations/{case_id}", status_code=303)
 
@@ -130,7 +136,7 @@ def escalate(
         )
     except (XieshangError, ValueError) as error:
         escalation = {
-            "problem": problem(error),
+            "problem": problem(request, error),
             "field": problem_field(error),
             "offer": offer_id,
             "values": {"reason": reason, "note": note},

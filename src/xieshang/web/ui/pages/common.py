@@ -12,7 +12,7 @@ from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from xieshang.domain.errors import NotAuthenticated, XieshangError
+from xieshang.domain.errors import NotAuthenticated
 from xieshang.kit.context import Context
 from xieshang.web.deps import app_state, public_context, signed_in_user
 from xieshang.web.ui import i18n, problems
@@ -66,9 +66,6 @@ def render(
 ) -> HTMLResponse:
     lang = language(request)
     token = session_token(request)
-    for said in ("problem", "message"):  # a service's words, in the page's language
-        if isinstance(values.get(said), str):
-            values[said] = problems.in_language(values[said], lang)
     values |= {
         "lang": lang,
         "t": lambda key: i18n.translate(key, lang),
@@ -88,8 +85,10 @@ def is_page(request: Request) -> bool:
     return path.startswith(("/app", "/login", "/logout", "/lang"))
 
 
-def error_page(request: Request, status: int, message: str) -> HTMLResponse:
-    return render(request, None, "error.html", status=status, message=message)
+def error_page(request: Request, status: int, message: str | Exception) -> HTMLResponse:
+    """The error page, its ``message`` (a service's words or an error) in the page's language."""
+    said = problems.said(message, language(request))
+    return render(request, None, "error.html", status=status, message=said)
 
 
 def safe_next(path: str) -> str:
@@ -108,14 +107,10 @@ def percent(text: str) -> str:
     return f"{Decimal(text) * 100:.2f}%"
 
 
-def problem(error: Exception) -> str:
-    if isinstance(error, XieshangError):
-        return str(error)
-    errors = getattr(error, "errors", None)
-    if callable(errors):
-        first = errors()[0]
-        return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
-    return str(error)
+def problem(request: Request, error: Exception | str) -> str:
+    """What is wrong with a form (pydantic's errors, a service's refusal or its words), said in
+    the page's language through the catalogues (web/ui/problems.py)."""
+    return problems.said(error, language(request)) or ""
 
 
 def problem_field(error: Exception) -> str:

@@ -94,7 +94,7 @@ def file_complaint_page(
             "complaints.html",
             complaints=mine.items,
             text=text,
-            problem=problem(error),
+            problem=problem(request, error),
             bad=problem_field(error) or "text",
             about="",
             loan_id=loan_id,
@@ -118,7 +118,9 @@ def complaint_page(
     try:
         reply = replies.reply_template(ctx, complaint_id, template[:32])
     except (XieshangError, ValueError) as error:
-        return _complaint(request, ctx, complaint_id, problem=problem(error), template=template)
+        return _complaint(
+            request, ctx, complaint_id, problem=problem(request, error), template=template
+        )
     return _complaint(request, ctx, complaint_id, reply=reply, template=template)
 
 
@@ -151,7 +153,7 @@ def reply_page(
     try:
         complaint_workflow.add_note(ctx, complaint_id, NoteIn(note=note, customer_visible=True))
     except (XieshangError, ValueError) as error:
-        return _complaint(request, ctx, complaint_id, reply=note, problem=problem(error))
+        return _complaint(request, ctx, complaint_id, reply=note, problem=problem(request, error))
     return RedirectResponse(f"/app/complaints/{complaint_id}", status_code=303)
 
 

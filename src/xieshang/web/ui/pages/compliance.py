@@ -54,7 +54,7 @@ def complaint_statistics_page(
             status=422,
             result=None,
             period=period,
-            problem=problem(refused),
+            problem=problem(request, refused),
         )
     unit, series = complaint_statistics.received_series(result)
     return render(
@@ -164,7 +164,7 @@ def policy_propose_page(
             review=review_draft(ctx, draft),
             draft=draft,
             note=note,
-            problem=problem(error),
+            problem=problem(request, error),
             status=422,
         )
     return RedirectResponse(f"/app/policy#version-{proposed.id}", status_code=303)
@@ -186,7 +186,7 @@ def policy_decide_page(
         return _policy(
             request,
             ctx,
-            decision_problem=(version_id, problem(error)),
+            decision_problem=(version_id, problem(request, error)),
             status=409 if isinstance(error, Conflict) else 422,
         )
     return RedirectResponse(f"/app/policy#version-{version_id}", status_code=303)

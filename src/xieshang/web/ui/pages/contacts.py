@@ -55,7 +55,7 @@ def make_contact_page(
             request,
             ctx,
             customer_id,
-            problem=problem(error),
+            problem=problem(request, error),
             field=problem_field(error),
             values=values,
         )

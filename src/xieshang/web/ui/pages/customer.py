@@ -124,7 +124,7 @@ def negotiate_submit(
             loan=detail,
             hardships=HARDSHIPS,
             values=shown,
-            problem=problem(error),
+            problem=problem(request, error),
             bad=problem_field(error),
         )
     return RedirectResponse(f"/app/negotiations/{case.id}", status_code=303)
@@ -179,8 +179,8 @@ def answer_survey(
         surveys.answer(
             ctx,
             invitation_id,
-            SurveyAnswerCreate(
-                csat=int(csat) if csat else None, nps=int(nps) if nps else None, comment=comment
+            SurveyAnswerCreate.model_validate(  # pydantic reads the numbers: its errors are said
+                {"csat": csat or None, "nps": nps or None, "comment": comment}
             ),
         )
     except (XieshangError, ValueError) as error:
@@ -189,7 +189,7 @@ def answer_survey(
             ctx,
             "surveys.html",
             invitations=surveys.my_open_surveys(ctx),
-            problem=problem(error),
+            problem=problem(request, error),
             failed=invitation_id,
             bad=problem_field(error) or "csat",
             values={"csat": csat, "nps": nps, "comment": comment},
@@ -262,7 +262,7 @@ def dispute_submit(
             loan_id,
             values=entered,
             picked=tuple(pick or ()),
-            problem=problem(error),
+            problem=problem(request, error),
             bad=problem_field(error),
         )
     return RedirectResponse(f"/app/negotiations/{case.id}", status_code=303)
@@ -306,7 +306,7 @@ def change_submit(
             "change.html",
             loan=detail,
             values=values | {"preferred_due_day": preferred_due_day},
-            problem=problem(error),
+            problem=problem(request, error),
             bad=problem_field(error),
         )
     return RedirectResponse(f"/app/negotiations/{case.id}", status_code=303)

@@ -92,7 +92,7 @@ def record_complaint(
             ctx,
             customer_id,
             values=values,
-            problem=problem(error),
+            problem=problem(request, error),
             field=problem_field(error) or "text",
         )
     return RedirectResponse(f"/app/complaints/{complaint.id}", status_code=303)

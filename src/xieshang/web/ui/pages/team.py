@@ -40,7 +40,7 @@ def team_page(
         quality = quality_report(ctx, day(start, "from"), day(end, "to"))
         error, status = None, 200
     except InvalidInput as refused:  # the form again, saying what is wrong; no figures
-        error, status = problem(refused), 422
+        error, status = problem(request, refused), 422
     soon = ctx.today() + timedelta(days=max(policy_in_force(ctx).complaints.reminder_days_before))
     at_risk = complaint_service.queue(ctx, due_by=soon, page_size=100)
     approver = ctx.user is not None and ctx.user.role is Role.SUPERVISOR

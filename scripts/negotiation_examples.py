@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from xieshang.negotiations.case_input import CaseIn
 from xieshang.negotiations.evaluate import evaluate_input
-from xieshang.negotiations.schemas import CaseIn, EvaluationRead
+from xieshang.negotiations.schemas import EvaluationRead
 from xieshang.negotiations.scorecard import load_scorecard
 from xieshang.policy.document import load_policy
 

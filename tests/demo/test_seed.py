@@ -17,8 +17,9 @@ from xieshang.complaints.statistics import complaint_statistics
 from xieshang.contacts.workbench import worklist
 from xieshang.customers.schemas import valid_id_number, with_check_character
 from xieshang.demo import names
-from xieshang.demo import seed as demo
-from xieshang.demo.seed import DEMO_PASSWORD, LoanState, SeedSummary, seed_demo, state_of
+from xieshang.demo import people as demo
+from xieshang.demo.plans import LoanState, state_of
+from xieshang.demo.seed import DEMO_PASSWORD, SeedSummary, seed_demo
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.domain.errors import AlreadyExists, InvalidInput
 from xieshang.feedback.quality import quality_report

@@ -13,7 +13,8 @@ from xieshang.cli.app import app
 from xieshang.cli.service import load_settings
 from xieshang.jobs import close_of_business, complaints_clock, notifications, reminders
 from xieshang.jobs.lock import JobLocked
-from xieshang.jobs.runner import JobReport, recent_runs
+from xieshang.jobs.repository import recent_runs
+from xieshang.jobs.runner import JobReport
 from xieshang.kit.config import Settings
 from xieshang.kit.db import make_engine, session_factory
 from xieshang.kit.parse import parse_date

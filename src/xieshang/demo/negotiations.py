@@ -8,18 +8,15 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
-
 from xieshang.agreements import service as agreement_service
 from xieshang.agreements.schemas import AcceptIn
 from xieshang.complaints.intake import file_complaint
 from xieshang.complaints.schemas import ComplaintCreate
+from xieshang.demo import repository
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.kit.context import Context
 from xieshang.loans.service import require_loan, to_ledger
-from xieshang.models.loan import Loan, LoanStatus
-from xieshang.models.negotiation import CaseStatus, NegotiationCase
-from xieshang.models.user import User
+from xieshang.models.negotiation import CaseStatus
 from xieshang.negotiations import service
 from xieshang.negotiations.schemas import EscalateIn, NegotiationCreate, NegotiationRead
 
@@ -70,7 +67,7 @@ def seed_negotiations(ctx: Context, as_of: date, customer_ids: list[int]) -> Dem
         agreements += 1
         break
     _fill_the_worklist(ctx, as_of, others)
-    statuses = Counter(ctx.session.scalars(select(NegotiationCase.status)))
+    statuses = Counter(repository.case_statuses(ctx))
     return DemoNegotiations(
         statuses[CaseStatus.OFFERED] + statuses[CaseStatus.APPROVED],
         statuses[CaseStatus.PENDING_APPROVAL],
@@ -85,7 +82,7 @@ def _agree_due_date(ctx: Context, loan_id: int, as_of: date) -> int:
     if offer is None:
         return 0
     loan = require_loan(ctx, loan_id)
-    ctx.user = ctx.session.scalar(select(User).where(User.customer_id == loan.customer_id))
+    ctx.user = repository.login_of(ctx, loan.customer_id)
     try:
         sha = agreement_service.offer_terms(ctx, case.id, offer.id, "zh").sha256
         agreement_service.accept_offer(
@@ -99,10 +96,10 @@ def _agree_due_date(ctx: Context, loan_id: int, as_of: date) -> int:
 def _fill_the_worklist(ctx: Context, as_of: date, others: list[int]) -> None:
     """Two more cases waiting for an agent (their risk apart: days past due, balance), and one an
     agent sent up to the supervisors with a reason, so the worklists have something to order."""
-    taken = set(ctx.session.scalars(select(NegotiationCase.loan_id)))
+    taken = repository.loans_negotiated(ctx)
     free = [loan_id for loan_id in others if loan_id not in taken][:3]
     cases = [_open(ctx, loan_id, as_of, temporary=False, new_debts=3) for loan_id in free]
-    agent = ctx.session.scalar(select(User).where(User.username == "agent1"))
+    agent = repository.user_named(ctx, "agent1")
     if len(cases) < 3 or agent is None:
         return
     waiting = [o for o in cases[-1].offers if o.status == "pending_approval"]
@@ -130,7 +127,7 @@ def _open(
     due_day: int | None = None,
 ) -> NegotiationRead:
     loan = require_loan(ctx, loan_id)
-    customer = ctx.session.scalar(select(User).where(User.customer_id == loan.customer_id))
+    customer = repository.login_of(ctx, loan.customer_id)
     ctx.user = customer  # the customer asks (None for customers without a login: the system)
     try:
         return service.open_case(
@@ -154,11 +151,7 @@ def _open(
 
 
 def _active_loans(ctx: Context) -> list[int]:
-    return list(
-        ctx.session.scalars(
-            select(Loan.id).where(Loan.status == LoanStatus.ACTIVE).order_by(Loan.id)
-        )
-    )
+    return repository.active_loan_ids(ctx)
 
 
 def _overdue(ctx: Context, loan_id: int, as_of: date) -> bool:

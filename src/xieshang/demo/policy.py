@@ -11,10 +11,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
+from xieshang.demo import repository
 from xieshang.kit.context import Context, FixedClock
-from xieshang.models.user import User
 from xieshang.policy.document import default_text
 from xieshang.policy.schemas import PolicyDecision, PolicyProposal
 from xieshang.policy.service import approve, propose
@@ -56,7 +54,8 @@ def seed_policy_change(ctx: Context) -> int:
     zone = ZoneInfo(ctx.settings.timezone)
 
     def acting(username: str, days_ago: int) -> Context:
-        user = ctx.session.scalars(select(User).where(User.username == username)).one()
+        user = repository.user_named(ctx, username)
+        assert user is not None, f"the demo seeds {username}"
         local = datetime.combine(today - timedelta(days=days_ago), time(10, 0), zone)
         when = local.astimezone(UTC)  # the audit chain hashes the time as stored, in UTC
         return Context(ctx.session, ctx.settings, ctx.cipher, FixedClock(when), user)

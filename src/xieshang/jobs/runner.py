@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from xieshang.domain.errors import InvalidInput
 from xieshang.jobs import lock
+from xieshang.jobs.repository import recent_runs
 from xieshang.kit.access import authorize
 from xieshang.kit.config import Settings
 from xieshang.kit.context import Clock, Context, SystemClock, make_cipher
@@ -92,10 +92,6 @@ def run_job(
             session.commit()
             lock.release(session, job, holder)
     return report
-
-
-def recent_runs(session: Session, limit: int = 10) -> list[JobRun]:
-    return list(session.scalars(select(JobRun).order_by(JobRun.id.desc()).limit(limit)))
 
 
 class JobRunRead(BaseModel):

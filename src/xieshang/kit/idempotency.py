@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from xieshang.domain.errors import IdempotencyConflict, InvalidInput
 from xieshang.kit.context import Context
+from xieshang.kit.repository import idempotency_record
 from xieshang.models.idempotency import IdempotencyRecord
 
 MAX_KEY_LENGTH = 128
@@ -107,11 +107,7 @@ def _claim(ctx: Context, key: str, digest: str) -> IdempotencyRecord:
 def _stored(ctx: Context, key: str, digest: str) -> IdempotencyRecord | None:
     """The committed record of this key, or None; a different request under it is a conflict."""
     assert ctx.user is not None
-    found = ctx.session.scalar(
-        select(IdempotencyRecord).where(
-            IdempotencyRecord.user_id == ctx.user.id, IdempotencyRecord.key == key
-        )
-    )
+    found = idempotency_record(ctx.session, ctx.user.id, key)
     if found is None:
         return None
     if found.request_digest != digest:

@@ -31,6 +31,7 @@ from xieshang.models.negotiation import Agreement, NegotiationCase, NegotiationO
 from xieshang.models.notification import Notification
 from xieshang.web.app import create_app
 
+pytestmark = pytest.mark.slow  # a served app and processes killed mid-accept
 ROOT = Path(__file__).resolve().parents[2]
 ATTEMPTS = 50
 

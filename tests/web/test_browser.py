@@ -31,6 +31,8 @@ from xieshang.negotiations.schemas import AdjustIn, NegotiationCreate
 from xieshang.policy.document import default_text
 from xieshang.web.app import create_app
 
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # a served app and Chromium: seconds each
+
 CHROMIUM = "/usr/bin/chromium"
 if shutil.which(CHROMIUM) is None:  # pragma: no cover - CI installs it (.ci/run)
     pytest.skip(

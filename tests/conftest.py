@@ -30,6 +30,9 @@ NOW = datetime(2026, 6, 20, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI") == "true":
     hypothesis_settings.load_profile("ci")
+# The fast subset (./dev fast: --hypothesis-profile=fast) checks each property with a fifth of its
+# examples (tests/strategies.py: examples); the full run keeps every test's own count.
+hypothesis_settings.register_profile("fast", max_examples=20)
 
 
 @contextmanager

@@ -244,6 +244,7 @@ def test_the_sample_loan_file_in_the_docs_is_the_demo_loan() -> None:
     assert json.loads(packaged) == json.loads(documented)
 
 
+@pytest.mark.slow  # two fresh interpreters importing the whole CLI
 def test_the_installed_command_exits_2_without_a_traceback() -> None:
     exe = Path(sys.executable).with_name("xieshang")
     assert exe.exists(), "the xieshang console script is not installed beside this Python"

@@ -119,6 +119,22 @@ def prepare(engine: Engine, loans: int, cases: int) -> World:
         return world
 
 
+@dataclass(frozen=True)
+class Ready:
+    case_id: int
+    loan_id: int
+    offers: dict[int, str]
+    """Offer id → the SHA-256 of its terms (zh), every offer already acceptable."""
+
+
+def ready_to_accept(engine: Engine) -> Ready:
+    """An overdue loan, its customer, and a case whose offers may all be accepted now: the world of
+    the accept race and crash tests (tests/negotiations) and the browser tests (tests/web)."""
+    world = prepare(engine, loans=1, cases=1)
+    ((case_id, offers),) = world.cases.items()
+    return Ready(case_id, world.loans[0], offers)
+
+
 def hardship(loan_id: int) -> NegotiationCreate:
     return NegotiationCreate.model_validate(
         {

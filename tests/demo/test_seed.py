@@ -39,6 +39,7 @@ AS_OF_NOON = datetime(2026, 11, 28, 4, 0, tzinfo=UTC)  # 12:00 in Shanghai
 
 @pytest.fixture
 def seeded(ctx: Context, clock: FixedClock) -> SeedSummary:
+    """The demo portfolio of 25 customers: about two seconds, so its tests are marked slow."""
     clock.current = AS_OF_NOON
     return seed_demo(ctx, as_of=AS_OF, customers=25)
 
@@ -64,6 +65,7 @@ def _states(ctx: Context) -> dict[int, list[tuple[int, LoanState]]]:
     return found
 
 
+@pytest.mark.slow  # seeds the demo portfolio (25 customers, three months of work)
 def test_every_loan_state_is_present_audited_and_counted_as_reported(
     ctx: Context, seeded: SeedSummary
 ) -> None:
@@ -112,6 +114,7 @@ def test_every_loan_state_is_present_audited_and_counted_as_reported(
         seed_demo(ctx, as_of=AS_OF, customers=25)
 
 
+@pytest.mark.slow  # seeds the demo portfolio (25 customers, three months of work)
 def test_personal_data_is_valid_and_encrypted_and_every_demo_login_works(
     ctx: Context, seeded: SeedSummary
 ) -> None:
@@ -211,6 +214,7 @@ def test_demo_data_is_never_created_in_production(ctx: Context) -> None:
         seed_demo(ctx, as_of=date(2026, 6, 1), customers=5)
 
 
+@pytest.mark.slow  # seeds the demo portfolio (25 customers, three months of work)
 def test_the_demo_agent_and_supervisor_have_worklists_to_order(
     ctx: Context, seeded: SeedSummary
 ) -> None:
@@ -226,6 +230,7 @@ def test_the_demo_agent_and_supervisor_have_worklists_to_order(
     assert [c.escalation_reason for c in escalated] == ["vulnerable_customer"]
 
 
+@pytest.mark.slow  # the full demo (60 customers) and a close of business over it
 def test_the_demo_staff_have_three_months_of_work_to_measure(
     ctx: Context, clock: FixedClock, sessions: sessionmaker[Session], settings: Settings
 ) -> None:

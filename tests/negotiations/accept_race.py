@@ -1,5 +1,6 @@
-"""A committed database with one case ready to accept, shared by the race and crash tests; run as a
-script it accepts an offer and kills its own process at a chosen point (the crash test's child).
+"""The customer's context on the race and crash tests' database (tests/concurrency/world.py:
+ready_to_accept); run as a script it accepts an offer and kills its own process at a chosen point
+(the crash test's child).
 
     python -m tests.negotiations.accept_race URL CASE OFFER SHA256 POINT
 """
@@ -9,12 +10,10 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, select
 
-from tests.concurrency import world as concurrency_world
 from tests.concurrency.world import CLOCK, CUSTOMER, settings_for
 from xieshang.agreements import service as agreements
 from xieshang.agreements.schemas import AcceptIn
@@ -22,21 +21,6 @@ from xieshang.kit.config import Settings
 from xieshang.kit.context import Context, make_cipher
 from xieshang.kit.db import make_engine, session_factory
 from xieshang.models.user import User
-
-
-@dataclass(frozen=True)
-class Ready:
-    case_id: int
-    loan_id: int
-    offers: dict[int, str]
-    """Offer id → the SHA-256 of its terms (zh), every offer already acceptable."""
-
-
-def prepare(engine: Engine, settings: Settings) -> Ready:
-    """An overdue loan, its customer, and a case whose offers may all be accepted now."""
-    world = concurrency_world.prepare(engine, loans=1, cases=1)
-    ((case_id, offers),) = world.cases.items()
-    return Ready(case_id, world.loans[0], offers)
 
 
 def customer_context(engine: Engine, settings: Settings) -> Context:

@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -15,12 +14,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy import Engine, func, select
 
-from tests.concurrency.world import CLOCK, CUSTOMER, settings_for
+from tests.concurrency.world import CLOCK, CUSTOMER, Ready, ready_to_accept, settings_for
 from tests.factories import PASSWORD
-from tests.negotiations.accept_race import Ready, customer_context, prepare
+from tests.negotiations.accept_race import customer_context
+from tests.served import in_thread
 from xieshang.agreements import service as agreements
 from xieshang.agreements.schemas import AcceptIn
 from xieshang.audit.service import verify
@@ -31,13 +30,14 @@ from xieshang.models.negotiation import Agreement, NegotiationCase, NegotiationO
 from xieshang.models.notification import Notification
 from xieshang.web.app import create_app
 
+pytestmark = pytest.mark.slow  # a served app and processes killed mid-accept
 ROOT = Path(__file__).resolve().parents[2]
 ATTEMPTS = 50
 
 
 @pytest.fixture
 def ready(committed_engine: Engine) -> Ready:
-    return prepare(committed_engine, settings_for(_url(committed_engine)))
+    return ready_to_accept(committed_engine)
 
 
 def _url(engine: Engine) -> str:
@@ -47,22 +47,8 @@ def _url(engine: Engine) -> str:
 @pytest.fixture
 def server(committed_engine: Engine, ready: Ready) -> Iterator[str]:
     """The real app on a loopback port, served by uvicorn in a thread."""
-    app = create_app(settings_for(_url(committed_engine)), CLOCK)
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
-    web = uvicorn.Server(config)
-    thread = threading.Thread(target=web.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not web.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    port = web.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        web.should_exit = True
-        thread.join(timeout=10)
-        app.state.xieshang.engine.dispose()
+    with in_thread(create_app(settings_for(_url(committed_engine)), CLOCK)) as base:
+        yield base
 
 
 def test_fifty_parallel_accepts_make_exactly_one_agreement(

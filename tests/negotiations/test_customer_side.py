@@ -7,82 +7,22 @@ from datetime import date, timedelta
 import pytest
 
 from tests import factories
+from tests.customer_side import build_people
 from xieshang.agreements import service as agreements
-from xieshang.agreements.schemas import AcceptIn
 from xieshang.domain.errors import InvalidInput, NotFound
 from xieshang.kit.context import Context, FixedClock
 from xieshang.loans.schemas import PaymentCreate
 from xieshang.loans.service import record_payment
 from xieshang.models.customer import Customer
-from xieshang.models.loan import Loan
 from xieshang.models.user import Role
-from xieshang.negotiations import disputes, service
+from xieshang.negotiations import disputes
 from xieshang.negotiations.case_input import ChargedIn
-from xieshang.negotiations.schemas import NegotiationCreate
-
-FINANCES = {
-    "verified_income": "5000.00",
-    "stated_income": "5000.00",
-    "essential_expenses": "3300.00",
-    "other_debt_service": "600.00",
-}
-
-
-def agree(ctx: Context, loan: Loan, day: int = 10) -> int:
-    """A due-date change on ``loan``, accepted by the customer on the web: the agreement's id."""
-    case = service.open_case(
-        ctx,
-        NegotiationCreate.model_validate(
-            {
-                "loan_id": loan.id,
-                "finances": FINANCES,
-                "request": {"scenario": "hardship", "preferred_due_day": day},
-            }
-        ),
-    )
-    offer = next(o for o in case.offers if o.key == "due_date")
-    sha = agreements.offer_terms(ctx, case.id, offer.id, "zh").sha256
-    agreement = agreements.accept_offer(
-        ctx, case.id, offer.id, AcceptIn(consent=True, terms_sha256=sha, channel="web"), None
-    ).answer
-    return agreement.id
 
 
 @pytest.fixture
 def people(ctx: Context) -> dict[str, int]:
-    """Two customers with logins; the first has a loan at a lawful penalty markup and one whose
-    product charges penalty interest above the legal maximum (contract rate + 80 %); each has a
-    due-date agreement on another loan."""
-    factories.product(ctx)
-    factories.product(ctx, "OVER-MARKUP", penalty_markup="0.8")
-    me, other = factories.customer(ctx), factories.customer(ctx)
-    lawful, over = (
-        factories.loan(
-            ctx,
-            me,
-            code,
-            principal="12000.00",
-            annual_rate="12%",
-            months=12,
-            start_date=date(2026, 1, 1),
-        )
-        for code in ("CONSUMER-36", "OVER-MARKUP")
-    )
-    mine = factories.loan(ctx, me, start_date=date(2026, 1, 15))
-    theirs = factories.loan(ctx, other, start_date=date(2026, 1, 15))
-    factories.user(ctx, Role.CUSTOMER, "cp-me", me.id)
-    factories.user(ctx, Role.CUSTOMER, "cp-other", other.id)
-    factories.user(ctx, Role.AGENT, "cp-agent")
-    ctx.session.commit()
-    return {
-        "me": me.id,
-        "lawful": lawful.id,
-        "over": over.id,
-        "mine": mine.id,
-        "theirs": theirs.id,
-        "my_agreement": agree(ctx, mine),
-        "their_agreement": agree(ctx, theirs, day=20),
-    }
+    """Two customers with logins, loans to dispute and an agreement each (tests/customer_side.py)."""
+    return build_people(ctx)
 
 
 def test_a_customer_reads_only_their_own_agreements(

@@ -5,21 +5,17 @@ stays clean."""
 
 from __future__ import annotations
 
-import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, Page
 from sqlalchemy import Engine
 
 from tests import factories
-from tests.concurrency.world import CLOCK, CUSTOMER, settings_for
-from tests.factories import PASSWORD
-from tests.negotiations.accept_race import prepare
+from tests.browser import PHONE, launched, sign_in, skip_without_chromium, watched_page
+from tests.concurrency.world import CLOCK, CUSTOMER, ready_to_accept, settings_for
+from tests.served import in_thread
 from xieshang.feedback import surveys
 from xieshang.feedback.schemas import CampaignCreate
 from xieshang.jobs import close_of_business
@@ -31,15 +27,12 @@ from xieshang.negotiations.schemas import AdjustIn, NegotiationCreate
 from xieshang.policy.document import default_text
 from xieshang.web.app import create_app
 
-CHROMIUM = "/usr/bin/chromium"
-if shutil.which(CHROMIUM) is None:  # pragma: no cover - CI installs it (.ci/run)
-    pytest.skip(
-        "Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True
-    )
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # a served app and Chromium: seconds each
+
+skip_without_chromium()
 
 COMPLAINT = '催收员晚上十一点打电话骚扰我，还打给我的同事。<script>alert("x")</script>'
 AXE = Path(__file__).with_name("vendor") / "axe-4.14.1.min.js"
-PHONE: ViewportSize = {"width": 390, "height": 844}  # a phone
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "guide" / "screenshots"
 
 
@@ -47,7 +40,7 @@ SHOTS = Path(__file__).resolve().parents[2] / "docs" / "guide" / "screenshots"
 def site(committed_engine: Engine) -> Iterator[tuple[str, int]]:
     url = committed_engine.url.render_as_string(hide_password=False)
     settings = settings_for(url)
-    ready = prepare(committed_engine, settings)
+    ready = ready_to_accept(committed_engine)
     with session_factory(committed_engine)() as session:  # a case waiting for an agent
         ctx = Context(session, settings, make_cipher(settings), CLOCK)
         agent = factories.user(ctx, Role.AGENT, "web-agent")
@@ -81,50 +74,14 @@ def site(committed_engine: Engine) -> Iterator[tuple[str, int]]:
     close_of_business.run(
         session_factory(committed_engine), settings, CLOCK.now().date(), clock=CLOCK
     )
-    app = create_app(settings, CLOCK)
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}", case.id
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        app.state.xieshang.engine.dispose()
+    with in_thread(create_app(settings, CLOCK)) as base:
+        yield base, case.id
 
 
 @pytest.fixture
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-def _page(browser: Browser, problems: list[str]) -> Page:
-    page = browser.new_page(viewport=PHONE)
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.on("dialog", lambda d: problems.append(f"a script ran: {d.message}"))
-    return page
-
-
-def _sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/app")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
+    with launched() as chromium:
+        yield chromium
 
 
 def test_a_customer_negotiates_and_accepts_and_an_agent_approves(
@@ -132,8 +89,8 @@ def test_a_customer_negotiates_and_accepts_and_an_agent_approves(
 ) -> None:
     base, waiting_case = site
     problems: list[str] = []
-    page = _page(browser, problems)
-    _sign_in(page, base, CUSTOMER)
+    page = watched_page(browser, problems)
+    sign_in(page, base, CUSTOMER)
     page.wait_for_url(f"{base}/app")
     owed = page.locator("table.owed").first
     assert "罚息" in owed.inner_text()
@@ -189,8 +146,8 @@ def test_a_customer_negotiates_and_accepts_and_an_agent_approves(
     complaint_url = page.url
     page.screenshot(path=str(SHOTS / "customer-complaint.png"), full_page=True)
 
-    agent = _page(browser, problems)
-    _sign_in(agent, base, "web-agent2")
+    agent = watched_page(browser, problems)
+    sign_in(agent, base, "web-agent2")
     agent.wait_for_url(f"{base}/app/queue")
     agent.click(f"text=#{waiting_case}")
     agent.screenshot(path=str(SHOTS / "agent-case.png"), full_page=True)
@@ -250,8 +207,8 @@ def test_a_customer_negotiates_and_accepts_and_an_agent_approves(
     assert "将在三个工作日内退还" in page.inner_text("ol.timeline")
 
     # A supervisor approves the escalated plan the agent could not.
-    boss = _page(browser, problems)
-    _sign_in(boss, base, "web-super")
+    boss = watched_page(browser, problems)
+    sign_in(boss, base, "web-super")
     boss.wait_for_url(f"{base}/app/queue")
     boss.click(f"text=#{waiting_case}")
     escalated = boss.locator("section.offer", has_text="调整后的方案").filter(has_text="主管")
@@ -278,8 +235,8 @@ def test_a_customer_negotiates_and_accepts_and_an_agent_approves(
     page.wait_for_url("**/app/surveys?thanks=1")
     assert page.locator("[role=status]").count() == 1
 
-    compliance = _page(browser, problems)
-    _sign_in(compliance, base, "web-compliance")
+    compliance = watched_page(browser, problems)
+    sign_in(compliance, base, "web-compliance")
     compliance.wait_for_url(f"{base}/app/portfolio")
     assert compliance.locator("svg.bars").count() == 3, "buckets, classes, this month's complaints"
     assert "催收行为" in (compliance.text_content("#complaints-title + svg") or "")
@@ -302,8 +259,8 @@ def test_disputes_agreements_the_workbench_and_oversight(
     quality; compliance reads the statistics and proposes a policy an administrator approves."""
     base, waiting_case = site
     problems: list[str] = []
-    page = _page(browser, problems)
-    _sign_in(page, base, CUSTOMER)
+    page = watched_page(browser, problems)
+    sign_in(page, base, CUSTOMER)
     page.wait_for_url(f"{base}/app")
     page.click("text=申请协商")
     page.click("#situation-dispute")
@@ -348,8 +305,8 @@ def test_disputes_agreements_the_workbench_and_oversight(
     assert page.locator("#agreement-schedule tr[data-mark]").count() >= 1
     assert len(page.inner_text("#terms-sha256")) == 64
 
-    agent = _page(browser, problems)
-    _sign_in(agent, base, "web-agent2")
+    agent = watched_page(browser, problems)
+    sign_in(agent, base, "web-agent2")
     agent.wait_for_url(f"{base}/app/queue")
     assert agent.locator("#queue-complaints tr[data-complaint]").count() >= 1
     agent.screenshot(path=str(SHOTS / "agent-worklist.png"), full_page=True)
@@ -373,16 +330,16 @@ def test_disputes_agreements_the_workbench_and_oversight(
     agent.wait_for_load_state()
     assert "编号" in agent.inner_text("ol.timeline")
 
-    boss = _page(browser, problems)
-    _sign_in(boss, base, "web-super")
+    boss = watched_page(browser, problems)
+    sign_in(boss, base, "web-super")
     boss.wait_for_url(f"{base}/app/queue")
     assert "疑似欺诈" in boss.inner_text(f"#queue-cases tr[data-case='{waiting_case}']")
     boss.goto(f"{base}/app/team")
     assert boss.locator("#quality-negotiations tbody th").count() >= 1
     boss.screenshot(path=str(SHOTS / "supervisor-team.png"), full_page=True)
 
-    officer = _page(browser, problems)
-    _sign_in(officer, base, "web-compliance")
+    officer = watched_page(browser, problems)
+    sign_in(officer, base, "web-compliance")
     officer.wait_for_url(f"{base}/app/portfolio")
     officer.goto(f"{base}/app/reports/complaints")
     assert officer.locator("svg.bars").count() >= 3
@@ -406,8 +363,8 @@ def test_disputes_agreements_the_workbench_and_oversight(
     assert officer.locator("#policy-pending").count() == 1, officer.inner_text("[role=alert]")
     assert officer.locator("#policy-pending [id^=approve-]").count() == 0, "four eyes"
 
-    admin = _page(browser, problems)
-    _sign_in(admin, base, "web-admin")
+    admin = watched_page(browser, problems)
+    sign_in(admin, base, "web-admin")
     admin.wait_for_url(f"{base}/app/admin")
     admin.goto(f"{base}/app/policy")
     admin.locator("#policy-pending [id^=approve-]").first.click()
@@ -442,7 +399,7 @@ def test_the_main_pages_pass_an_accessibility_check(
 ) -> None:
     base, waiting_case = site
     problems: list[str] = []
-    page = _page(browser, problems)
+    page = watched_page(browser, problems)
     page.goto(f"{base}/")
     violations = {"/": _axe(page)}
     page.goto(f"{base}/login")
@@ -450,7 +407,7 @@ def test_the_main_pages_pass_an_accessibility_check(
     page.evaluate("document.querySelector('label[for=username]').remove()")
     assert any(v.startswith("label ") for v in _axe(page)), "the check finds a missing label"
     page.goto(f"{base}/login")
-    _sign_in(page, base, CUSTOMER)
+    sign_in(page, base, CUSTOMER)
     page.wait_for_url(f"{base}/app")
     customer_pages = (
         "/app",
@@ -468,8 +425,8 @@ def test_the_main_pages_pass_an_accessibility_check(
     for path in customer_pages:
         page.goto(base + path)
         violations[path] = _axe(page)
-    staff = _page(browser, problems)
-    _sign_in(staff, base, "web-agent2")
+    staff = watched_page(browser, problems)
+    sign_in(staff, base, "web-agent2")
     staff.wait_for_url(f"{base}/app/queue")
     violations["/app/queue"] = _axe(staff)
     for path in (
@@ -486,8 +443,8 @@ def test_the_main_pages_pass_an_accessibility_check(
     staff.click("#complaint-submit")
     assert staff.get_attribute("#complaint-received", "aria-invalid") == "true"
     violations["agent /app/customers/1 (a complaint received in the future)"] = _axe(staff)
-    officer = _page(browser, problems)
-    _sign_in(officer, base, "web-compliance")
+    officer = watched_page(browser, problems)
+    sign_in(officer, base, "web-compliance")
     officer.wait_for_url(f"{base}/app/portfolio")
     violations["/app/portfolio"] = _axe(officer)
     for path in (
@@ -505,8 +462,8 @@ def test_the_main_pages_pass_an_accessibility_check(
     violations["/app/customers/1 (unmasked)"] = _axe(officer)
     officer.goto(f"{base}/app/customers/1")
     officer.screenshot(path=str(SHOTS / "staff-customer.png"), full_page=True)
-    admin = _page(browser, problems)
-    _sign_in(admin, base, "web-admin")
+    admin = watched_page(browser, problems)
+    sign_in(admin, base, "web-admin")
     admin.wait_for_url(f"{base}/app/admin")
     admin.fill("#new-username", "x")  # a refused login: the error state is checked too
     admin.fill("#new-display-name", "新同事")

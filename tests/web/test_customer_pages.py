@@ -6,16 +6,22 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from tests import factories
-from tests.negotiations.test_customer_side import FINANCES, people
+from tests.customer_side import FINANCES, build_people
 from tests.web.test_pages import csrf_of, sign_in
 from xieshang.kit.context import Context
 from xieshang.models.complaint import Complaint
 
-__all__ = ["people"]  # the fixture: two customers, loans to dispute, an agreement each
+
+@pytest.fixture
+def people(ctx: Context) -> dict[str, int]:
+    """Two customers with logins, loans to dispute and an agreement each (tests/customer_side.py)."""
+    return build_people(ctx)
+
 
 # -- the pages ----------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ id, some examples use the seeded customer's or loan's, so requests reach real ob
 and payments get written) rather than only answering 404.
 
 Bounded and derandomised (MAX_EXAMPLES per operation, the seed fixed by the test's code), so a run
-is the same every time; about 20 s on two cores.
+is the same every time; about 20 s on two cores (a fifth of the examples under the fast profile).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from schemathesis.checks import not_a_server_error
 from sqlalchemy import text
 
 from tests import factories
+from tests.strategies import examples
 from xieshang.auth.service import login
 from xieshang.kit.access import OPERATIONS
 from xieshang.kit.config import Settings
@@ -35,8 +36,8 @@ from xieshang.web.app import API_PREFIX, ROUTERS, api_routes, create_app
 from xieshang.web.errors import PROBLEM
 
 # At most 25 requests per operation: more that fit the document, as they reach the code behind
-# the validation, where a server error is likelier.
-MAX_EXAMPLES = {GenerationMode.POSITIVE: 15, GenerationMode.NEGATIVE: 10}
+# the validation, where a server error is likelier (a fifth of them in the fast subset, ./dev fast).
+MAX_EXAMPLES = {GenerationMode.POSITIVE: examples(15), GenerationMode.NEGATIVE: examples(10)}
 
 ROUTES = sorted(
     (method, path, route.name)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import date
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.strategies import ENGINE_TERMS, examples, hardship_cases, loan_paid_for
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.domain.agreement import rebuild
-from xieshang.domain.loan import Loan, Payment
 from xieshang.domain.negotiation.assess import assess
 from xieshang.domain.negotiation.case import (
     Case,
@@ -24,20 +23,10 @@ from xieshang.domain.negotiation.case import (
 )
 from xieshang.domain.negotiation.engine import Evaluation, evaluate
 from xieshang.domain.negotiation.waterfall import run
-from xieshang.domain.schedule import LoanTerms
 from xieshang.policy.document import load_policy
 
 POLICY = load_policy()
-TERMS = LoanTerms(
-    principal=5_000_000, annual_rate=Decimal("0.12"), months=36, start_date=date(2025, 6, 1)
-)
-
-
-def loan_paid_for(months: int, terms: LoanTerms = TERMS) -> Loan:
-    """A loan whose first ``months`` installments were paid on their due dates."""
-    plain = Loan.from_terms(terms)
-    payments = tuple(Payment(i.due_date, i.payment) for i in plain.schedule.installments[:months])
-    return Loan.from_terms(terms, payments=payments)
+TERMS = ENGINE_TERMS
 
 
 def case(
@@ -164,48 +153,11 @@ def test_a_lump_sum_buys_a_settlement_within_the_policy_bounds() -> None:
 # -------------------------------------------------------------------------------------------------
 
 
-@st.composite
-def cases(draw: st.DrawFn) -> Case:
-    months = draw(st.integers(6, 60))
-    terms = LoanTerms(
-        principal=draw(st.integers(500_000, 50_000_000)),
-        annual_rate=Decimal(draw(st.integers(360, 2400))) / 10_000,
-        months=months,
-        start_date=date(2025, 1, 1) + timedelta(days=draw(st.integers(0, 200))),
-    )
-    paid = draw(st.integers(0, months - 2))
-    due = terms.start_date + timedelta(days=31 * (paid + 1))
-    as_of = due + timedelta(days=draw(st.integers(0, 200)))
-    income = draw(st.integers(200_000, 3_000_000))
-    history = History(
-        tenure_months=draw(st.integers(0, 120)),
-        installments_due=paid + 1,
-        installments_on_time=draw(st.integers(0, paid + 1)),
-        plans_broken=draw(st.integers(0, 1)),
-        months_since_broken_plan=draw(st.none() | st.integers(0, 24)),
-        new_debts_recent=draw(st.integers(0, 4)),
-    )
-    proposal = draw(st.none() | st.builds(Proposal, st.integers(10_000, 1_000_000)))
-    return Case(
-        loan=loan_paid_for(paid, terms),
-        finances=Finances(
-            income,
-            income + draw(st.integers(0, 300_000)),
-            draw(st.integers(0, income)),
-            draw(st.integers(0, income // 2)),
-            draw(st.integers(0, 10_000_000)),
-        ),
-        history=history,
-        request=Request(Scenario.HARDSHIP, draw(st.sampled_from(Hardship)), proposal),
-        as_of=as_of,
-    )
-
-
-PROPERTY = settings(max_examples=40, deadline=None)
+PROPERTY = settings(max_examples=examples(40), deadline=None)
 
 
 @PROPERTY
-@given(c=cases())
+@given(c=hardship_cases())
 def test_no_offer_exceeds_a_regulatory_cap(c: Case) -> None:
     caps = POLICY.regulatory
     for offer in evaluate(c, POLICY).offers:
@@ -215,7 +167,7 @@ def test_no_offer_exceeds_a_regulatory_cap(c: Case) -> None:
 
 
 @PROPERTY
-@given(c=cases())
+@given(c=hardship_cases())
 def test_every_plan_repays_exactly_the_debt_it_claims(c: Case) -> None:
     result = evaluate(c, POLICY)
     debt = result.assessment.debt
@@ -233,7 +185,7 @@ def test_every_plan_repays_exactly_the_debt_it_claims(c: Case) -> None:
 
 
 @PROPERTY
-@given(c=cases())
+@given(c=hardship_cases())
 def test_waterfall_steps_never_raise_the_payment(c: Case) -> None:
     state = ledger_as_of(c.loan, c.as_of)
     assessment = assess(c, state, POLICY)
@@ -243,7 +195,7 @@ def test_waterfall_steps_never_raise_the_payment(c: Case) -> None:
 
 
 @PROPERTY
-@given(c=cases())
+@given(c=hardship_cases())
 def test_automatic_approval_implies_npv_at_least_the_baseline_and_authority(c: Case) -> None:
     result = evaluate(c, POLICY)
     limit = POLICY.authority.automatic
@@ -255,7 +207,7 @@ def test_automatic_approval_implies_npv_at_least_the_baseline_and_authority(c: C
 
 
 @PROPERTY
-@given(c=cases(), extra=st.integers(0, 100_000))
+@given(c=hardship_cases(), extra=st.integers(0, 100_000))
 def test_a_proposal_at_or_above_the_installment_is_always_accepted(c: Case, extra: int) -> None:
     """Always, when nothing is overdue. With arrears to cure, always when the debt can be repaid at
     that amount within the plan-term cap; otherwise the answer is the least amount that can, which
@@ -275,7 +227,7 @@ def test_a_proposal_at_or_above_the_installment_is_always_accepted(c: Case, extr
 
 
 @PROPERTY
-@given(c=cases())
+@given(c=hardship_cases())
 def test_identical_input_gives_identical_output(c: Case) -> None:
     assert evaluate(c, POLICY) == evaluate(c, POLICY)
 

@@ -172,15 +172,10 @@ def dispute_read(finding: DisputeFinding, policy: Policy, as_of: date) -> Evalua
         for line in finding.lines
     ]
     summary = [line.reason for line in finding.lines] + [flag.reason for flag in finding.flags]
-    return EvaluationRead(
-        scenario="charge_dispute",
-        policy_version=policy.version,
-        policy_digest=policy.digest,
-        as_of=as_of,
-        assessment=None,
-        baseline=None,
-        offers=[],
-        counter_offer=None,
+    return _answer_without_offers(
+        "charge_dispute",
+        policy,
+        as_of,
         dispute=DisputeRead(
             refund_due=to_yuan(finding.refund_due),
             undercharged=to_yuan(finding.undercharged),
@@ -194,15 +189,10 @@ def dispute_read(finding: DisputeFinding, policy: Policy, as_of: date) -> Evalua
 
 
 def application_read(decision: ApplicationDecision, policy: Policy, as_of: date) -> EvaluationRead:
-    return EvaluationRead(
-        scenario="application",
-        policy_version=policy.version,
-        policy_digest=policy.digest,
-        as_of=as_of,
-        assessment=None,
-        baseline=None,
-        offers=[],
-        counter_offer=None,
+    return _answer_without_offers(
+        "application",
+        policy,
+        as_of,
         application=ApplicationRead(
             score=decision.score,
             probability_of_default=f"{decision.probability_of_default:.4f}",
@@ -263,4 +253,21 @@ def _counter(c: CounterOffer | None, reasons: Any) -> CounterOfferRead | None:
         months=c.months,
         schedule=ScheduleRead.from_schedule(c.schedule) if c.schedule else None,
         reasons=reasons(c.reasons),
+    )
+
+
+def _answer_without_offers(
+    scenario: str, policy: Policy, as_of: date, **answer: Any
+) -> EvaluationRead:
+    """An evaluation that is a finding, not a negotiation: no assessment, baseline or offers."""
+    return EvaluationRead(
+        scenario=scenario,
+        policy_version=policy.version,
+        policy_digest=policy.digest,
+        as_of=as_of,
+        assessment=None,
+        baseline=None,
+        offers=[],
+        counter_offer=None,
+        **answer,
     )

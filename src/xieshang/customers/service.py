@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, select
-
 from xieshang.audit.service import record
+from xieshang.customers import repository
+from xieshang.customers.reads import customer_read, pii_read
 from xieshang.customers.schemas import (
     CustomerCreate,
     CustomerPage,
@@ -13,8 +13,7 @@ from xieshang.customers.schemas import (
     CustomerUpdate,
     valid_id_number,
 )
-from xieshang.domain.errors import AlreadyExists, NotFound, VersionConflict
-from xieshang.domain.masking import mask_account, mask_id_number, mask_phone
+from xieshang.domain.errors import AlreadyExists, VersionConflict
 from xieshang.kit.access import authorize, require_customer_access
 from xieshang.kit.context import Context
 from xieshang.kit.pagination import page_of
@@ -23,10 +22,7 @@ from xieshang.models.customer import Customer
 
 def add_customer(ctx: Context, data: CustomerCreate) -> Customer:
     """Create a customer (flush only: the caller's use case commits)."""
-    if (
-        ctx.session.scalar(select(Customer.id).where(Customer.customer_no == data.customer_no))
-        is not None
-    ):
+    if repository.customer_no_taken(ctx, data.customer_no):
         raise AlreadyExists(f"customer number {data.customer_no} is taken")
     now = ctx.now()
     customer = Customer(
@@ -58,20 +54,18 @@ def add_customer(ctx: Context, data: CustomerCreate) -> Customer:
 def create_customer(ctx: Context, data: CustomerCreate) -> CustomerRead:
     customer = add_customer(ctx, data)
     ctx.session.commit()
-    return to_read(ctx, customer)
+    return customer_read(ctx, customer)
 
 
 def require_customer(ctx: Context, customer_id: int) -> Customer:
+    """The customer; a customer asking for anyone else's is told "not found"."""
     require_customer_access(ctx.user, customer_id)
-    customer = ctx.session.get(Customer, customer_id)
-    if customer is None:
-        raise NotFound("customer", customer_id)
-    return customer
+    return repository.customer_by_id(ctx, customer_id)
 
 
 def get_customer(ctx: Context, customer_id: int) -> CustomerRead:
     authorize(ctx, "customers.get")
-    return to_read(ctx, require_customer(ctx, customer_id))
+    return customer_read(ctx, require_customer(ctx, customer_id))
 
 
 def list_customers(
@@ -85,22 +79,12 @@ def list_customers(
     """Customers whose name or customer number contains ``q``, or whose resident ID number is
     exactly ``q`` — found by its keyed digest, so no row is decrypted to search."""
     authorize(ctx, "customers.list")
-    query = select(Customer)
-    if q:
-        like = f"%{q}%"
-        found: list[ColumnElement[bool]] = [
-            Customer.name.like(like),
-            Customer.customer_no.like(like),
-        ]
-        id_number = q.strip().upper()
-        if valid_id_number(id_number):
-            found.append(Customer.id_number_digest == ctx.cipher.digest(id_number))
-        query = query.where(or_(*found))
-    if province:
-        query = query.where(Customer.province == province)
+    id_number = q.strip().upper() if q else ""
+    digest = ctx.cipher.digest(id_number) if valid_id_number(id_number) else None
+    query = repository.customers_query(q, digest, province)
     total, rows = page_of(ctx.session, query, page, page_size, Customer.id)
     return CustomerPage(
-        items=[to_read(ctx, c) for c in rows], total=total, page=page, page_size=page_size
+        items=[customer_read(ctx, c) for c in rows], total=total, page=page, page_size=page_size
     )
 
 
@@ -116,14 +100,7 @@ def reveal_pii(ctx: Context, customer_id: int) -> CustomerPii:
         details={"fields": ["id_number", "phone", "bank_account"]},
     )
     ctx.session.commit()
-    return CustomerPii(
-        id=customer.id,
-        id_number=ctx.cipher.decrypt(customer.id_number_enc),
-        phone=ctx.cipher.decrypt(customer.phone_enc),
-        bank_account=ctx.cipher.decrypt(customer.bank_account_enc)
-        if customer.bank_account_enc
-        else None,
-    )
+    return pii_read(ctx, customer)
 
 
 def update_customer(
@@ -149,29 +126,7 @@ def update_customer(
         ctx, "customer.update", "customer", customer.id, before=before, after=_audit_view(customer)
     )
     ctx.session.commit()
-    return to_read(ctx, customer)
-
-
-def to_read(ctx: Context, customer: Customer) -> CustomerRead:
-    return CustomerRead(
-        id=customer.id,
-        customer_no=customer.customer_no,
-        name=customer.name,
-        id_number=mask_id_number(ctx.cipher.decrypt(customer.id_number_enc)),
-        phone=mask_phone(ctx.cipher.decrypt(customer.phone_enc)),
-        bank_account=mask_account(ctx.cipher.decrypt(customer.bank_account_enc))
-        if customer.bank_account_enc
-        else None,
-        province=customer.province,
-        city=customer.city,
-        address=customer.address,
-        email=customer.email,
-        since=customer.since,
-        language=customer.language,
-        notify_email=customer.notify_email,
-        notify_sms=customer.notify_sms,
-        version=customer.version,
-    )
+    return customer_read(ctx, customer)
 
 
 def _audit_view(customer: Customer) -> dict[str, object]:
@@ -197,9 +152,7 @@ def rotate_pii_keys(ctx: Context, batch: int = 500) -> int:
     authorize(ctx, "pii.rotate")
     changed, last_id = 0, 0
     while True:
-        rows = ctx.session.scalars(
-            select(Customer).where(Customer.id > last_id).order_by(Customer.id).limit(batch)
-        ).all()
+        rows = repository.customers_after(ctx, last_id, batch)
         if not rows:
             break
         for customer in rows:

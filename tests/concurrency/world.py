@@ -35,8 +35,9 @@ from xieshang.domain.accrual import ledger_as_of
 from xieshang.kit.config import Environment, Settings
 from xieshang.kit.context import Context, FixedClock, make_cipher
 from xieshang.kit.db import session_factory
+from xieshang.loans.ledger import to_ledger
 from xieshang.loans.schemas import PaymentCreate
-from xieshang.loans.service import record_payment, require_loan, to_ledger
+from xieshang.loans.service import record_payment, require_loan
 from xieshang.models.loan import Loan, LoanTransaction, TransactionKind
 from xieshang.models.negotiation import Agreement, NegotiationCase
 from xieshang.models.user import Role

@@ -26,7 +26,7 @@ from xieshang.feedback.quality import quality_report
 from xieshang.jobs import close_of_business
 from xieshang.kit.config import Environment, Settings
 from xieshang.kit.context import Context, FixedClock, make_cipher
-from xieshang.loans.service import to_ledger
+from xieshang.loans.ledger import to_ledger
 from xieshang.models import Agreement, AuditEntry, Customer, Loan, User
 from xieshang.models.complaint import Complaint
 from xieshang.models.feedback import SurveyResponse

@@ -25,8 +25,9 @@ from xieshang.jobs.runner import JobReport
 from xieshang.kit.config import Settings
 from xieshang.kit.context import Context, FixedClock, make_cipher
 from xieshang.kit.db import session_factory
+from xieshang.loans.ledger import to_ledger
 from xieshang.loans.schemas import PaymentCreate
-from xieshang.loans.service import lock_loan, record_payment, require_loan, to_ledger
+from xieshang.loans.service import lock_loan, record_payment, require_loan
 from xieshang.models.audit import AuditEntry
 from xieshang.models.job import JobRun
 from xieshang.models.loan import Installment, Loan

@@ -20,8 +20,9 @@ from xieshang.jobs import close_of_business
 from xieshang.jobs.runner import JobReport
 from xieshang.kit.config import Settings
 from xieshang.kit.context import Context, FixedClock
+from xieshang.loans.ledger import to_ledger
 from xieshang.loans.schemas import PaymentCreate
-from xieshang.loans.service import record_payment, require_loan, to_ledger
+from xieshang.loans.service import record_payment, require_loan
 from xieshang.models.audit import AuditEntry
 from xieshang.models.loan import Loan, LoanTransaction, TransactionKind
 from xieshang.models.negotiation import Agreement

@@ -22,7 +22,8 @@ from xieshang.agreements.schemas import (
 from xieshang.domain.accrual import InstallmentState, ledger_as_of
 from xieshang.domain.money import to_yuan, yuan
 from xieshang.kit.context import Context
-from xieshang.loans.service import require_loan, to_ledger
+from xieshang.loans.ledger import to_ledger
+from xieshang.loans.service import require_loan
 from xieshang.models.loan import Loan
 from xieshang.models.negotiation import Agreement
 from xieshang.negotiations.schemas import InstallationRead

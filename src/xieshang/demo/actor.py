@@ -14,15 +14,17 @@ from zoneinfo import ZoneInfo
 from xieshang.agreements import service as agreements
 from xieshang.agreements.schemas import AcceptIn
 from xieshang.auth.service import create_user
+from xieshang.customers.service import require_customer
 from xieshang.demo import repository
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.domain.errors import Conflict, InvalidInput
 from xieshang.feedback.schemas import SurveyAnswerCreate
 from xieshang.feedback.surveys import answer
 from xieshang.kit.context import Context, FixedClock
+from xieshang.loans.ledger import to_ledger
+from xieshang.loans.repository import active_loan_ids
 from xieshang.loans.schemas import PaymentCreate
-from xieshang.loans.service import record_payment, require_loan, to_ledger
-from xieshang.models.customer import Customer
+from xieshang.loans.service import record_payment, require_loan
 from xieshang.models.loan import Loan
 from xieshang.models.user import Role, User
 from xieshang.negotiations import service
@@ -90,8 +92,7 @@ class Activity:
     def app_user(self, customer_id: int) -> User:
         """The customer's own app login (made the first time they need it)."""
         if customer_id not in self.app_users:
-            customer = self.ctx.session.get(Customer, customer_id)
-            assert customer is not None
+            customer = require_customer(self.ctx, customer_id)
             self.app_users[customer_id] = create_user(
                 self.ctx,
                 f"app{customer.customer_no.lower()}",
@@ -110,7 +111,7 @@ class Activity:
         day = self.day(days_ago)
         busy = repository.customers_negotiating(self.ctx) | self.reserved
         found: list[tuple[int, int, Loan]] = []
-        for loan_id in repository.active_loan_ids(self.ctx):
+        for loan_id in active_loan_ids(self.ctx):
             loan = require_loan(self.ctx, loan_id)
             if loan.customer_id in busy or loan.start_date >= day:
                 continue

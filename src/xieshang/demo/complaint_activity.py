@@ -21,10 +21,13 @@ from xieshang.complaints.schemas import (
     RootCause,
 )
 from xieshang.complaints.workflow import acknowledge, classify, close
+from xieshang.customers.repository import customer_ids
 from xieshang.demo import repository
 from xieshang.demo.actor import Activity, Outcome
 from xieshang.domain.accrual import ledger_as_of
-from xieshang.loans.service import require_loan, to_ledger
+from xieshang.loans.ledger import to_ledger
+from xieshang.loans.repository import active_loan_ids
+from xieshang.loans.service import require_loan
 from xieshang.models.complaint import Complaint
 from xieshang.models.user import User
 from xieshang.text.categories import Category
@@ -135,12 +138,10 @@ def complaint_customers(act: Activity) -> list[int]:
     busy = repository.customers_negotiating(act.ctx) | act.reserved
     overdue = {
         loan.customer_id
-        for loan in (
-            require_loan(act.ctx, loan_id) for loan_id in repository.active_loan_ids(act.ctx)
-        )
+        for loan in (require_loan(act.ctx, loan_id) for loan_id in active_loan_ids(act.ctx))
         if ledger_as_of(to_ledger(loan), act.as_of).days_past_due > 0
     }
-    ids = [i for i in repository.customer_ids(act.ctx) if i not in busy]
+    ids = [i for i in customer_ids(act.ctx) if i not in busy]
     act.rng.shuffle(ids)
     return sorted(ids, key=lambda i: i in overdue)
 
@@ -232,9 +233,7 @@ def contacts(act: Activity) -> None:
     handled |= repository.customers_complaining(act.ctx) | act.reserved
     overdue = [
         loan
-        for loan in (
-            require_loan(act.ctx, loan_id) for loan_id in repository.active_loan_ids(act.ctx)
-        )
+        for loan in (require_loan(act.ctx, loan_id) for loan_id in active_loan_ids(act.ctx))
         if loan.customer_id not in handled
         and ledger_as_of(to_ledger(loan), act.day(25)).days_past_due > 0
     ][:8]

@@ -15,7 +15,9 @@ from xieshang.complaints.schemas import ComplaintCreate
 from xieshang.demo import repository
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.kit.context import Context
-from xieshang.loans.service import require_loan, to_ledger
+from xieshang.loans.ledger import to_ledger
+from xieshang.loans.repository import active_loan_ids
+from xieshang.loans.service import require_loan
 from xieshang.models.negotiation import CaseStatus
 from xieshang.negotiations import service
 from xieshang.negotiations.schemas import EscalateIn, NegotiationCreate, NegotiationRead
@@ -151,7 +153,7 @@ def _open(
 
 
 def _active_loans(ctx: Context) -> list[int]:
-    return repository.active_loan_ids(ctx)
+    return active_loan_ids(ctx)
 
 
 def _overdue(ctx: Context, loan_id: int, as_of: date) -> bool:

@@ -17,8 +17,8 @@ from typing import Literal
 
 from xieshang.audit.service import record
 from xieshang.auth.service import create_user
+from xieshang.customers.repository import has_customers
 from xieshang.customers.service import add_customer
-from xieshang.demo import repository
 from xieshang.demo.activity import DemoActivity, seed_activity
 from xieshang.demo.actor import MakeContact
 from xieshang.demo.negotiations import DemoNegotiations, seed_complaints, seed_negotiations
@@ -42,8 +42,10 @@ from xieshang.domain.errors import AlreadyExists, InvalidInput, PermissionDenied
 from xieshang.domain.money import Fen, to_yuan
 from xieshang.kit.config import Environment
 from xieshang.kit.context import Context
+from xieshang.loans.ledger import to_ledger
+from xieshang.loans.repository import loan_with_ledger
 from xieshang.loans.schemas import LoanCreate, PaymentCreate
-from xieshang.loans.service import add_loan, add_product, record_payment, require_loan, to_ledger
+from xieshang.loans.service import add_loan, add_product, record_payment, require_loan
 from xieshang.models.loan import Loan, LoanStatus
 from xieshang.models.user import Role
 
@@ -272,7 +274,8 @@ class _Seeder:
 
     def check(self, loan_id: int, loan_no: str, plan: LoanPlan) -> None:
         """Confirm with the ledger that the loan is in the state it was built for."""
-        loan = repository.loan_read_fresh(self.ctx, loan_id)
+        loan = loan_with_ledger(self.ctx, loan_id, fresh=True)
+        assert loan is not None, "the demo deletes no loan"
         state = ledger_as_of(to_ledger(loan), self.as_of)
         paid_off = loan.status is LoanStatus.PAID_OFF and state.outstanding_principal == 0
         actual = LoanState.PAID_OFF if paid_off else state_of(state.days_past_due)
@@ -342,7 +345,7 @@ def _refuse(ctx: Context, as_of: date, customers: int) -> None:
         raise PermissionDenied(
             "demo data and its published password are never created in production"
         )
-    if repository.has_customers(ctx):
+    if has_customers(ctx):
         raise AlreadyExists("the database already has data; seed a fresh one")
     if customers < MIN_CUSTOMERS:
         raise InvalidInput("customers", f"must be at least {MIN_CUSTOMERS} to show every state")

@@ -22,22 +22,26 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from xieshang.agreements.repository import performing_by_loan, performing_loan_ids
 from xieshang.agreements.review import review
-from xieshang.audit.service import record
-from xieshang.domain.accrual import LedgerState, ledger_as_of
-from xieshang.domain.delinquency import LOAN_THRESHOLDS, Buckets
+from xieshang.domain.accrual import ledger_as_of
 from xieshang.jobs import lock
 from xieshang.jobs.runner import JobReport, run_job
 from xieshang.kit.config import Settings
 from xieshang.kit.context import Clock, Context
-from xieshang.loans.repository import count_closed_through, ids_to_close, loans_with_ledgers
-from xieshang.loans.service import to_ledger, touch
-from xieshang.models.loan import InstallmentStatus, Loan, LoanStatus
+from xieshang.loans.closing import store_state
+from xieshang.loans.ledger import to_ledger
+from xieshang.loans.repository import (
+    commit_without_waiting_for_disk,
+    count_closed_through,
+    ids_to_close,
+    loans_with_ledgers,
+)
+from xieshang.loans.service import touch
+from xieshang.models.loan import Loan
 from xieshang.models.negotiation import Agreement
 from xieshang.negotiations import offers as workflow
 from xieshang.negotiations.repository import cases_with_offers_expiring
@@ -45,7 +49,6 @@ from xieshang.negotiations.repository import cases_with_offers_expiring
 JOB = "close-of-business"
 RETRIES = 3
 """Times a loan changed by others while it was being closed is read again before it is reported."""
-BUCKETS = Buckets()
 
 
 def run(
@@ -98,14 +101,13 @@ def _close_chunk(
     session.expunge_all()
     loans = loans_with_ledgers(ctx, ids)
     agreements = performing_by_loan(ctx, ids)
-    relaxed = session.get_bind().dialect.name == "postgresql"
     for index, loan in enumerate(loans):
         if loan.closed_through is not None and loan.closed_through >= as_of:
             report.counts["closed_by_another_run"] += 1  # after this run listed it
             continue
         try:
-            if relaxed:  # a crash may lose the last few closes; the rerun redoes them (idempotent)
-                session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+            # a crash may lose the last few closes; the rerun redoes them (idempotent)
+            commit_without_waiting_for_disk(ctx)
             for event in close_loan(ctx, loan, agreements.get(loan.id), as_of):
                 report.counts[event] += 1
             session.commit()
@@ -152,7 +154,7 @@ def close_loan(ctx: Context, loan: Loan, agreement: Agreement | None, as_of: dat
                 agreement = None
             day += timedelta(days=1)
     state = ledger_as_of(to_ledger(loan), as_of)
-    events += _store_state(ctx, loan, state)
+    events += store_state(ctx, loan, state)
     events.append("loan_days_closed_" + ("1" if first == as_of else "many"))
     return events
 
@@ -164,53 +166,6 @@ def _claim(ctx: Context, loan: Loan) -> None:
     A loan changed since it was read stops here (StaleDataError) and is read again."""
     touch(loan)
     ctx.session.flush()
-
-
-def _store_state(ctx: Context, loan: Loan, state: LedgerState) -> list[str]:
-    """Store the loan's state; its audit entries are recorded after it, so the flush that writes
-    the loan (and holds its row) comes before the audit chain's lock."""
-    events = []
-    as_of = state.as_of
-    dpd = state.days_past_due
-    observing = loan.restructured and (loan.observation_until or as_of) >= as_of
-    classification = LOAN_THRESHOLDS.classify(dpd, restructured=observing).value
-    was = loan.classification
-    loan.days_past_due = dpd
-    loan.bucket = BUCKETS.bucket(dpd)
-    loan.classification = classification
-    loan.principal_outstanding = state.outstanding_principal
-    loan.owed_now = sum(s.total_owed for s in state.due())
-    grace = timedelta(days=loan.product.grace_days)
-    by_number = {s.installment.number: s for s in state.installments}
-    for row in loan.installments:
-        item = by_number[row.number]
-        if item.total_owed == 0 and (item.cleared_on is not None or row.due_date <= as_of):
-            status = InstallmentStatus.PAID
-        elif row.due_date > as_of:
-            status = InstallmentStatus.SCHEDULED
-        elif as_of <= row.due_date + grace:
-            status = InstallmentStatus.DUE
-        else:
-            status = InstallmentStatus.LATE
-        row.status = status
-    paid_off = state.paid_off and loan.status is not LoanStatus.PAID_OFF
-    if paid_off:
-        loan.status = LoanStatus.PAID_OFF
-    loan.closed_through = as_of
-    if classification != was:
-        record(
-            ctx,
-            "loan.classification",
-            "loan",
-            loan.id,
-            before={"classification": was},
-            after={"classification": classification, "on": as_of.isoformat(), "dpd": dpd},
-        )
-        events.append("classification_changed")
-    if paid_off:
-        record(ctx, "loan.paid_off", "loan", loan.id, after={"on": as_of.isoformat()})
-        events.append("loans_paid_off")
-    return events
 
 
 def _expire_offers(ctx: Context, as_of: date, report: JobReport) -> None:

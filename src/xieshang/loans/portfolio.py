@@ -3,60 +3,30 @@ five-category classification, outstanding principal in each, and agreements by h
 
 from __future__ import annotations
 
-from datetime import date
-
-from pydantic import BaseModel
-from sqlalchemy import func, select
-
 from xieshang.domain.delinquency import Classification
 from xieshang.domain.money import to_yuan
 from xieshang.kit.access import authorize
 from xieshang.kit.context import Context
-from xieshang.models.loan import Loan, LoanStatus
-from xieshang.models.negotiation import Agreement, AgreementStatus
+from xieshang.loans import repository
+from xieshang.loans.schemas import PortfolioRead, Row
+from xieshang.models.loan import Loan
+from xieshang.models.negotiation import AgreementStatus
 
 BUCKETS = ("M0", "M1", "M2", "M3", "M4", "M5", "M6", "M6+")
 
 
-class Row(BaseModel):
-    key: str
-    loans: int
-    principal: str
-
-
-class PortfolioRead(BaseModel):
-    closed_through: date | None
-    """The latest day the close of business stored; loans not yet closed are counted as M0."""
-    active_loans: int
-    buckets: list[Row]
-    classification: list[Row]
-    agreements: dict[str, int]
-
-
 def portfolio(ctx: Context) -> PortfolioRead:
     authorize(ctx, "reports.portfolio")
-    active = Loan.status == LoanStatus.ACTIVE
-    by_bucket = _group(ctx, Loan.bucket, active)
-    by_class = _group(ctx, Loan.classification, active)
-    agreements = dict(
-        ctx.session.execute(select(Agreement.status, func.count()).group_by(Agreement.status)).all()
-    )
+    by_bucket = repository.active_loans_by(ctx, Loan.bucket)
+    by_class = repository.active_loans_by(ctx, Loan.classification)
+    agreements = repository.agreements_by_status(ctx)
     return PortfolioRead(
-        closed_through=ctx.session.scalar(select(func.max(Loan.closed_through))),
+        closed_through=repository.latest_close(ctx),
         active_loans=sum(n for n, _ in by_bucket.values()),
         buckets=[_row(key, by_bucket) for key in BUCKETS],
         classification=[_row(c.value, by_class) for c in Classification],
-        agreements={state.value: int(agreements.get(state, 0)) for state in AgreementStatus},
+        agreements={state.value: agreements.get(state, 0) for state in AgreementStatus},
     )
-
-
-def _group(ctx: Context, column: object, where: object) -> dict[str, tuple[int, int]]:
-    rows = ctx.session.execute(
-        select(column, func.count(), func.coalesce(func.sum(Loan.principal_outstanding), 0))  # type: ignore[call-overload]
-        .where(where)
-        .group_by(column)
-    ).all()
-    return {str(key): (int(count), int(total)) for key, count, total in rows}
 
 
 def _row(key: str, found: dict[str, tuple[int, int]]) -> Row:

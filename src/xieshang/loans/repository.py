@@ -1,16 +1,86 @@
-"""Queries of loans for the close of business (flush only, never commit). The loans' other queries
-still live in ``loans/service.py`` (issue 13 moves them here)."""
+"""Every query of loans, their products and transactions (flush only, never commit)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import joinedload, selectinload
 
 from xieshang.kit.context import Context
-from xieshang.models.loan import Loan, LoanStatus
+from xieshang.models.customer import Customer
+from xieshang.models.loan import Loan, LoanProduct, LoanStatus, LoanTransaction
+from xieshang.models.negotiation import Agreement
+
+
+def product_code_taken(ctx: Context, code: str) -> bool:
+    return ctx.session.scalar(select(LoanProduct.id).where(LoanProduct.code == code)) is not None
+
+
+def product_by_code(ctx: Context, code: str) -> LoanProduct | None:
+    return ctx.session.scalar(select(LoanProduct).where(LoanProduct.code == code))
+
+
+def loan_no_taken(ctx: Context, loan_no: str) -> bool:
+    return ctx.session.scalar(select(Loan.id).where(Loan.loan_no == loan_no)) is not None
+
+
+def customer_id_by_no(ctx: Context, customer_no: str) -> int | None:
+    return ctx.session.scalar(select(Customer.id).where(Customer.customer_no == customer_no))
+
+
+def customer_exists(ctx: Context, customer_id: int) -> bool:
+    return ctx.session.get(Customer, customer_id) is not None
+
+
+def loan_with_ledger(
+    ctx: Context, loan_id: int, *, lock: bool = False, fresh: bool = False
+) -> Loan | None:
+    """The loan with its product, installments and transactions. With ``lock``, locked until the
+    transaction ends (after its other writer) and read as it committed; with ``fresh``, read again
+    from the database rather than from the session's copies."""
+    query = (
+        select(Loan)
+        .where(Loan.id == loan_id)
+        .options(
+            joinedload(Loan.product),
+            selectinload(Loan.installments),
+            selectinload(Loan.transactions),
+        )
+    )
+    if lock:
+        query = query.with_for_update(of=Loan)
+    if lock or fresh:
+        query = query.execution_options(populate_existing=True)
+    return ctx.session.scalar(query)
+
+
+def loans_query(customer_id: int | None, status: LoanStatus | None) -> Select[Any]:
+    """Loans to list, each with its product: one customer's or everyone's, of one status or any."""
+    query = select(Loan)
+    if customer_id is not None:
+        query = query.where(Loan.customer_id == customer_id)
+    if status is not None:
+        query = query.where(Loan.status == status)
+    return query.options(selectinload(Loan.product))
+
+
+def active_loan_ids(ctx: Context) -> list[int]:
+    query = select(Loan.id).where(Loan.status == LoanStatus.ACTIVE).order_by(Loan.id)
+    return list(ctx.session.scalars(query))
+
+
+def reference_taken(ctx: Context, loan_id: int, reference: str) -> bool:
+    """Whether the loan already has a transaction with this reference."""
+    query = select(LoanTransaction.id).where(
+        LoanTransaction.loan_id == loan_id, LoanTransaction.reference == reference
+    )
+    return ctx.session.scalar(query) is not None
+
+
+# ---- the close of business ----
 
 
 def count_closed_through(ctx: Context, as_of: date) -> int:
@@ -44,3 +114,34 @@ def loans_with_ledgers(ctx: Context, ids: Sequence[int]) -> Sequence[Loan]:
         )
         .order_by(Loan.id)
     ).all()
+
+
+def commit_without_waiting_for_disk(ctx: Context) -> None:
+    """On PostgreSQL, this transaction's commit returns before its record reaches the disk
+    (``synchronous_commit`` off): a crash may lose the last few commits. Elsewhere, nothing."""
+    if ctx.session.get_bind().dialect.name == "postgresql":
+        ctx.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+
+
+# ---- the portfolio ----
+
+
+def active_loans_by(ctx: Context, column: Any) -> dict[str, tuple[int, int]]:
+    """Active loans grouped by ``column`` (a column of ``Loan``): how many, and their principal
+    outstanding in fen."""
+    rows = ctx.session.execute(
+        select(column, func.count(), func.coalesce(func.sum(Loan.principal_outstanding), 0))
+        .where(Loan.status == LoanStatus.ACTIVE)
+        .group_by(column)
+    ).all()
+    return {str(key): (int(count), int(total)) for key, count, total in rows}
+
+
+def agreements_by_status(ctx: Context) -> dict[str, int]:
+    query = select(Agreement.status, func.count()).group_by(Agreement.status)
+    return {status: int(count) for status, count in ctx.session.execute(query).all()}
+
+
+def latest_close(ctx: Context) -> date | None:
+    """The latest day the close of business stored on any loan."""
+    return ctx.session.scalar(select(func.max(Loan.closed_through)))

@@ -15,6 +15,8 @@ from xieshang.kit.schemas import RatePct, Yuan
 
 
 class ProductRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     code: str
     name_zh: str
@@ -191,3 +193,18 @@ class StatementRead(BaseModel):
                 for line in result.lines
             ],
         )
+
+
+class Row(BaseModel):
+    key: str
+    loans: int
+    principal: str
+
+
+class PortfolioRead(BaseModel):
+    closed_through: date | None
+    """The latest day the close of business stored; loans not yet closed are counted as M0."""
+    active_loans: int
+    buckets: list[Row]
+    classification: list[Row]
+    agreements: dict[str, int]

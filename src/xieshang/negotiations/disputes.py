@@ -19,7 +19,8 @@ from xieshang.domain.loan import ChargeKind
 from xieshang.domain.money import Fen, to_yuan
 from xieshang.kit.access import authorize
 from xieshang.kit.context import Context
-from xieshang.loans.service import require_loan, terms_in_force, to_ledger
+from xieshang.loans.ledger import terms_in_force, to_ledger
+from xieshang.loans.service import require_loan
 from xieshang.negotiations.case_input import ChargedIn, FinancesIn, RequestIn
 from xieshang.negotiations.schemas import ChargeLineRead, NegotiationCreate, NegotiationRead
 from xieshang.negotiations.service import open_case

@@ -6,7 +6,8 @@ from typing import Annotated
 from fastapi import Query
 
 from xieshang.feedback.quality import QualityReport, quality_report
-from xieshang.loans.portfolio import PortfolioRead, portfolio
+from xieshang.loans.portfolio import portfolio
+from xieshang.loans.schemas import PortfolioRead
 from xieshang.web.deps import UserContext
 from xieshang.web.routing import Router
 

@@ -12,7 +12,8 @@ from xieshang.audit.service import verify_chain
 from xieshang.complaints import statistics as complaint_statistics
 from xieshang.domain.errors import Conflict, InvalidInput
 from xieshang.kit.context import Context
-from xieshang.loans.portfolio import Row, portfolio
+from xieshang.loans.portfolio import portfolio
+from xieshang.loans.schemas import Row
 from xieshang.models.user import Role
 from xieshang.policy import service as policy_versions
 from xieshang.policy.review import compare, policy_overview, review_draft

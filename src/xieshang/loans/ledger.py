@@ -1,0 +1,166 @@
+"""A loan's rows as the pure ledger sees them, and back: the terms in force, the installed schedule,
+the penalty rules and the transactions of the schedule in force; the loan-file form a negotiation
+snapshot stores; and a built schedule as installment rows."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+from xieshang.domain import schedule as ledger
+from xieshang.domain.allocation import AllocationOrder
+from xieshang.domain.loan import Charge, ChargeKind, Payment, PenaltyRules
+from xieshang.domain.loan import Loan as LedgerLoan
+from xieshang.domain.money import Fen, to_yuan
+from xieshang.domain.rates import DayCount
+from xieshang.loans.loanfile import parse_terms, terms_file
+from xieshang.models.loan import Installment, Loan, LoanProduct, LoanTransaction, TransactionKind
+
+CHARGE_KINDS = {
+    TransactionKind.FEE: ChargeKind.FEE,
+    TransactionKind.LATE_FEE: ChargeKind.LATE_FEE,
+    TransactionKind.REINSTATED: ChargeKind.FEE,  # put back as a fee: no interest runs on it
+}
+"""The ledger's kind of charge for each transaction that is not a payment."""
+
+
+def product_terms(
+    product: LoanProduct,
+    principal: Fen,
+    rate: Decimal,
+    months: int,
+    start: date,
+    first_due: date | None,
+) -> ledger.LoanTerms:
+    """A loan's contract terms: its own amount, rate and dates under its product's conventions."""
+    return ledger.LoanTerms(
+        principal=principal,
+        annual_rate=rate,
+        months=months,
+        start_date=start,
+        method=ledger.RepaymentMethod(product.method),
+        first_due_date=first_due,
+        interest_basis=ledger.InterestBasis(product.interest_basis),
+        day_count=DayCount(product.day_count),
+        installment_multiple=product.installment_multiple,
+    )
+
+
+def terms_in_force(loan: Loan) -> ledger.LoanTerms:
+    """The terms of the schedule in force: the contract's, or those an agreement installed."""
+    if loan.terms_in_force is not None:
+        return parse_terms(json.loads(loan.terms_in_force))[0]
+    return product_terms(
+        loan.product,
+        loan.principal,
+        Decimal(loan.annual_rate),
+        loan.months,
+        loan.start_date,
+        loan.first_due_date,
+    )
+
+
+def segment_transactions(loan: Loan) -> list[LoanTransaction]:
+    """The transactions of the schedule in force (earlier ones were settled into an agreement)."""
+    return [t for t in loan.transactions if t.segment == loan.segment]
+
+
+def to_ledger(loan: Loan) -> LedgerLoan:
+    """The ORM loan as the pure ledger sees it: terms, the installed schedule, rules and events."""
+    product = loan.product
+    terms = terms_in_force(loan)
+    schedule = ledger.Schedule(
+        principal=sum(i.principal for i in loan.installments),
+        start_date=terms.start_date,
+        installments=tuple(
+            ledger.Installment(
+                i.number,
+                i.start_date,
+                i.end_date,
+                i.due_date,
+                i.principal,
+                i.interest,
+                i.balance,
+                i.interest_base,
+                i.interest_months,
+                i.interest_days,
+            )
+            for i in loan.installments
+        ),
+    )
+    rules = PenaltyRules(
+        markup=Decimal(product.penalty_markup),
+        penalty_enabled=product.penalty_enabled,
+        compound_enabled=product.compound_enabled,
+        grace_days=product.grace_days,
+        allocation=AllocationOrder.parse(product.allocation_order),
+    )
+    events = segment_transactions(loan)
+    payments = tuple(
+        Payment(t.value_date, t.amount, t.reference)
+        for t in events
+        if t.kind is TransactionKind.PAYMENT
+    )
+    charges = tuple(
+        Charge(t.value_date, t.amount, CHARGE_KINDS[t.kind], t.installment, t.description)
+        for t in events
+        if t.kind is not TransactionKind.PAYMENT
+    )
+    return LedgerLoan(terms, schedule, rules, payments, charges)
+
+
+def installment_rows(schedule: ledger.Schedule) -> list[Installment]:
+    """A built schedule as the loan's installment rows."""
+    return [
+        Installment(
+            number=i.number,
+            start_date=i.start_date,
+            end_date=i.end_date,
+            due_date=i.due_date,
+            principal=i.principal,
+            interest=i.interest,
+            balance=i.balance,
+            interest_base=i.interest_base,
+            interest_months=i.interest_months,
+            interest_days=i.interest_days,
+        )
+        for i in schedule.installments
+    ]
+
+
+def loan_file(loan: Loan) -> dict[str, object]:
+    """The loan in the loan-file format (docs/loan-file.md): what a negotiation snapshot stores."""
+    product = loan.product
+    events = segment_transactions(loan)
+    terms = terms_file(terms_in_force(loan))
+    return {
+        "terms": {k: v for k, v in terms.items() if v is not None},
+        "penalty": {
+            "markup": product.penalty_markup,
+            "grace_days": product.grace_days,
+            "penalty": product.penalty_enabled,
+            "compound": product.compound_enabled,
+            "allocation_order": product.allocation_order,
+        },
+        "payments": [
+            {
+                "date": t.value_date.isoformat(),
+                "amount": to_yuan(t.amount),
+                "reference": t.reference,
+            }
+            for t in events
+            if t.kind is TransactionKind.PAYMENT
+        ],
+        "charges": [
+            {
+                "date": t.value_date.isoformat(),
+                "amount": to_yuan(t.amount),
+                "kind": CHARGE_KINDS[t.kind].value,
+                "installment": t.installment,
+                "description": t.description,
+            }
+            for t in events
+            if t.kind is not TransactionKind.PAYMENT
+        ],
+    }

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from tests.desk import PHONE, build_desk
 from xieshang.complaints.service import list_complaints
-from xieshang.contacts.workbench import CaseItem, case_order, case_picture, worklist
+from xieshang.contacts.workbench import case_picture
+from xieshang.contacts.worklist import CaseItem, case_order, worklist
 from xieshang.domain.errors import PermissionDenied
 from xieshang.kit.context import Context
 from xieshang.models.user import User

@@ -14,7 +14,7 @@ from xieshang.audit.service import verify
 from xieshang.auth.service import login
 from xieshang.cli.service import demo_contact
 from xieshang.complaints.statistics import complaint_statistics
-from xieshang.contacts.workbench import worklist
+from xieshang.contacts.worklist import worklist
 from xieshang.customers.schemas import valid_id_number, with_check_character
 from xieshang.demo import names
 from xieshang.demo import people as demo

@@ -7,21 +7,16 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from sqlalchemy import func, select
-
-from xieshang.agreements.repository import PERFORMING
 from xieshang.audit.service import record
+from xieshang.contacts import repository
+from xieshang.contacts.reads import contact_read
 from xieshang.contacts.schemas import ContactIn, ContactPage, ContactRead
 from xieshang.domain.conduct import ContactRequest, Relation, check_contact, lint_message
 from xieshang.domain.errors import Conflict, InvalidInput, NotFound
 from xieshang.kit.access import authorize, require_customer_access
 from xieshang.kit.context import Context
 from xieshang.kit.pagination import page_of
-from xieshang.models.complaint import Complaint
 from xieshang.models.contact import ContactAttempt
-from xieshang.models.customer import Customer
-from xieshang.models.loan import Loan
-from xieshang.models.negotiation import Agreement
 from xieshang.policy.in_force import policy_in_force
 
 HARASSMENT = "collection_conduct"
@@ -49,7 +44,7 @@ class ContactRefused(Conflict):
 
 def make_contact(ctx: Context, data: ContactIn) -> ContactRead:
     authorize(ctx, "contacts.create")
-    if ctx.session.get(Customer, data.customer_id) is None:
+    if not repository.customer_exists(ctx, data.customer_id):
         raise NotFound("customer", data.customer_id)
     loans = _loans(ctx, data)
     conduct = policy_in_force(ctx).conduct
@@ -60,10 +55,12 @@ def make_contact(ctx: Context, data: ContactIn) -> ContactRead:
         at=local,
         channel=data.channel,
         relation=Relation(data.party),
-        attempts_today_on_channel=_attempts(ctx, data, day),
+        attempts_today_on_channel=repository.attempts_on(ctx, data.customer_id, data.channel, day),
         collection=data.purpose == "collection",
-        plan_performing=_plan_performing(ctx, loans),
-        harassment_complaint_open=_harassment_open(ctx, data.customer_id),
+        plan_performing=bool(loans) and repository.any_performing_agreement(ctx, loans),
+        harassment_complaint_open=repository.complaint_open_in(
+            ctx, data.customer_id, HARASSMENT, FINISHED
+        ),
         debtor_unreachable=data.debtor_unreachable,
     )
     refusal = check_contact(request, conduct.contact)
@@ -101,7 +98,7 @@ def make_contact(ctx: Context, data: ContactIn) -> ContactRead:
         after=data.model_dump(mode="json") | {"contact": row.id},
     )
     ctx.session.commit()
-    return _read(ctx, row)
+    return contact_read(ctx, row)
 
 
 def _refuse(ctx: Context, data: ContactIn, rule: str, detail: str) -> NoReturn:
@@ -121,72 +118,20 @@ def _refuse(ctx: Context, data: ContactIn, rule: str, detail: str) -> NoReturn:
 def contact_log(ctx: Context, customer_id: int, page: int = 1, page_size: int = 50) -> ContactPage:
     authorize(ctx, "contacts.list")
     require_customer_access(ctx.user, customer_id)
-    if ctx.session.get(Customer, customer_id) is None:
+    if not repository.customer_exists(ctx, customer_id):
         raise NotFound("customer", customer_id)
-    query = select(ContactAttempt).where(ContactAttempt.customer_id == customer_id)
+    query = repository.contacts_query(customer_id)
     total, rows = page_of(ctx.session, query, page, page_size, ContactAttempt.id.desc())
     return ContactPage(
-        items=[_read(ctx, r) for r in rows], total=total, page=page, page_size=page_size
+        items=[contact_read(ctx, r) for r in rows], total=total, page=page, page_size=page_size
     )
 
 
 def _loans(ctx: Context, data: ContactIn) -> list[int]:
     """The loans the contact is about: the one named, else every loan of the customer."""
     if data.loan_id is not None:
-        loan = ctx.session.get(Loan, data.loan_id)
+        loan = repository.loan_by_id(ctx, data.loan_id)
         if loan is None or loan.customer_id != data.customer_id:
             raise InvalidInput("loan_id", f"customer {data.customer_id} has no loan {data.loan_id}")
         return [loan.id]
-    return list(ctx.session.scalars(select(Loan.id).where(Loan.customer_id == data.customer_id)))
-
-
-def _attempts(ctx: Context, data: ContactIn, day: str) -> int:
-    return (
-        ctx.session.scalar(
-            select(func.count())
-            .select_from(ContactAttempt)
-            .where(
-                ContactAttempt.customer_id == data.customer_id,
-                ContactAttempt.channel == data.channel,
-                ContactAttempt.local_day == day,
-            )
-        )
-        or 0
-    )
-
-
-def _plan_performing(ctx: Context, loans: list[int]) -> bool:
-    if not loans:
-        return False
-    found = ctx.session.scalar(
-        select(Agreement.id).where(Agreement.loan_id.in_(loans), Agreement.status.in_(PERFORMING))
-    )
-    return found is not None
-
-
-def _harassment_open(ctx: Context, customer_id: int) -> bool:
-    category = func.coalesce(Complaint.confirmed_category, Complaint.category)
-    found = ctx.session.scalar(
-        select(Complaint.id).where(
-            Complaint.customer_id == customer_id,
-            category == HARASSMENT,
-            Complaint.status.not_in(FINISHED),
-        )
-    )
-    return found is not None
-
-
-def _read(ctx: Context, row: ContactAttempt) -> ContactRead:
-    return ContactRead(
-        id=row.id,
-        customer_id=row.customer_id,
-        loan_id=row.loan_id,
-        agent_id=row.agent_id,
-        channel=row.channel,
-        party=row.party,
-        purpose=row.purpose,
-        at=ctx.local(row.at),
-        outcome=row.outcome,
-        message=row.message,
-        notes=row.notes,
-    )
+    return repository.loan_ids_of(ctx, data.customer_id)

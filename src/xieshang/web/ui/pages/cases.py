@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from xieshang.agreements import service as agreements
 from xieshang.agreements.schemas import AcceptIn
 from xieshang.contacts import workbench
+from xieshang.contacts.worklist import worklist
 from xieshang.domain.errors import XieshangError
 from xieshang.kit.context import Context
 from xieshang.models.user import Role
@@ -205,4 +206,4 @@ def decide(
 @router.get("/app/queue", name="ui.queue")
 def queue(request: Request, ctx: Page) -> HTMLResponse:
     """The agent's worklist: cases and complaints, deadline first, then risk."""
-    return render(request, ctx, "queue.html", work=workbench.worklist(ctx))
+    return render(request, ctx, "queue.html", work=worklist(ctx))

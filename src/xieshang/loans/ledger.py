@@ -8,16 +8,23 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from xieshang.domain import schedule as ledger
 from xieshang.domain.allocation import AllocationOrder
 from xieshang.domain.loan import Charge, ChargeKind, Payment, PenaltyRules
 from xieshang.domain.loan import Loan as LedgerLoan
 from xieshang.domain.money import Fen, to_yuan
 from xieshang.domain.rates import DayCount
+from xieshang.domain.schedule import (
+    Installment,
+    InterestBasis,
+    LoanTerms,
+    RepaymentMethod,
+    Schedule,
+)
 from xieshang.loans.loanfile import parse_terms, terms_file
-from xieshang.models.loan import Installment, Loan, LoanProduct, LoanTransaction, TransactionKind
+from xieshang.models.loan import Installment as InstallmentRow
+from xieshang.models.loan import Loan, LoanProduct, LoanTransaction, TransactionKind
 
-CHARGE_KINDS = {
+_CHARGE_KINDS = {
     TransactionKind.FEE: ChargeKind.FEE,
     TransactionKind.LATE_FEE: ChargeKind.LATE_FEE,
     TransactionKind.REINSTATED: ChargeKind.FEE,  # put back as a fee: no interest runs on it
@@ -32,22 +39,22 @@ def product_terms(
     months: int,
     start: date,
     first_due: date | None,
-) -> ledger.LoanTerms:
+) -> LoanTerms:
     """A loan's contract terms: its own amount, rate and dates under its product's conventions."""
-    return ledger.LoanTerms(
+    return LoanTerms(
         principal=principal,
         annual_rate=rate,
         months=months,
         start_date=start,
-        method=ledger.RepaymentMethod(product.method),
+        method=RepaymentMethod(product.method),
         first_due_date=first_due,
-        interest_basis=ledger.InterestBasis(product.interest_basis),
+        interest_basis=InterestBasis(product.interest_basis),
         day_count=DayCount(product.day_count),
         installment_multiple=product.installment_multiple,
     )
 
 
-def terms_in_force(loan: Loan) -> ledger.LoanTerms:
+def terms_in_force(loan: Loan) -> LoanTerms:
     """The terms of the schedule in force: the contract's, or those an agreement installed."""
     if loan.terms_in_force is not None:
         return parse_terms(json.loads(loan.terms_in_force))[0]
@@ -70,11 +77,11 @@ def to_ledger(loan: Loan) -> LedgerLoan:
     """The ORM loan as the pure ledger sees it: terms, the installed schedule, rules and events."""
     product = loan.product
     terms = terms_in_force(loan)
-    schedule = ledger.Schedule(
+    schedule = Schedule(
         principal=sum(i.principal for i in loan.installments),
         start_date=terms.start_date,
         installments=tuple(
-            ledger.Installment(
+            Installment(
                 i.number,
                 i.start_date,
                 i.end_date,
@@ -103,17 +110,17 @@ def to_ledger(loan: Loan) -> LedgerLoan:
         if t.kind is TransactionKind.PAYMENT
     )
     charges = tuple(
-        Charge(t.value_date, t.amount, CHARGE_KINDS[t.kind], t.installment, t.description)
+        Charge(t.value_date, t.amount, _CHARGE_KINDS[t.kind], t.installment, t.description)
         for t in events
         if t.kind is not TransactionKind.PAYMENT
     )
     return LedgerLoan(terms, schedule, rules, payments, charges)
 
 
-def installment_rows(schedule: ledger.Schedule) -> list[Installment]:
+def installment_rows(schedule: Schedule) -> list[InstallmentRow]:
     """A built schedule as the loan's installment rows."""
     return [
-        Installment(
+        InstallmentRow(
             number=i.number,
             start_date=i.start_date,
             end_date=i.end_date,
@@ -156,7 +163,7 @@ def loan_file(loan: Loan) -> dict[str, object]:
             {
                 "date": t.value_date.isoformat(),
                 "amount": to_yuan(t.amount),
-                "kind": CHARGE_KINDS[t.kind].value,
+                "kind": _CHARGE_KINDS[t.kind].value,
                 "installment": t.installment,
                 "description": t.description,
             }

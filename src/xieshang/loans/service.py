@@ -9,12 +9,12 @@ from datetime import date
 from sqlalchemy.orm.attributes import flag_modified
 
 from xieshang.audit.service import record
-from xieshang.domain import schedule as ledger
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.domain.allocation import AllocationOrder
 from xieshang.domain.errors import AlreadyExists, InvalidInput, NotFound
 from xieshang.domain.money import Fen, to_yuan, yuan
 from xieshang.domain.rates import parse_rate
+from xieshang.domain.schedule import LoanTerms, Schedule, build_schedule
 from xieshang.domain.statement import itemised_statement
 from xieshang.kit.access import authorize, require_customer_access
 from xieshang.kit.context import Context
@@ -96,7 +96,7 @@ def add_loan(ctx: Context, data: LoanCreate) -> Loan:
         created_at=ctx.now(),
         version=1,
     )
-    loan.installments = installment_rows(ledger.build_schedule(terms))
+    loan.installments = installment_rows(build_schedule(terms))
     ctx.session.add(loan)
     ctx.session.flush()
     record(ctx, "loan.create", "loan", loan.id, after=data.model_dump(mode="json"))
@@ -106,8 +106,8 @@ def add_loan(ctx: Context, data: LoanCreate) -> Loan:
 def install_schedule(
     ctx: Context,
     loan: Loan,
-    terms: ledger.LoanTerms,
-    schedule: ledger.Schedule,
+    terms: LoanTerms,
+    schedule: Schedule,
     *,
     carried: Fen = 0,
     reference: str,

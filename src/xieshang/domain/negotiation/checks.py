@@ -42,12 +42,13 @@ def regulatory_checks(
         Check(
             "CHECK_NO_INTEREST_ON_FEES", caps.interest_on_fees_allowed or not fees_capitalised, {}
         ),
-        # If the plan breaks, reinstated penalty runs at the contract markup, never above the maximum.
+        # If the plan breaks, penalty resumes at the markup of the loan the plan is built on (the
+        # contract's, recomputed at the maximum when above it: negotiation/lawful.py).
         Check(
             "CHECK_PENALTY_MARKUP",
-            min(markup, caps.penalty_markup_max) <= caps.penalty_markup_max,
+            markup <= caps.penalty_markup_max,
             {
-                "markup": format_rate(min(markup, caps.penalty_markup_max), 0),
+                "markup": format_rate(markup, 0),
                 "min": format_rate(caps.penalty_markup_min, 0),
                 "max": format_rate(caps.penalty_markup_max, 0),
             },

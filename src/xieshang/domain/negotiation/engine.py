@@ -62,9 +62,12 @@ def evaluate(case: Case, policy: Policy) -> Evaluation:
         )
     appraisal = appraise(case, policy)
     assessment = appraisal.assessment
-    reasons: list[Reason] = [*assessment.reasons, *assessment.flags]
+    reasons: list[Reason] = [*appraisal.lawful.reasons, *assessment.reasons, *assessment.flags]
     offers: list[Offer] = []
-    if assessment.installment <= assessment.target_payment and assessment.days_past_due == 0:
+    no_plan_needed = (
+        assessment.installment <= assessment.target_payment and assessment.days_past_due == 0
+    )
+    if no_plan_needed:
         reasons.append(
             Reason(
                 "NO_PLAN_NEEDED",
@@ -75,14 +78,19 @@ def evaluate(case: Case, policy: Policy) -> Evaluation:
             )
         )
     else:
-        offers += hardship_offers(appraisal)
-    settlement = settlement_offer(appraisal)
-    if isinstance(settlement, Offer):
-        offers.append(settlement)
-    elif settlement is not None:
-        reasons.append(settlement)
+        made, refused = hardship_offers(appraisal)
+        offers += made
+        reasons += refused
+    answers = [settlement_offer(appraisal)]
     if case.request.preferred_due_day is not None:
-        offers.append(due_date_offer(appraisal))
+        answers.append(due_date_offer(appraisal))
+    for answer in answers:
+        if isinstance(answer, Offer):
+            offers.append(answer)
+        elif answer is not None:
+            reasons.append(answer)
+    if not offers and not no_plan_needed:  # never silent: what happens next
+        reasons.append(Reason("NEXT_STEP_PERSON", {"days": str(policy.callback_working_days)}))
     return Evaluation(
         policy_version=policy.version,
         policy_digest=policy.digest,

@@ -256,6 +256,8 @@ class Policy:
     """Reminders, delivery retries and survey invitations."""
     complaints: ComplaintRules = field(default_factory=ComplaintRules)
     """The complaint clock (投诉办法 第十八、二十条) and reminders."""
+    callback_working_days: int = 2
+    """When the engine can offer nothing, a person calls the customer within this many working days."""
     reasons: dict[str, ReasonText] = field(default_factory=dict)
     digest: str = ""
     """SHA-256 of the document's text, recorded with every decision (set by the loader)."""
@@ -263,6 +265,7 @@ class Policy:
     def __post_init__(self) -> None:
         require(bool(self.version.strip()), "version must not be empty")
         require(1 <= self.offer_valid_days <= 90, "offer_valid_days is 1–90")
+        require(1 <= self.callback_working_days <= 10, "callback_working_days is 1–10")
         require(
             self.waterfall.rate_floor > ZERO or self.waterfall.allow_interest_suspension,
             "a rate floor of 0 (停息) needs allow_interest_suspension",

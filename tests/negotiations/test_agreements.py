@@ -314,7 +314,7 @@ def test_approval_paths_for_each_role_and_no_self_approval(bank: Bank) -> None:
         headers=bank.token("ag-super"),
     )
     assert illegal.status_code == 422
-    assert "CHECK_APR" in illegal.json()["detail"]
+    assert "all-in annual cost above the cap" in illegal.json()["detail"]
 
     # Within a supervisor's authority the supervisor's own adjustment is offered at once.
     forbear = bank.client.post(

@@ -7,6 +7,7 @@ rule gets 403; a customer asking for someone else's objects gets 404, like an id
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from fastapi import APIRouter, FastAPI
@@ -173,7 +174,9 @@ def ids(ctx: Context) -> Ids:
             NegotiationCreate.model_validate(
                 {
                     **NEGOTIATION,
-                    "loan_id": factories.loan(ctx, c).id,
+                    "loan_id": factories.loan(
+                        ctx, c, start_date=date(2026, 2, 10)
+                    ).id,  # current on 1 March
                     "request": {"scenario": "hardship", "preferred_due_day": 10},
                 }
             ),

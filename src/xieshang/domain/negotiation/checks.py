@@ -12,6 +12,14 @@ from xieshang.domain.rates import apr, format_rate
 from xieshang.domain.restructure import Restructuring
 from xieshang.domain.schedule import Schedule
 
+CHECK_WORDS: dict[str, tuple[str, str]] = {
+    "CHECK_APR": ("年化综合成本超过上限", "all-in annual cost above the cap"),
+    "CHECK_TERM": ("期限超过上限", "term beyond the longest allowed"),
+    "CHECK_NO_INTEREST_ON_FEES": ("对费用计收利息", "interest on fees"),
+    "CHECK_PENALTY_MARKUP": ("罚息上浮超过法定上限", "penalty markup above the legal maximum"),
+}
+"""Each check as people read it when a plan fails it (the codes stay for staff and the audit)."""
+
 
 @dataclass(frozen=True)
 class Check:

@@ -89,7 +89,8 @@ def evaluate(case: Case, policy: Policy) -> Evaluation:
             offers.append(answer)
         elif answer is not None:
             reasons.append(answer)
-    if not offers and not no_plan_needed:  # never silent: what happens next
+    if not no_plan_needed and not any(_affordable(o, assessment) for o in offers):
+        # Never silent, never only an offer the customer cannot pay: a person takes it from here.
         reasons.append(Reason("NEXT_STEP_PERSON", {"days": str(policy.callback_working_days)}))
     return Evaluation(
         policy_version=policy.version,
@@ -101,6 +102,15 @@ def evaluate(case: Case, policy: Policy) -> Evaluation:
         counter_offer=counter_offer(case, assessment, policy),
         reasons=tuple(reasons),
     )
+
+
+def _affordable(offer: Offer, assessment: Assessment) -> bool:
+    """The offer asks no more a month than the customer's affordable target (a settlement is paid
+    from the lump sum they said they have)."""
+    if offer.type == "settlement":
+        return True
+    first = offer.schedule.installments[0].payment if offer.schedule else offer.monthly_payment
+    return min(first, offer.monthly_payment) <= assessment.target_payment
 
 
 def adjusted_offer(case: Case, policy: Policy, shape: waterfall.PlanShape) -> Offer | Reason:

@@ -16,7 +16,7 @@ from xieshang.domain.negotiation import waterfall
 from xieshang.domain.negotiation.approval import Concessions, route_approval
 from xieshang.domain.negotiation.assess import Assessment, assess
 from xieshang.domain.negotiation.case import Case
-from xieshang.domain.negotiation.checks import Check, regulatory_checks
+from xieshang.domain.negotiation.checks import CHECK_WORDS, Check, regulatory_checks
 from xieshang.domain.negotiation.lawful import LawfulLoan, lawful_loan
 from xieshang.domain.negotiation.policy import Policy
 from xieshang.domain.negotiation.reasons import Reason, money
@@ -136,9 +136,15 @@ def plan_offer(
     markup = appraisal.lawful.loan.rules.markup
     checks = regulatory_checks(schedule, result, appraisal.policy, plan.shape.months, markup)
     reasons = [r for step in plan.steps for r in step.reasons] + list(plan.reasons)
-    failed = [c.code for c in checks if not c.passed]
+    failed = [CHECK_WORDS[c.code] for c in checks if not c.passed]
     if failed:  # an offer that fails a regulatory check is never produced
-        return Reason("CHECK_FAILED", {"checks": ", ".join(failed)})
+        return Reason(
+            "CHECK_FAILED",
+            {
+                "checks": "; ".join(en for _, en in failed),
+                "checks_zh": "；".join(zh for zh, _ in failed),
+            },
+        )
     hardship_payment = schedule.installments[0].payment if plan.shape.grace else plan.payment
     if kind != "adjusted_plan" and plan.payment > assessment.installment:
         honest = _catch_up(kind, plan.payment, assessment)

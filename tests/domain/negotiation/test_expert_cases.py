@@ -13,11 +13,13 @@ from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.strategies import examples, hardship_cases
 from xieshang.domain.accrual import ledger_as_of
+from xieshang.domain.errors import InvalidInput
 from xieshang.domain.loan import Loan, Payment, PenaltyRules
 from xieshang.domain.negotiation import waterfall
 from xieshang.domain.negotiation.case import Case, Finances, Hardship, History, Request, Scenario
@@ -407,7 +409,7 @@ def test_the_customer_reads_no_internal_code(c: Case) -> None:
 
 @PROPERTY
 @given(
-    principal=st.integers(1_000_000, 100_000_000),
+    principal=st.integers(1_000_000, 20_000_000),
     income=st.integers(300_000, 700_000),
 )
 def test_the_forbearance_cap_never_fails_by_rounding(principal: int, income: int) -> None:
@@ -437,3 +439,26 @@ def test_more_verified_income_never_lowers_the_affordable_target(c: Case, extra:
     )
     before = evaluate(c, POLICY).assessment.target_payment
     assert evaluate(richer, POLICY).assessment.target_payment >= before
+
+
+# -- 7. Limits -------------------------------------------------------------------------------------
+
+
+def test_a_loan_above_the_consumer_credit_limit_is_not_evaluated_as_one() -> None:
+    """A ¥5,000,000 "consumer" loan is beyond the ¥200,000 a bank may lend one person for
+    consumption on credit: the engine refuses the input, naming the limit, instead of answering."""
+    big = loan(principal=500_000_000, paid=3)
+    with pytest.raises(InvalidInput) as refused:
+        ask(big, days_after_due(big, 4, 10), income=5_000_000, essentials=1_000_000)
+    assert refused.value.field == "loan.principal"
+    assert "¥200,000.00" in str(refused.value)
+
+
+def test_a_date_far_beyond_the_loan_is_a_typing_error_not_a_case() -> None:
+    """An as-of date of 9999-12-31 (or one before the loan began) is refused with the bounds."""
+    the_loan = loan(paid=3)
+    for wrong in (date(9999, 12, 31), START - timedelta(days=1)):
+        with pytest.raises(InvalidInput) as refused:
+            ask(the_loan, wrong, income=500_000, essentials=300_000)
+        assert refused.value.field == "as_of"
+        assert "2025-06-01" in str(refused.value)

@@ -60,6 +60,12 @@ def evaluate(case: Case, policy: Policy) -> Evaluation:
         raise InvalidInput(
             "request.scenario", f"{case.request.scenario.value} is evaluated by its own path"
         )
+    limit = policy.regulatory.consumer_credit_max
+    if case.loan.terms.principal > limit:
+        raise InvalidInput(
+            "loan.principal",
+            f"{money(case.loan.terms.principal)} is above the {money(limit)} limit of a consumer loan",
+        )
     appraisal = appraise(case, policy)
     assessment = appraisal.assessment
     reasons: list[Reason] = [*appraisal.lawful.reasons, *assessment.reasons, *assessment.flags]

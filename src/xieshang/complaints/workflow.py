@@ -32,7 +32,7 @@ from xieshang.domain.errors import (
     PermissionDenied,
     ReviewPeriodOpen,
 )
-from xieshang.feedback.surveys import invite_after_complaint
+from xieshang.feedback.service import invite_after_complaint
 from xieshang.kit.access import authorize
 from xieshang.kit.context import Context
 from xieshang.models.complaint import Complaint

@@ -18,7 +18,7 @@ from xieshang.demo import repository
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.domain.errors import Conflict, InvalidInput
 from xieshang.feedback.schemas import SurveyAnswerCreate
-from xieshang.feedback.surveys import answer
+from xieshang.feedback.service import answer
 from xieshang.kit.context import Context, FixedClock
 from xieshang.loans.schemas import PaymentCreate
 from xieshang.loans.service import record_payment, require_loan, to_ledger

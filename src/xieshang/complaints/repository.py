@@ -22,6 +22,10 @@ def complaint_by_id(ctx: Context, complaint_id: int) -> Complaint | None:
     return ctx.session.get(Complaint, complaint_id)
 
 
+def customers_with_complaints(ctx: Context) -> set[int]:
+    return set(ctx.session.scalars(select(Complaint.customer_id)))
+
+
 def complaint_ids_in(ctx: Context, statuses: Collection[str]) -> list[int]:
     """The ids of the complaints in one of ``statuses``, oldest first."""
     return list(

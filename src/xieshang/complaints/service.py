@@ -70,3 +70,9 @@ def queue(
     return ComplaintPage(
         items=[reads.summary(ctx, c) for c in rows], total=total, page=page, page_size=page_size
     )
+
+
+def customers_with_complaints(ctx: Context) -> set[int]:
+    """The ids of the customers who have filed a complaint (for the bank's own processes: no caller
+    to check)."""
+    return repository.customers_with_complaints(ctx)

@@ -1,5 +1,8 @@
 """Reading complaints: one complaint (staff see the whole record, the customer their timeline), the
-list (a customer's own), the staff queue ordered by deadline and risk."""
+list (a customer's own), the staff queue ordered by deadline and risk.
+
+The changes are use cases beside this module, named for what they do: ``intake``, ``workflow``,
+``decisions``, ``attachments``, ``deadlines`` (the nightly pass), ``replies``, ``statistics``."""
 
 from __future__ import annotations
 

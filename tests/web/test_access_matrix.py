@@ -20,7 +20,7 @@ from xieshang.agreements.service import accept_offer, offer_terms
 from xieshang.complaints.attachments import add_attachment
 from xieshang.complaints.intake import file_complaint
 from xieshang.complaints.schemas import ComplaintCreate
-from xieshang.feedback.surveys import invite_after_negotiation
+from xieshang.feedback.service import invite_after_negotiation
 from xieshang.kit.access import NON_API_OPERATIONS, OPERATIONS, PUBLIC_OPERATIONS
 from xieshang.kit.context import Context
 from xieshang.models.user import Role

@@ -16,7 +16,7 @@ from tests import factories
 from tests.browser import PHONE, launched, sign_in, skip_without_chromium, watched_page
 from tests.concurrency.world import CLOCK, CUSTOMER, ready_to_accept, settings_for
 from tests.served import in_thread
-from xieshang.feedback import surveys
+from xieshang.feedback import service as surveys
 from xieshang.feedback.schemas import CampaignCreate
 from xieshang.jobs import close_of_business
 from xieshang.kit.context import Context, make_cipher

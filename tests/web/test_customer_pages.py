@@ -259,7 +259,7 @@ def test_the_hardship_form_marks_what_is_wrong_and_keeps_the_values(
 def test_complaint_and_survey_errors_are_accessible(
     client: TestClient, people: dict[str, int], ctx: Context
 ) -> None:
-    from xieshang.feedback.surveys import invite_after_negotiation
+    from xieshang.feedback.service import invite_after_negotiation
 
     invitation = invite_after_negotiation(ctx, people["me"], 1)
     ctx.session.commit()

@@ -23,6 +23,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from xieshang.complaints import intake
+from xieshang.complaints import reads as complaint_reads
 from xieshang.complaints import service as complaints
 from xieshang.complaints.schemas import ComplaintCreate, ComplaintSummary
 from xieshang.contacts.schemas import ContactRead
@@ -314,7 +315,7 @@ def customer_picture(
     ]
     queued = [s.value for s in complaints.QUEUED]
     open_complaints = [
-        complaints.summary(ctx, c)
+        complaint_reads.summary(ctx, c)
         for c in ctx.session.scalars(
             select(Complaint)
             .where(Complaint.customer_id == customer_id, Complaint.status.in_(queued))
@@ -322,7 +323,7 @@ def customer_picture(
         )
     ]
     answered = [
-        complaints.summary(ctx, c)
+        complaint_reads.summary(ctx, c)
         for c in ctx.session.scalars(
             select(Complaint)
             .where(Complaint.customer_id == customer_id, Complaint.status.not_in(queued))

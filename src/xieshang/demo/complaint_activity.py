@@ -20,6 +20,7 @@ from xieshang.complaints.schemas import (
     ReviewRequestIn,
     RootCause,
 )
+from xieshang.complaints.service import customers_with_complaints
 from xieshang.complaints.workflow import acknowledge, classify, close
 from xieshang.demo import repository
 from xieshang.demo.actor import Activity, Outcome
@@ -229,7 +230,7 @@ def contacts(act: Activity) -> None:
     if act.contact is None:
         return
     handled = repository.customers_negotiating(act.ctx)
-    handled |= repository.customers_complaining(act.ctx) | act.reserved
+    handled |= customers_with_complaints(act.ctx) | act.reserved
     overdue = [
         loan
         for loan in (

@@ -454,6 +454,20 @@ def test_a_loan_above_the_consumer_credit_limit_is_not_evaluated_as_one() -> Non
     assert "¥200,000.00" in str(refused.value)
 
 
+def test_a_small_business_loan_has_the_limit_of_its_own_kind() -> None:
+    """¥780,000 of small-business working capital is within that kind's ¥10 M limit: evaluated."""
+    the_loan = loan(principal=78_000_000, paid=3)
+    case = Case(
+        the_loan,
+        Finances(8_000_000, 8_000_000, 5_000_000, 0),
+        History(24, 3, 3),
+        Request(Scenario.HARDSHIP),
+        days_after_due(the_loan, 4, 10),
+        product_kind="working_capital",
+    )
+    assert evaluate(case, POLICY).assessment.debt.principal > 20_000_000
+
+
 def test_a_date_far_beyond_the_loan_is_a_typing_error_not_a_case() -> None:
     """An as-of date of 9999-12-31 (or one before the loan began) is refused with the bounds."""
     the_loan = loan(paid=3)

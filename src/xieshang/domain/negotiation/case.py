@@ -119,6 +119,8 @@ class Case:
     history: History
     request: Request
     as_of: date
+    product_kind: str = "consumer_installment"
+    """The loan's product kind, whose size limit the policy sets."""
 
     def __post_init__(self) -> None:
         start = self.loan.schedule.start_date

@@ -60,11 +60,12 @@ def evaluate(case: Case, policy: Policy) -> Evaluation:
         raise InvalidInput(
             "request.scenario", f"{case.request.scenario.value} is evaluated by its own path"
         )
-    limit = policy.regulatory.consumer_credit_max
-    if case.loan.terms.principal > limit:
+    limit = policy.regulatory.principal_max.get(case.product_kind)
+    if limit is not None and case.loan.terms.principal > limit:
         raise InvalidInput(
             "loan.principal",
-            f"{money(case.loan.terms.principal)} is above the {money(limit)} limit of a consumer loan",
+            f"{money(case.loan.terms.principal)} is above the {money(limit)} limit"
+            f" of a {case.product_kind.replace('_', ' ')} loan",
         )
     appraisal = appraise(case, policy)
     assessment = appraisal.assessment

@@ -38,9 +38,9 @@ class RegulatoryCaps:
     """No interest on 违约金 and fees (银发〔2016〕111号)."""
     observation_period_months: int
     """Restructured-asset observation period ≥ 1 year (风险分类办法 第二十条)."""
-    consumer_credit_max: Fen = 20_000_000
-    """单户用于消费的个人信用贷款授信额度 ≤ ¥200,000 (互联网贷款办法, 银保监会令2020年第9号): a loan
-    above it is not a consumer loan this engine may evaluate."""
+    principal_max: dict[str, Fen] = field(default_factory=dict)
+    """The largest loan of each product kind the engine evaluates (a kind not listed has no limit):
+    单户用于消费的个人信用贷款 ≤ ¥200,000 (互联网贷款办法, 银保监会令2020年第9号)."""
 
     def __post_init__(self) -> None:
         require(ZERO < self.apr_cap <= ONE, "apr_cap must be between 0 and 100 %")
@@ -50,7 +50,9 @@ class RegulatoryCaps:
         )
         require(1 <= self.max_plan_months <= 600, "max_plan_months must be 1–600")
         require(self.observation_period_months >= 0, "observation_period_months cannot be negative")
-        require(self.consumer_credit_max > 0, "consumer_credit_max must be more than zero")
+        require(
+            all(v > 0 for v in self.principal_max.values()), "principal_max must be more than zero"
+        )
 
 
 @dataclass(frozen=True)

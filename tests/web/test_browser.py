@@ -189,7 +189,7 @@ def test_a_customer_negotiates_and_accepts_and_an_agent_approves(
     agent.fill("#adj-rate", "0.30")
     agent.locator("#adj-rate").dispatch_event("change")
     agent.wait_for_function(
-        "() => document.querySelector('#adjust-verdict').innerText.includes('CHECK_APR')"
+        "() => document.querySelector('#adjust-verdict').innerText.includes('all-in annual cost above the cap')"
     )
     agent.fill("#adj-rate", "0.12")
     agent.click("#adjust-submit")

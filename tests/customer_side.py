@@ -45,7 +45,7 @@ def agree(ctx: Context, loan: Loan, day: int = 10) -> int:
 def build_people(ctx: Context) -> dict[str, int]:
     """Two customers with logins; the first has a loan at a lawful penalty markup and one whose
     product charges penalty interest above the legal maximum (contract rate + 80 %); each has a
-    due-date agreement on another loan."""
+    due-date agreement on another loan; the first has one more loan, up to date and untouched."""
     factories.product(ctx)
     factories.product(ctx, "OVER-MARKUP", penalty_markup="0.8")
     me, other = factories.customer(ctx), factories.customer(ctx)
@@ -61,8 +61,10 @@ def build_people(ctx: Context) -> dict[str, int]:
         )
         for code in ("CONSUMER-36", "OVER-MARKUP")
     )
-    mine = factories.loan(ctx, me, start_date=date(2026, 1, 15))
-    theirs = factories.loan(ctx, other, start_date=date(2026, 1, 15))
+    # Up to date (first due 2026-07-01): a due-date change is only for a loan that is not overdue.
+    mine = factories.loan(ctx, me, start_date=date(2026, 6, 1))
+    theirs = factories.loan(ctx, other, start_date=date(2026, 6, 1))
+    fresh = factories.loan(ctx, me, start_date=date(2026, 6, 1))
     factories.user(ctx, Role.CUSTOMER, "cp-me", me.id)
     factories.user(ctx, Role.CUSTOMER, "cp-other", other.id)
     factories.user(ctx, Role.AGENT, "cp-agent")
@@ -72,6 +74,7 @@ def build_people(ctx: Context) -> dict[str, int]:
         "lawful": lawful.id,
         "over": over.id,
         "mine": mine.id,
+        "fresh": fresh.id,
         "theirs": theirs.id,
         "my_agreement": agree(ctx, mine),
         "their_agreement": agree(ctx, theirs, day=20),

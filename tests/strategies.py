@@ -345,7 +345,7 @@ def hardship_cases(draw: st.DrawFn) -> Case:
     with random finances, history and, sometimes, a monthly payment of their own."""
     months = draw(st.integers(6, 60))
     terms = LoanTerms(
-        principal=draw(st.integers(500_000, 50_000_000)),
+        principal=draw(st.integers(500_000, 20_000_000)),  # up to the ¥200,000 consumer limit
         annual_rate=Decimal(draw(st.integers(360, 2400))) / 10_000,
         months=months,
         start_date=date(2025, 1, 1) + timedelta(days=draw(st.integers(0, 200))),

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests import factories
 from xieshang.domain.money import yuan
-from xieshang.feedback.surveys import invite_after_complaint
+from xieshang.feedback.service import invite_after_complaint
 from xieshang.jobs import close_of_business
 from xieshang.kit.config import Settings
 from xieshang.kit.context import Context, FixedClock

@@ -16,7 +16,7 @@ from tests import factories
 from xieshang.cli import main
 from xieshang.feedback.analytics import survey_report
 from xieshang.feedback.schemas import SurveyAnswerCreate
-from xieshang.feedback.surveys import answer, invite_after_complaint, invite_after_negotiation
+from xieshang.feedback.service import answer, invite_after_complaint, invite_after_negotiation
 from xieshang.kit.context import Context, FixedClock
 from xieshang.models.customer import Customer
 from xieshang.models.notification import Notification

@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 
 from tests.factories import id_number, product
 from xieshang.domain.errors import InvalidInput
-from xieshang.imports.service import ImportKind, ImportReport, import_file
+from xieshang.imports.schemas import ImportKind, ImportReport
+from xieshang.imports.service import import_file
 from xieshang.kit.context import Context
 from xieshang.models.audit import AuditEntry
 from xieshang.models.customer import Customer

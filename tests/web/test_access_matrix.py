@@ -7,6 +7,7 @@ rule gets 403; a customer asking for someone else's objects gets 404, like an id
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from fastapi import APIRouter, FastAPI
@@ -19,7 +20,7 @@ from xieshang.agreements.service import accept_offer, offer_terms
 from xieshang.complaints.attachments import add_attachment
 from xieshang.complaints.intake import file_complaint
 from xieshang.complaints.schemas import ComplaintCreate
-from xieshang.feedback.surveys import invite_after_negotiation
+from xieshang.feedback.service import invite_after_negotiation
 from xieshang.kit.access import NON_API_OPERATIONS, OPERATIONS, PUBLIC_OPERATIONS
 from xieshang.kit.context import Context
 from xieshang.models.user import Role
@@ -173,7 +174,9 @@ def ids(ctx: Context) -> Ids:
             NegotiationCreate.model_validate(
                 {
                     **NEGOTIATION,
-                    "loan_id": factories.loan(ctx, c).id,
+                    "loan_id": factories.loan(
+                        ctx, c, start_date=date(2026, 2, 10)
+                    ).id,  # current on 1 March
                     "request": {"scenario": "hardship", "preferred_due_day": 10},
                 }
             ),

@@ -6,6 +6,7 @@ stays clean."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,11 +17,12 @@ from tests import factories
 from tests.browser import PHONE, launched, sign_in, skip_without_chromium, watched_page
 from tests.concurrency.world import CLOCK, CUSTOMER, ready_to_accept, settings_for
 from tests.served import in_thread
-from xieshang.feedback import surveys
+from xieshang.feedback import service as surveys
 from xieshang.feedback.schemas import CampaignCreate
 from xieshang.jobs import close_of_business
 from xieshang.kit.context import Context, make_cipher
 from xieshang.kit.db import session_factory
+from xieshang.models.customer import Customer
 from xieshang.models.user import Role
 from xieshang.negotiations import service
 from xieshang.negotiations.schemas import AdjustIn, NegotiationCreate
@@ -37,7 +39,9 @@ SHOTS = Path(__file__).resolve().parents[2] / "docs" / "guide" / "screenshots"
 
 
 @pytest.fixture
-def site(committed_engine: Engine) -> Iterator[tuple[str, int]]:
+def site(committed_engine: Engine) -> Iterator[tuple[str, int, int]]:
+    """The served app; a case waiting for an agent; and a second loan of the customer's, up to date
+    (its due date may be moved, unlike the overdue one's)."""
     url = committed_engine.url.render_as_string(hide_password=False)
     settings = settings_for(url)
     ready = ready_to_accept(committed_engine)
@@ -51,6 +55,9 @@ def site(committed_engine: Engine) -> Iterator[tuple[str, int]]:
         session.commit()
         ctx.user = supervisor
         customer_id = service.get_case(ctx, ready.case_id).customer_id
+        owner = session.get(Customer, customer_id)
+        assert owner is not None
+        current = factories.loan(ctx, owner, start_date=CLOCK.now().date() - timedelta(days=10))
         surveys.create_campaign(ctx, CampaignCreate(name="2025 Q4", customer_ids=[customer_id]))
         ctx.user = agent
         case = service.open_case(
@@ -75,7 +82,7 @@ def site(committed_engine: Engine) -> Iterator[tuple[str, int]]:
         session_factory(committed_engine), settings, CLOCK.now().date(), clock=CLOCK
     )
     with in_thread(create_app(settings, CLOCK)) as base:
-        yield base, case.id
+        yield base, case.id, current.id
 
 
 @pytest.fixture
@@ -85,9 +92,9 @@ def browser() -> Iterator[Browser]:
 
 
 def test_a_customer_negotiates_and_accepts_and_an_agent_approves(
-    site: tuple[str, int], browser: Browser
+    site: tuple[str, int, int], browser: Browser
 ) -> None:
-    base, waiting_case = site
+    base, waiting_case, _ = site
     problems: list[str] = []
     page = watched_page(browser, problems)
     sign_in(page, base, CUSTOMER)
@@ -182,7 +189,7 @@ def test_a_customer_negotiates_and_accepts_and_an_agent_approves(
     agent.fill("#adj-rate", "0.30")
     agent.locator("#adj-rate").dispatch_event("change")
     agent.wait_for_function(
-        "() => document.querySelector('#adjust-verdict').innerText.includes('CHECK_APR')"
+        "() => document.querySelector('#adjust-verdict').innerText.includes('all-in annual cost above the cap')"
     )
     agent.fill("#adj-rate", "0.12")
     agent.click("#adjust-submit")
@@ -251,13 +258,13 @@ def test_a_customer_negotiates_and_accepts_and_an_agent_approves(
 
 
 def test_disputes_agreements_the_workbench_and_oversight(
-    site: tuple[str, int], browser: Browser
+    site: tuple[str, int, int], browser: Browser
 ) -> None:
     """A customer disputes a charge and claims the refund, moves a due date and reads the
     agreement; an agent works the worklist, the customer's picture and the engine's reasons,
     escalates, and answers from a template; a supervisor sees the escalation and the team's
     quality; compliance reads the statistics and proposes a policy an administrator approves."""
-    base, waiting_case = site
+    base, waiting_case, current_loan = site
     problems: list[str] = []
     page = watched_page(browser, problems)
     sign_in(page, base, CUSTOMER)
@@ -278,8 +285,24 @@ def test_disputes_agreements_the_workbench_and_oversight(
     assert page.inner_text("#decision-due") == "2025-12-05"
     claim_url = page.url
 
-    page.goto(f"{base}/app")  # a change of due date, through the engine's due-date offer
+    page.goto(f"{base}/app")  # the overdue loan's due date cannot simply be moved: said
     page.click("text=申请协商")
+    page.click("#situation-change")
+    page.fill("#preferred_due_day", "10")
+    for field, value in (
+        ("#stated_income", "9000"),
+        ("#verified_income", "9000"),
+        ("#essential_expenses", "3000"),
+        ("#other_debt_service", "0"),
+    ):
+        page.fill(field, value)
+    page.click("#change-submit")
+    page.wait_for_url("**/app/negotiations/*")
+    assert page.locator("section.offer[data-offer=due_date]").count() == 0
+    assert "逾期时不能只改还款日" in page.inner_text("main")
+
+    # a change of due date on the loan that is up to date, through the engine's due-date offer
+    page.goto(f"{base}/app/loans/{current_loan}/negotiate")
     page.click("#situation-change")
     page.fill("#preferred_due_day", "31")
     for field, value in (
@@ -395,9 +418,9 @@ def _axe(page: Page) -> list[str]:
 
 
 def test_the_main_pages_pass_an_accessibility_check(
-    site: tuple[str, int], browser: Browser
+    site: tuple[str, int, int], browser: Browser
 ) -> None:
-    base, waiting_case = site
+    base, waiting_case, _ = site
     problems: list[str] = []
     page = watched_page(browser, problems)
     page.goto(f"{base}/")

@@ -200,8 +200,16 @@ def test_changing_the_due_date_and_why_an_application_is_not_changed_here(
     assert "更长的期限" in form.text
     assert "不能由您在这里调整申请" in form.text
     assert 'href="/app/complaints?about=application&amp;loan=' in form.text
-    answer = client.post(
+    overdue = client.post(
         url, data={"csrf": csrf_of(form.text), "preferred_due_day": "25"} | FINANCES
+    )
+    assert overdue.status_code == 200
+    assert 'data-offer="due_date"' not in overdue.text, "moving an overdue loan's dates is a plan"
+    assert "逾期时不能只改还款日" in overdue.text
+    current = f"/app/loans/{people['fresh']}/change"
+    form = client.get(current)
+    answer = client.post(
+        current, data={"csrf": csrf_of(form.text), "preferred_due_day": "25"} | FINANCES
     )
     assert answer.status_code == 200
     assert 'data-offer="due_date"' in answer.text
@@ -251,7 +259,7 @@ def test_the_hardship_form_marks_what_is_wrong_and_keeps_the_values(
 def test_complaint_and_survey_errors_are_accessible(
     client: TestClient, people: dict[str, int], ctx: Context
 ) -> None:
-    from xieshang.feedback.surveys import invite_after_negotiation
+    from xieshang.feedback.service import invite_after_negotiation
 
     invitation = invite_after_negotiation(ctx, people["me"], 1)
     ctx.session.commit()

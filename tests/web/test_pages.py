@@ -14,6 +14,7 @@ from xieshang.kit.config import Environment, Settings
 from xieshang.kit.context import Context
 from xieshang.loans.schemas import PaymentCreate
 from xieshang.loans.service import record_payment
+from xieshang.models.customer import Customer
 from xieshang.models.user import Role
 from xieshang.negotiations import service
 from xieshang.negotiations.schemas import NegotiationCreate
@@ -205,10 +206,15 @@ def test_compliance_reviews_the_policy_history_and_a_draft(
 def test_a_customer_asks_for_another_due_date_and_sees_that_offer(
     client: TestClient, case_id: int, ctx: Context
 ) -> None:
+    owner = service.get_case(ctx, case_id).customer_id
+    customer = ctx.session.get(Customer, owner)
+    assert customer is not None
+    current = factories.loan(ctx, customer, start_date=date(2026, 6, 1))  # first due 1 July
+    ctx.session.commit()
     sign_in(client, "page-customer")
     home = client.get("/app")
-    loan = re.search(r'href="/app/loans/(\d+)/negotiate"', home.text)
-    assert loan is not None
+    loan = re.search(rf'href="/app/loans/({current.id})/negotiate"', home.text)
+    assert loan is not None, "the up-to-date loan is listed"
     form = client.get(f"/app/loans/{loan.group(1)}/negotiate")
     assert "对一笔收费有异议" in form.text
     answer = client.post(

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from pydantic import BaseModel, Field, ValidationError
 
-from xieshang.web.ui.problems import PATTERNS, TYPES, in_language, said
+from xieshang.web.ui.problem_patterns import PATTERNS, TYPES
+from xieshang.web.ui.problems import in_language, said
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from xieshang.domain import agreement as domain
 from xieshang.domain.accrual import LedgerState
 from xieshang.domain.calendar import add_months
 from xieshang.domain.money import display_yuan, to_yuan
-from xieshang.feedback.surveys import invite_after_negotiation
+from xieshang.feedback.service import invite_after_negotiation
 from xieshang.kit.context import Context
 from xieshang.models.loan import Loan, LoanTransaction, TransactionKind
 from xieshang.models.negotiation import (

@@ -18,7 +18,8 @@ from xieshang.contacts.service import ContactRefused, make_contact
 from xieshang.customers.service import rotate_pii_keys
 from xieshang.demo.seed import CUSTOMER_LOGINS, DEMO_PASSWORD, STAFF_LOGINS, SeedSummary, seed_demo
 from xieshang.domain.errors import InvalidInput
-from xieshang.imports.service import KINDS, ImportKind, import_file
+from xieshang.imports.schemas import KINDS, ImportKind
+from xieshang.imports.service import import_file
 from xieshang.jobs import close_of_business
 from xieshang.kit.config import Settings
 from xieshang.kit.context import Context, make_cipher

@@ -11,7 +11,8 @@ from pydantic import ValidationError
 from xieshang.cli.app import app
 from xieshang.cli.service import load_settings, open_context
 from xieshang.domain.errors import InvalidInput
-from xieshang.feedback import analytics, surveys
+from xieshang.feedback import analytics
+from xieshang.feedback import service as surveys
 from xieshang.feedback.schemas import CampaignCreate, SurveyReport
 from xieshang.kit.parse import parse_date
 

@@ -12,15 +12,12 @@ import hashlib
 import re
 import unicodedata
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import defer
-
+from xieshang.complaints import repository
 from xieshang.complaints.records import change, require_complaint
 from xieshang.domain.complaint_states import FINISHED, Status
 from xieshang.domain.errors import (
     ComplaintStatus,
     InvalidInput,
-    NotFound,
     TooManyAttachments,
 )
 from xieshang.kit.access import authorize
@@ -74,10 +71,7 @@ def add_attachment(
     if not content:
         raise InvalidInput("file", "is empty")
     media_type, extension = sniff(content)
-    count = ctx.session.scalar(
-        select(func.count()).where(ComplaintAttachment.complaint_id == complaint.id)
-    )
-    if (count or 0) >= MAX_PER_COMPLAINT:
+    if repository.attachment_count(ctx, complaint.id) >= MAX_PER_COMPLAINT:
         raise TooManyAttachments(complaint.id, MAX_PER_COMPLAINT)
     row = ComplaintAttachment(
         complaint_id=complaint.id,
@@ -106,18 +100,4 @@ def add_attachment(
 def get_attachment(ctx: Context, complaint_id: int, attachment_id: int) -> ComplaintAttachment:
     authorize(ctx, "complaints.attachments.get")
     complaint = require_complaint(ctx, complaint_id)
-    row = ctx.session.get(ComplaintAttachment, attachment_id)
-    if row is None or row.complaint_id != complaint.id:
-        raise NotFound("attachment", attachment_id)
-    return row
-
-
-def attachments_of(ctx: Context, complaint_id: int) -> list[ComplaintAttachment]:
-    return list(
-        ctx.session.scalars(
-            select(ComplaintAttachment)
-            .options(defer(ComplaintAttachment.content, raiseload=True))
-            .where(ComplaintAttachment.complaint_id == complaint_id)
-            .order_by(ComplaintAttachment.id)
-        )
-    )
+    return repository.attachment_of(ctx, complaint.id, attachment_id)

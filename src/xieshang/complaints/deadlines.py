@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
-
+from xieshang.complaints import repository
 from xieshang.complaints.records import change, last_review_request_day, rules
 from xieshang.complaints.workflow import close_complaint
 from xieshang.domain.complaint_states import AWAITING_NOTICE, OPEN, Status
 from xieshang.domain.complaints import reminder_due
+from xieshang.domain.errors import NotFound
 from xieshang.kit.context import Context
 from xieshang.models.complaint import Complaint
 
@@ -26,18 +26,15 @@ ESCALATION_GROUP = "complaint_escalation"
 
 def watched_ids(ctx: Context) -> list[int]:
     """The complaints the pass looks at, oldest first."""
-    return list(
-        ctx.session.scalars(
-            select(Complaint.id)
-            .where(Complaint.status.in_([s.value for s in WATCHED]))
-            .order_by(Complaint.id)
-        )
-    )
+    return repository.complaint_ids_in(ctx, [s.value for s in WATCHED])
 
 
-def check_deadline(ctx: Context, complaint: Complaint, as_of: date) -> str | None:
-    """Remind, escalate or close ``complaint`` as of ``as_of``; what was done, or None (flush
-    only: the caller commits)."""
+def check_deadline(ctx: Context, complaint_id: int, as_of: date) -> str | None:
+    """Remind, escalate or close the complaint as of ``as_of``; what was done, or None (flush
+    only: the caller commits). NotFound if it is gone."""
+    complaint = repository.complaint_by_id(ctx, complaint_id)
+    if complaint is None:
+        raise NotFound("complaint", complaint_id)
     current = Status(complaint.status)
     if current is Status.NOTIFIED:
         last = last_review_request_day(ctx, complaint)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
+from xieshang.complaints import repository
 from xieshang.complaints.records import change, compute_due
 from xieshang.complaints.schemas import CUSTOMER_CHANNELS, ComplaintCreate
 from xieshang.domain.complaint_states import Status
@@ -15,9 +16,8 @@ from xieshang.kit.access import authorize
 from xieshang.kit.context import Context
 from xieshang.loans.service import require_loan
 from xieshang.models.complaint import Complaint
-from xieshang.models.customer import Customer
 from xieshang.models.user import Role
-from xieshang.text import triage
+from xieshang.text import TriageResult, triage
 from xieshang.text.rules import URGENCY_LEVELS
 
 MAX_BACKDATING = timedelta(days=365)
@@ -61,7 +61,7 @@ def intake(
     external_ref: str | None = None,
 ) -> Complaint:
     """Register a complaint with its triage and clock (flush only: the caller commits)."""
-    if ctx.session.get(Customer, customer_id) is None:
+    if repository.customer_by_id(ctx, customer_id) is None:
         raise NotFound("customer", customer_id)
     if loan_id is not None and require_loan(ctx, loan_id).customer_id != customer_id:
         raise InvalidInput("loan_id", f"loan {loan_id} is not a loan of customer {customer_id}")
@@ -96,6 +96,12 @@ def intake(
     complaint.decision_due = compute_due(ctx, complaint)
     ctx.session.add(complaint)
     ctx.session.flush()
+    _received(ctx, complaint, result)
+    return complaint
+
+
+def _received(ctx: Context, complaint: Complaint, result: TriageResult) -> None:
+    """The complaint's first timeline event and audit row: how it came and how triage read it."""
     change(
         ctx,
         complaint,
@@ -103,8 +109,8 @@ def intake(
         before={},
         after={
             "status": complaint.status,
-            "channel": channel,
-            "received_at": received_at.isoformat(),
+            "channel": complaint.channel,
+            "received_at": complaint.received_at.isoformat(),
             "category": result.category,
             "urgency": result.urgency,
             "flags": [f.name for f in result.flags],
@@ -112,7 +118,6 @@ def intake(
         },
         visible=True,
     )
-    return complaint
 
 
 def _own(ctx: Context, data: ComplaintCreate) -> int:

@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 
 from xieshang.audit.service import record
+from xieshang.complaints import repository
 from xieshang.domain.complaint_states import Status, check_move
 from xieshang.domain.complaints import ComplaintRules, Extension, decision_due, review_deadlines
 from xieshang.domain.errors import NotFound
@@ -36,7 +37,7 @@ def policy_version(ctx: Context) -> str:
 
 def require_complaint(ctx: Context, complaint_id: int) -> Complaint:
     """The complaint, or 404 — also for a customer asking for someone else's."""
-    complaint = ctx.session.get(Complaint, complaint_id)
+    complaint = repository.complaint_by_id(ctx, complaint_id)
     if complaint is None:
         raise NotFound("complaint", complaint_id)
     require_customer_access(ctx.user, complaint.customer_id, "complaint", complaint_id)

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from xieshang.complaints import repository
 from xieshang.complaints.records import require_complaint
 from xieshang.domain.errors import InvalidInput
 from xieshang.kit.access import authorize
@@ -48,7 +49,7 @@ def address(customer: Customer, language: str) -> str:
 
 
 def fill(ctx: Context, complaint: Complaint, stage: str, language: str) -> str:
-    customer = ctx.session.get(Customer, complaint.customer_id)
+    customer = repository.customer_by_id(ctx, complaint.customer_id)
     assert customer is not None
     decided = complaint.decided_on or ctx.today()
     category = complaint.confirmed_category or complaint.category
@@ -66,11 +67,11 @@ def reply_template(ctx: Context, complaint_id: int, stage: str) -> str:
     edit before sending."""
     authorize(ctx, "complaints.note")
     complaint = require_complaint(ctx, complaint_id)
-    return fill(ctx, complaint, stage, reply_language(ctx, complaint))
+    return fill(ctx, complaint, stage, reply_language(ctx, complaint.customer_id))
 
 
-def reply_language(ctx: Context, complaint: Complaint) -> str:
+def reply_language(ctx: Context, customer_id: int) -> str:
     """Replies are written in the language the customer chose for messages."""
-    customer = ctx.session.get(Customer, complaint.customer_id)
+    customer = repository.customer_by_id(ctx, customer_id)
     language = customer.language if customer is not None else "zh"
     return language if language in LANGUAGES else "zh"

@@ -158,6 +158,8 @@ class AttachmentRead(BaseModel):
 
 
 class ClockRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     received_on: date
     decision_due: date
     extension: str

@@ -19,14 +19,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from openpyxl import Workbook
-from sqlalchemy import select
 
+from xieshang.complaints import repository
 from xieshang.domain.errors import InvalidInput
 from xieshang.kit.access import authorize
 from xieshang.kit.context import Context
 from xieshang.models.complaint import Complaint
-from xieshang.models.customer import Customer
-from xieshang.models.loan import Loan, LoanProduct
 from xieshang.text.categories import LABELS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -93,16 +91,8 @@ def complaint_statistics(ctx: Context, start: date, end: date) -> ComplaintStati
     authorize(ctx, "complaints.statistics")
     if start > end:
         raise InvalidInput("from", f"{start} is after {end}")
-    rows = ctx.session.execute(
-        select(Complaint, Customer.province, LoanProduct.code)
-        .join(Customer, Customer.id == Complaint.customer_id)
-        .outerjoin(Loan, Loan.id == Complaint.loan_id)
-        .outerjoin(LoanProduct, LoanProduct.id == Loan.product_id)
-        .where(Complaint.received_on >= start, Complaint.received_on <= end)
-        .order_by(Complaint.id)
-    ).all()
     result = ComplaintStatistics(start, end)
-    for complaint, province, product in rows:
+    for complaint, province, product in repository.received_between(ctx, start, end):
         _count(result, complaint, province, product)
     return result
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from xieshang.complaints import repository
+from xieshang.complaints.reads import holder_name
 from xieshang.complaints.records import (
     change,
     compute_due,
@@ -30,11 +32,11 @@ from xieshang.domain.errors import (
     PermissionDenied,
     ReviewPeriodOpen,
 )
-from xieshang.feedback.surveys import invite_after_complaint
+from xieshang.feedback.service import invite_after_complaint
 from xieshang.kit.access import authorize
 from xieshang.kit.context import Context
 from xieshang.models.complaint import Complaint
-from xieshang.models.user import Role, User
+from xieshang.models.user import Role
 from xieshang.notifications.service import notify
 
 HANDLERS = frozenset({Role.AGENT, Role.SUPERVISOR})
@@ -84,7 +86,7 @@ def assign(ctx: Context, complaint_id: int, data: AssignIn) -> Complaint:
         raise InvalidInput("assignee_id", "name an assignee, a group or both")
     before = {"assignee_id": complaint.assignee_id, "group": complaint.assignee_group}
     if data.assignee_id is not None:
-        user = ctx.session.get(User, data.assignee_id)
+        user = repository.user_by_id(ctx, data.assignee_id)
         if user is None or not user.is_active or user.role not in HANDLERS:
             raise InvalidInput("assignee_id", "is not an active agent or supervisor")
         complaint.assignee_id = user.id
@@ -298,15 +300,6 @@ def close_complaint(ctx: Context, complaint: Complaint, note: str, on: date) -> 
     complaint.finished_on = on
     move(ctx, complaint, Status.CLOSED, "close", note=note)
     invite_after_complaint(ctx, complaint.customer_id, complaint.id)
-
-
-def holder_name(ctx: Context, complaint: Complaint) -> str:
-    """Who holds the complaint, as the customer is told: the handler's name, else the group."""
-    if complaint.assignee_id is not None:
-        user = ctx.session.get(User, complaint.assignee_id)
-        if user is not None:
-            return user.display_name
-    return complaint.assignee_group
 
 
 def _before_decision(complaint: Complaint, what: str) -> None:

@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from xieshang.complaints import intake
+from xieshang.complaints import reads as complaint_reads
 from xieshang.complaints import service as complaints
 from xieshang.complaints.schemas import ComplaintCreate, ComplaintSummary
 from xieshang.contacts import repository
@@ -126,10 +127,11 @@ def customer_picture(
     ]
     queued = [s.value for s in complaints.QUEUED]
     open_complaints = [
-        complaints.summary(ctx, c) for c in repository.complaints_in(ctx, customer_id, queued)
+        complaint_reads.summary(ctx, c) for c in repository.complaints_in(ctx, customer_id, queued)
     ]
     answered = [
-        complaints.summary(ctx, c) for c in repository.complaints_not_in(ctx, customer_id, queued)
+        complaint_reads.summary(ctx, c)
+        for c in repository.complaints_not_in(ctx, customer_id, queued)
     ]
     log = contact_log(ctx, customer_id, page_size=RECENT_CONTACTS)
     return CustomerOverview(

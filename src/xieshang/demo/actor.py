@@ -19,7 +19,7 @@ from xieshang.demo import repository
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.domain.errors import Conflict, InvalidInput
 from xieshang.feedback.schemas import SurveyAnswerCreate
-from xieshang.feedback.surveys import answer
+from xieshang.feedback.service import answer, my_open_surveys
 from xieshang.kit.context import Context, FixedClock
 from xieshang.loans.ledger import to_ledger
 from xieshang.loans.repository import active_loan_ids
@@ -296,14 +296,20 @@ class Activity:
         nps: int,
         comment: str,
     ) -> None:
-        invitation = repository.survey_invitation(self.ctx, trigger, subject)
-        if invitation is None or days_ago < 1:
+        if days_ago < 1:
             return
-        answer(
-            self.at(user, days_ago, 21, 0) if days_ago > 1 else self.at(user, 1, 12, 0),
-            invitation.id,
-            SurveyAnswerCreate(csat=csat, nps=nps, comment=comment),
+        customer = self.at(user, days_ago, 21, 0) if days_ago > 1 else self.at(user, 1, 12, 0)
+        invitation = next(
+            (
+                i
+                for i in my_open_surveys(customer)
+                if (i.trigger, i.subject_id) == (trigger, subject)
+            ),
+            None,
         )
+        if invitation is None:
+            return
+        answer(customer, invitation.id, SurveyAnswerCreate(csat=csat, nps=nps, comment=comment))
         self.answers += 1
 
     # ---- collection contacts ----

@@ -20,6 +20,7 @@ from xieshang.complaints.schemas import (
     ReviewRequestIn,
     RootCause,
 )
+from xieshang.complaints.service import customers_with_complaints
 from xieshang.complaints.workflow import acknowledge, classify, close
 from xieshang.customers.repository import customer_ids
 from xieshang.demo import repository
@@ -230,7 +231,7 @@ def contacts(act: Activity) -> None:
     if act.contact is None:
         return
     handled = repository.customers_negotiating(act.ctx)
-    handled |= repository.customers_complaining(act.ctx) | act.reserved
+    handled |= customers_with_complaints(act.ctx) | act.reserved
     overdue = [
         loan
         for loan in (require_loan(act.ctx, loan_id) for loan_id in active_loan_ids(act.ctx))

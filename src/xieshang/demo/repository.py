@@ -5,8 +5,6 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from xieshang.kit.context import Context
-from xieshang.models.complaint import Complaint
-from xieshang.models.feedback import SurveyInvitation
 from xieshang.models.negotiation import CaseStatus, NegotiationCase
 from xieshang.models.user import Role, User
 
@@ -29,21 +27,9 @@ def customers_negotiating(ctx: Context) -> set[int]:
     return set(ctx.session.scalars(select(NegotiationCase.customer_id)))
 
 
-def customers_complaining(ctx: Context) -> set[int]:
-    return set(ctx.session.scalars(select(Complaint.customer_id)))
-
-
 def loans_negotiated(ctx: Context) -> set[int]:
     return set(ctx.session.scalars(select(NegotiationCase.loan_id)))
 
 
 def case_statuses(ctx: Context) -> list[CaseStatus]:
     return list(ctx.session.scalars(select(NegotiationCase.status)))
-
-
-def survey_invitation(ctx: Context, trigger: str, subject_id: str) -> SurveyInvitation | None:
-    return ctx.session.scalar(
-        select(SurveyInvitation).where(
-            SurveyInvitation.trigger == trigger, SurveyInvitation.subject_id == subject_id
-        )
-    )

@@ -118,7 +118,8 @@ def apr(flows: Sequence[tuple[date, Fen]], start: date) -> Decimal:
     if all(a >= 0 for a in amounts) or all(a <= 0 for a in amounts):
         raise InvalidInput("flows", "an IRR needs both money lent and money repaid")
     monthly = _solve_irr(times, amounts)
-    return Decimal(repr(monthly * MONTHS_PER_YEAR)).quantize(Decimal("0.000001"))
+    rate = Decimal(repr(monthly * MONTHS_PER_YEAR)).quantize(Decimal("0.000001"))
+    return rate if rate else abs(rate)  # never "-0.000000"
 
 
 def _npv_and_slope(

@@ -14,13 +14,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
 from xieshang.domain.errors import InvalidInput
+from xieshang.feedback import repository
 from xieshang.feedback.schemas import MonthScores, SurveyReport, WordCount
 from xieshang.kit.access import authorize
 from xieshang.kit.context import Context
-from xieshang.models.feedback import SurveyInvitation, SurveyResponse
+from xieshang.models.feedback import SurveyResponse
 from xieshang.text.keywords import chinese_keywords, english_words, is_chinese
 
 MAX_DAYS = 3 * 366
@@ -41,16 +40,8 @@ def survey_report(
     zone = ZoneInfo(ctx.settings.timezone)
     lower = datetime.combine(start, time(0), tzinfo=zone).astimezone(UTC)
     upper = datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
-    answers = ctx.session.scalars(
-        select(SurveyResponse).where(
-            SurveyResponse.answered_at >= lower, SurveyResponse.answered_at < upper
-        )
-    ).all()
-    sent = ctx.session.scalars(
-        select(SurveyInvitation.created_at).where(
-            SurveyInvitation.created_at >= lower, SurveyInvitation.created_at < upper
-        )
-    ).all()
+    answers = repository.answers_between(ctx, lower, upper)
+    sent = repository.invitation_times_between(ctx, lower, upper)
     invitations: dict[str, int] = defaultdict(int)
     for moment in sent:
         invitations[_month(ctx, moment)] += 1

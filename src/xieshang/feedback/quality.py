@@ -32,24 +32,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel
-from sqlalchemy import select
-
 from xieshang.domain.errors import InvalidInput
+from xieshang.feedback import repository
 from xieshang.feedback.analytics import scores
+from xieshang.feedback.schemas import PersonQuality, QualityReport
 from xieshang.kit.access import authorize
 from xieshang.kit.context import Context
-from xieshang.models.audit import AuditEntry
-from xieshang.models.complaint import Complaint
-from xieshang.models.contact import ContactAttempt
-from xieshang.models.feedback import SurveyInvitation, SurveyResponse
-from xieshang.models.negotiation import (
-    Agreement,
-    AgreementStatus,
-    NegotiationCase,
-    NegotiationOffer,
-)
-from xieshang.models.user import STAFF_ROLES, User
+from xieshang.models.feedback import SurveyResponse
+from xieshang.models.negotiation import AgreementStatus, NegotiationOffer
+from xieshang.models.user import STAFF_ROLES
 
 MAX_DAYS = 3 * 366
 DEFAULT_DAYS = 30
@@ -57,48 +48,6 @@ ADJUSTED = "adjusted"
 """The offer key of a plan a person shaped (negotiations.offers.adjust)."""
 REFUSED = "contact.refused"
 """The audit action of a contact the conduct rules refused (written by the collection service)."""
-
-
-class PersonQuality(BaseModel):
-    """One member of staff's figures for the period (see the module for what each counts)."""
-
-    user_id: int
-    username: str
-    display_name: str
-    role: str
-    cases_handled: int = 0
-    offers_approved: int = 0
-    offers_rejected: int = 0
-    offers_adjusted: int = 0
-    offers_escalated: int = 0
-    agreements: int = 0
-    agreements_active: int = 0
-    agreements_late: int = 0
-    agreements_completed: int = 0
-    agreements_broken: int = 0
-    keep_rate: str | None = None
-    """Agreements not broken ÷ agreements, 4 decimals; none without agreements."""
-    complaints_decided: int = 0
-    complaints_on_time: int = 0
-    on_time_share: str | None = None
-    """Complaints decided on time ÷ complaints decided, 4 decimals."""
-    days_to_decision_mean: str | None = None
-    """Mean days from receipt to decision, 1 decimal."""
-    complaints_reviewed: int = 0
-    complaints_changed_on_review: int = 0
-    survey_answers: int = 0
-    csat_average: str | None = None
-    csat_answers: int = 0
-    nps: float | None = None
-    nps_answers: int = 0
-    contacts_made: int = 0
-    contacts_refused: int = 0
-
-
-class QualityReport(BaseModel):
-    start: date
-    end: date
-    people: list[PersonQuality]
 
 
 def default_period(ctx: Context) -> tuple[date, date]:
@@ -148,7 +97,7 @@ class _Tally:
 
     def people(self, ctx: Context) -> list[PersonQuality]:
         ids = set(self.counts) | set(self.cases) | set(self.answers)
-        users = {u.id: u for u in ctx.session.scalars(select(User).where(User.id.in_(ids))) if ids}
+        users = repository.users_by_ids(ctx, ids)
         found = []
         for person in sorted(ids, key=lambda i: users[i].username if i in users else ""):
             user = users.get(person)
@@ -215,23 +164,9 @@ def _between(moment: datetime | None, lower: datetime, upper: datetime) -> bool:
 
 def _negotiations(ctx: Context, tally: _Tally, lower: datetime, upper: datetime) -> None:
     """Cases handled, offers decided and adjusted, and the agreements signed on handled cases."""
-    session = ctx.session
-    opened = session.execute(
-        select(NegotiationCase.id, NegotiationCase.created_by).where(
-            NegotiationCase.created_by.is_not(None),
-            NegotiationCase.created_at >= lower,
-            NegotiationCase.created_at < upper,
-        )
-    )
-    for case_id, person in opened:
+    for case_id, person in repository.cases_opened_between(ctx, lower, upper):
         tally.handled(person, case_id)
-    offers = session.scalars(
-        select(NegotiationOffer).where(
-            (NegotiationOffer.created_at >= lower) & (NegotiationOffer.created_at < upper)
-            | (NegotiationOffer.decided_at >= lower) & (NegotiationOffer.decided_at < upper)
-        )
-    )
-    for offer in offers:
+    for offer in repository.offers_made_or_decided_between(ctx, lower, upper):
         adjusted = offer.offer_key == ADJUSTED and offer.proposed_by is not None
         if adjusted and _between(offer.created_at, lower, upper):
             tally.handled(offer.proposed_by, offer.case_id)
@@ -242,22 +177,10 @@ def _negotiations(ctx: Context, tally: _Tally, lower: datetime, upper: datetime)
             tally.handled(offer.decided_by, offer.case_id)
             rejected = offer.status == "rejected"
             tally.add(offer.decided_by, "offers_rejected" if rejected else "offers_approved")
-    signed = list(
-        session.scalars(
-            select(Agreement).where(Agreement.consented_at >= lower, Agreement.consented_at < upper)
-        )
-    )
+    signed = repository.agreements_signed_between(ctx, lower, upper)
     for agreement in signed:
         tally.handled(agreement.accepted_by, agreement.case_id)
-    survey_cases = session.scalars(
-        select(SurveyInvitation.subject_id)
-        .join(SurveyResponse, SurveyResponse.invitation_id == SurveyInvitation.id)
-        .where(
-            SurveyInvitation.trigger == "negotiation",
-            SurveyResponse.answered_at >= lower,
-            SurveyResponse.answered_at < upper,
-        )
-    )
+    survey_cases = repository.subjects_answered_between(ctx, "negotiation", lower, upper)
     wanted = {a.case_id for a in signed} | {int(s) for s in survey_cases if s.isdigit()}
     tally.case_handlers = _handlers(ctx, wanted)
     for agreement in signed:
@@ -280,38 +203,22 @@ def _handlers(ctx: Context, case_ids: set[int]) -> dict[int, set[int]]:
     ids = sorted(case_ids)
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
-        session = ctx.session
-        for case_id, person in session.execute(
-            select(NegotiationCase.id, NegotiationCase.created_by).where(
-                NegotiationCase.id.in_(chunk)
-            )
-        ):
+        for case_id, person in repository.case_openers(ctx, chunk):
             if person is not None:
                 found[case_id].add(person)
-        for offer in session.scalars(
-            select(NegotiationOffer).where(NegotiationOffer.case_id.in_(chunk))
-        ):
+        for offer in repository.offers_of_cases(ctx, chunk):
             if offer.offer_key == ADJUSTED and offer.proposed_by is not None:
                 found[offer.case_id].add(offer.proposed_by)
             if _decided_by_someone_else(offer) and offer.decided_by is not None:
                 found[offer.case_id].add(offer.decided_by)
-        for case_id, person in session.execute(
-            select(Agreement.case_id, Agreement.accepted_by).where(Agreement.case_id.in_(chunk))
-        ):
+        for case_id, person in repository.consent_recorders(ctx, chunk):
             if person is not None:
                 found[case_id].add(person)
     return found
 
 
 def _complaints(ctx: Context, tally: _Tally, start: date, end: date) -> None:
-    decided = ctx.session.scalars(
-        select(Complaint).where(
-            Complaint.decided_by.is_not(None),
-            Complaint.decided_on >= start,
-            Complaint.decided_on <= end,
-        )
-    )
-    for c in decided:
+    for c in repository.complaints_decided_between(ctx, start, end):
         assert c.decided_by is not None
         assert c.decided_on is not None
         person = c.decided_by
@@ -324,21 +231,9 @@ def _complaints(ctx: Context, tally: _Tally, start: date, end: date) -> None:
 
 def _surveys(ctx: Context, tally: _Tally, lower: datetime, upper: datetime) -> None:
     handlers = tally.case_handlers
-    rows = ctx.session.execute(
-        select(SurveyResponse, SurveyInvitation.trigger, SurveyInvitation.subject_id)
-        .join(SurveyInvitation, SurveyInvitation.id == SurveyResponse.invitation_id)
-        .where(
-            SurveyResponse.answered_at >= lower,
-            SurveyResponse.answered_at < upper,
-            SurveyInvitation.trigger.in_(("negotiation", "complaint")),
-        )
-    ).all()
+    rows = repository.answers_about_between(ctx, lower, upper, ("negotiation", "complaint"))
     complaint_ids = [int(s) for _, trigger, s in rows if trigger == "complaint" and s.isdigit()]
-    deciders: dict[int, int | None] = {}
-    for cid, person in ctx.session.execute(
-        select(Complaint.id, Complaint.decided_by).where(Complaint.id.in_(complaint_ids))
-    ):
-        deciders[cid] = person
+    deciders = repository.complaint_deciders(ctx, complaint_ids)
     for answer, trigger, subject in rows:
         if not subject.isdigit():
             continue
@@ -353,21 +248,9 @@ def _surveys(ctx: Context, tally: _Tally, lower: datetime, upper: datetime) -> N
 
 
 def _contacts(ctx: Context, tally: _Tally, lower: datetime, upper: datetime) -> None:
-    made = ctx.session.scalars(
-        select(ContactAttempt.agent_id).where(
-            ContactAttempt.at >= lower,
-            ContactAttempt.at < upper,
-            ContactAttempt.agent_id.is_not(None),
-        )
-    )
-    for agent in made:
+    for agent in repository.contact_agents_between(ctx, lower, upper):
         tally.add(agent, "contacts_made")
-    refused = ctx.session.scalars(
-        select(AuditEntry.actor).where(
-            AuditEntry.action == REFUSED, AuditEntry.at >= lower, AuditEntry.at < upper
-        )
-    )
-    for actor in refused:
+    for actor in repository.actors_between(ctx, REFUSED, lower, upper):
         parts = actor.split(":")
         if len(parts) >= 2 and parts[0] == "user" and parts[1].isdigit():
             tally.add(int(parts[1]), "contacts_refused")

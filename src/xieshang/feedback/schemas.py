@@ -1,3 +1,5 @@
+"""Survey and report I/O: what a customer answers, a campaign, and the survey and quality reports."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -83,3 +85,46 @@ class SurveyReport(BaseModel):
     overall: MonthScores
     keywords_zh: list[WordCount] = Field(description="jieba keywords of the Chinese comments")
     words_en: list[WordCount] = Field(description="most used words of the English comments")
+
+
+class PersonQuality(BaseModel):
+    """One member of staff's figures for the period (:mod:`xieshang.feedback.quality` says what
+    each counts)."""
+
+    user_id: int
+    username: str
+    display_name: str
+    role: str
+    cases_handled: int = 0
+    offers_approved: int = 0
+    offers_rejected: int = 0
+    offers_adjusted: int = 0
+    offers_escalated: int = 0
+    agreements: int = 0
+    agreements_active: int = 0
+    agreements_late: int = 0
+    agreements_completed: int = 0
+    agreements_broken: int = 0
+    keep_rate: str | None = None
+    """Agreements not broken ÷ agreements, 4 decimals; none without agreements."""
+    complaints_decided: int = 0
+    complaints_on_time: int = 0
+    on_time_share: str | None = None
+    """Complaints decided on time ÷ complaints decided, 4 decimals."""
+    days_to_decision_mean: str | None = None
+    """Mean days from receipt to decision, 1 decimal."""
+    complaints_reviewed: int = 0
+    complaints_changed_on_review: int = 0
+    survey_answers: int = 0
+    csat_average: str | None = None
+    csat_answers: int = 0
+    nps: float | None = None
+    nps_answers: int = 0
+    contacts_made: int = 0
+    contacts_refused: int = 0
+
+
+class QualityReport(BaseModel):
+    start: date
+    end: date
+    people: list[PersonQuality]

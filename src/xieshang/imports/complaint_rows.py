@@ -8,15 +8,11 @@ from datetime import datetime
 from typing import get_args
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
 from xieshang.complaints.intake import intake
 from xieshang.complaints.schemas import Channel
 from xieshang.domain.errors import InvalidInput
+from xieshang.imports import reads, repository
 from xieshang.kit.context import Context
-from xieshang.models.complaint import Complaint
-from xieshang.models.customer import Customer
-from xieshang.models.loan import Loan
 
 REQUIRED = ("external_ref", "customer_no", "received_at", "text")
 OPTIONAL = ("channel", "loan_no")
@@ -37,26 +33,25 @@ def complaint_row(ctx: Context, values: dict[str, str]) -> bool:
     if channel not in get_args(Channel):
         raise InvalidInput("channel", f"must be one of {', '.join(get_args(Channel))}")
     received_at = _received_at(ctx, values["received_at"])
-    customer_id = ctx.session.scalar(
-        select(Customer.id).where(Customer.customer_no == values["customer_no"])
-    )
+    customer_id = repository.customer_id_by_number(ctx, values["customer_no"])
     if customer_id is None:
         raise InvalidInput("customer_no", f"no customer {values['customer_no']}")
     loan_id = None
     if "loan_no" in values:
-        loan_id = ctx.session.scalar(select(Loan.id).where(Loan.loan_no == values["loan_no"]))
+        loan_id = repository.loan_id_by_number(ctx, values["loan_no"])
         if loan_id is None:
             raise InvalidInput("loan_no", f"no loan {values['loan_no']}")
-    existing = ctx.session.scalar(select(Complaint).where(Complaint.external_ref == ref))
+    existing = repository.complaint_by_external_ref(ctx, ref)
     if existing is not None:
-        stored = {
-            "customer_no": existing.customer_id == customer_id,
-            "loan_no": existing.loan_id == loan_id,
-            "channel": existing.channel == channel,
-            "received_at": existing.received_at == received_at,
-            "text": existing.original_text == text,
+        stored = reads.complaint_as_row(existing)
+        given = {
+            "customer_no": customer_id,
+            "loan_no": loan_id,
+            "channel": channel,
+            "received_at": received_at,
+            "text": text,
         }
-        differs = [name for name, same in stored.items() if not same]
+        differs = [name for name, value in given.items() if stored[name] != value]
         if differs:
             raise InvalidInput(
                 "external_ref", f"{ref} exists with different data (differs: {', '.join(differs)})"

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy.orm import Session, sessionmaker
 
 from xieshang.complaints.deadlines import check_deadline, watched_ids
-from xieshang.complaints.repository import complaint_by_id
+from xieshang.domain.errors import NotFound
 from xieshang.jobs.runner import JobReport, run_job
 from xieshang.kit.config import Settings
 from xieshang.kit.context import Clock, Context
@@ -33,15 +33,18 @@ def _pass(ctx: Context, as_of: date, report: JobReport) -> None:
     for complaint_id in watched_ids(ctx):
         ctx.session.rollback()  # end the read: each complaint in its own transaction
         try:
-            complaint = complaint_by_id(ctx, complaint_id)
-            if complaint is None:
-                continue
-            done = check_deadline(ctx, complaint, as_of)
+            done = check_deadline(ctx, complaint_id, as_of)
             ctx.session.commit()
         except Exception as error:
             ctx.session.rollback()
+            if _gone(error, complaint_id):
+                continue  # deleted since the list was read
             report.failures.append({"complaint": complaint_id, "error": str(error)[:300]})
             continue
         report.counts["complaints_checked"] += 1
         if done is not None:
             report.counts[f"complaints_{done}"] += 1
+
+
+def _gone(error: Exception, complaint_id: int) -> bool:
+    return isinstance(error, NotFound) and (error.kind, error.ident) == ("complaint", complaint_id)

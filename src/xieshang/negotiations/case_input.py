@@ -86,6 +86,9 @@ class ApplicationIn(_In):
 
 class CaseIn(_In):
     as_of: date
+    product_kind: Literal["consumer_installment", "revolving_line", "working_capital"] = Field(
+        default="consumer_installment", description="the loan's product kind (its size limit)"
+    )
     loan: dict[str, Any] | None = Field(
         default=None, description="the loan, as in docs/loan-file.md"
     )
@@ -140,6 +143,7 @@ def parse_case(data: object) -> domain.Case:
             preferred_due_day=r.preferred_due_day,
         ),
         as_of=case.as_of,
+        product_kind=case.product_kind,
     )
 
 

@@ -27,7 +27,7 @@ from xieshang.domain.negotiation.engine import adjusted_offer
 from xieshang.domain.negotiation.reasons import Reason
 from xieshang.domain.negotiation.waterfall import PlanShape
 from xieshang.domain.rates import parse_rate
-from xieshang.feedback.surveys import invite_after_negotiation
+from xieshang.feedback.service import invite_after_negotiation
 from xieshang.kit.access import authorize
 from xieshang.kit.context import Context
 from xieshang.models.negotiation import (

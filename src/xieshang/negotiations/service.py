@@ -62,6 +62,7 @@ def open_case(ctx: Context, data: NegotiationCreate) -> NegotiationRead:
         )
     snapshot: dict[str, object] = {
         "as_of": as_of.isoformat(),
+        "product_kind": loan.product.kind.value,
         "loan": loan_file(loan),
         "finances": data.finances.model_dump(mode="json"),
         "history": _history(ctx, loan, as_of, data.new_debts_recent),

@@ -30,6 +30,7 @@ from xieshang.kit.files import read_text
 DEFAULT = "default.yaml"
 _MONEY = {
     ("regulatory", "cash_advance_installment_max"),
+    ("regulatory", "principal_max", "*"),
     ("authority", "*", "max_waiver"),
     ("credit", "limit_rounding"),
 }

@@ -140,7 +140,9 @@ def test_a_customer_who_can_afford_the_installment_needs_no_plan() -> None:
 
 
 def test_a_lump_sum_buys_a_settlement_within_the_policy_bounds() -> None:
-    result = evaluate(case(paid=2, as_of=date(2026, 3, 20), lump_sum=3_500_000), POLICY)
+    # ¥1,000 a month left after essentials, below the ¥1,660.72 installment: hardship shown.
+    hardship = case(paid=2, as_of=date(2026, 3, 20), lump_sum=3_500_000, essentials=500_000)
+    result = evaluate(hardship, POLICY)
     settlement = next(o for o in result.offers if o.type == "settlement")
     share = settlement.concessions.settlement_share
     assert share is not None

@@ -14,6 +14,18 @@ from xieshang.domain.rates import format_rate
 
 LEVELS = ("automatic", "agent", "supervisor")
 
+FLAG_WORDS: dict[str, tuple[str, str]] = {
+    "MH_ABLE_BUT_NOT_PAYING": ("有能力还款但未还款", "able to pay but not paying"),
+    "MH_RECENT_RESTRUCTURE": ("近期已调整过还款计划", "a plan was made recently"),
+    "MH_BROKEN_PLAN": ("近期有未履行的方案", "a recent plan was broken"),
+    "MH_MANY_NEW_DEBTS": ("近期新增多笔负债", "many new debts recently"),
+    "MH_LOW_WILLINGNESS": (
+        "还款记录不足以自动审批",
+        "the repayment record is too short or too weak",
+    ),
+}
+"""The moral-hazard flags as people read them (the codes stay for staff and the audit trail)."""
+
 
 @dataclass(frozen=True)
 class Concessions:
@@ -29,6 +41,11 @@ class Concessions:
     interest_forgone: Fen = 0
     """What the rate cut is worth to the customer: the plan's interest at the contract rate less
     its interest at the plan rate."""
+
+    @property
+    def forgives(self) -> bool:
+        """Something owed is waived or forgiven (not merely rescheduled)."""
+        return bool(self.waived or self.forgiven or self.settlement_share is not None)
 
     def exceeds(self, limit: Authority) -> list[tuple[str, str]]:
         """What goes beyond ``limit``, each said in Chinese and in English."""
@@ -79,14 +96,18 @@ def route_approval(
         if over:
             continue
         if level == "automatic":
-            if npv_ok and reached and assessment.may_be_automatic:
+            # Forgiving anything needs shown hardship: never automatic for a customer who can pay.
+            unearned = concessions.forgives and not assessment.shows_hardship
+            if npv_ok and reached and assessment.may_be_automatic and not unearned:
                 return level, Reason("APPROVAL_AUTOMATIC")
             why = []
             if not npv_ok:
                 why.append(("净现值", "NPV"))
             if not reached:
                 why.append(("可负担性", "affordability"))
-            why += [(flag.code, flag.code) for flag in assessment.flags]
+            if unearned:
+                why.append(("有能力按期还款", "able to pay as contracted"))
+            why += [FLAG_WORDS.get(flag.code, (flag.code, flag.code)) for flag in assessment.flags]
             return "agent", beyond("APPROVAL_AGENT", why)
         if level == "agent":
             return level, beyond("APPROVAL_AGENT", concessions.exceeds(levels.automatic))

@@ -31,8 +31,16 @@ class Assessment:
         return not self.flags
 
     @property
-    def may_waive_automatically(self) -> bool:
-        return all(flag.code != "MH_ABLE_BUT_NOT_PAYING" for flag in self.flags)
+    def shows_hardship(self) -> bool:
+        """Income left after essentials and other debts does not cover the installment: the
+        hardship that forgiveness, waivers and settlements need (a customer who can pay gets none)."""
+        return self.disposable < self.installment
+
+    @property
+    def may_waive(self) -> bool:
+        """A conditional waiver may be part of a plan: hardship shown, and not able-but-not-paying."""
+        able = any(flag.code == "MH_ABLE_BUT_NOT_PAYING" for flag in self.flags)
+        return self.shows_hardship and not able
 
 
 def assess(case: Case, state: LedgerState, policy: Policy) -> Assessment:

@@ -107,6 +107,11 @@ class Request:
             raise InvalidInput("request.preferred_due_day", "must be between 1 and 28")
 
 
+YEARS_AFTER_MATURITY = 10
+"""How long after its last due date a loan may still be negotiated: well beyond the three-year
+limitation period (民法典 第一百八十八条), so a date past it is a typing error, not a case."""
+
+
 @dataclass(frozen=True)
 class Case:
     loan: Loan
@@ -114,3 +119,12 @@ class Case:
     history: History
     request: Request
     as_of: date
+    product_kind: str = "consumer_installment"
+    """The loan's product kind, whose size limit the policy sets."""
+
+    def __post_init__(self) -> None:
+        start = self.loan.schedule.start_date
+        last = self.loan.schedule.installments[-1].due_date
+        latest = last.replace(year=last.year + YEARS_AFTER_MATURITY, day=min(last.day, 28))
+        if not start <= self.as_of <= latest:
+            raise InvalidInput("as_of", f"must be between the loan's start ({start}) and {latest}")

@@ -12,6 +12,14 @@ from xieshang.domain.rates import apr, format_rate
 from xieshang.domain.restructure import Restructuring
 from xieshang.domain.schedule import Schedule
 
+CHECK_WORDS: dict[str, tuple[str, str]] = {
+    "CHECK_APR": ("年化综合成本超过上限", "all-in annual cost above the cap"),
+    "CHECK_TERM": ("期限超过上限", "term beyond the longest allowed"),
+    "CHECK_NO_INTEREST_ON_FEES": ("对费用计收利息", "interest on fees"),
+    "CHECK_PENALTY_MARKUP": ("罚息上浮超过法定上限", "penalty markup above the legal maximum"),
+}
+"""Each check as people read it when a plan fails it (the codes stay for staff and the audit)."""
+
 
 @dataclass(frozen=True)
 class Check:
@@ -42,12 +50,13 @@ def regulatory_checks(
         Check(
             "CHECK_NO_INTEREST_ON_FEES", caps.interest_on_fees_allowed or not fees_capitalised, {}
         ),
-        # If the plan breaks, reinstated penalty runs at the contract markup, never above the maximum.
+        # If the plan breaks, penalty resumes at the markup of the loan the plan is built on (the
+        # contract's, recomputed at the maximum when above it: negotiation/lawful.py).
         Check(
             "CHECK_PENALTY_MARKUP",
-            min(markup, caps.penalty_markup_max) <= caps.penalty_markup_max,
+            markup <= caps.penalty_markup_max,
             {
-                "markup": format_rate(min(markup, caps.penalty_markup_max), 0),
+                "markup": format_rate(markup, 0),
                 "min": format_rate(caps.penalty_markup_min, 0),
                 "max": format_rate(caps.penalty_markup_max, 0),
             },

@@ -60,11 +60,21 @@ def evaluate(case: Case, policy: Policy) -> Evaluation:
         raise InvalidInput(
             "request.scenario", f"{case.request.scenario.value} is evaluated by its own path"
         )
+    limit = policy.regulatory.principal_max.get(case.product_kind)
+    if limit is not None and case.loan.terms.principal > limit:
+        raise InvalidInput(
+            "loan.principal",
+            f"{money(case.loan.terms.principal)} is above the {money(limit)} limit"
+            f" of a {case.product_kind.replace('_', ' ')} loan",
+        )
     appraisal = appraise(case, policy)
     assessment = appraisal.assessment
-    reasons: list[Reason] = [*assessment.reasons, *assessment.flags]
+    reasons: list[Reason] = [*appraisal.lawful.reasons, *assessment.reasons, *assessment.flags]
     offers: list[Offer] = []
-    if assessment.installment <= assessment.target_payment and assessment.days_past_due == 0:
+    no_plan_needed = (
+        assessment.installment <= assessment.target_payment and assessment.days_past_due == 0
+    )
+    if no_plan_needed:
         reasons.append(
             Reason(
                 "NO_PLAN_NEEDED",
@@ -75,14 +85,20 @@ def evaluate(case: Case, policy: Policy) -> Evaluation:
             )
         )
     else:
-        offers += hardship_offers(appraisal)
-    settlement = settlement_offer(appraisal)
-    if isinstance(settlement, Offer):
-        offers.append(settlement)
-    elif settlement is not None:
-        reasons.append(settlement)
+        made, refused = hardship_offers(appraisal)
+        offers += made
+        reasons += refused
+    answers = [settlement_offer(appraisal)]
     if case.request.preferred_due_day is not None:
-        offers.append(due_date_offer(appraisal))
+        answers.append(due_date_offer(appraisal))
+    for answer in answers:
+        if isinstance(answer, Offer):
+            offers.append(answer)
+        elif answer is not None:
+            reasons.append(answer)
+    if not no_plan_needed and not any(_affordable(o, assessment) for o in offers):
+        # Never silent, never only an offer the customer cannot pay: a person takes it from here.
+        reasons.append(Reason("NEXT_STEP_PERSON", {"days": str(policy.callback_working_days)}))
     return Evaluation(
         policy_version=policy.version,
         policy_digest=policy.digest,
@@ -93,6 +109,15 @@ def evaluate(case: Case, policy: Policy) -> Evaluation:
         counter_offer=counter_offer(case, assessment, policy),
         reasons=tuple(reasons),
     )
+
+
+def _affordable(offer: Offer, assessment: Assessment) -> bool:
+    """The offer asks no more a month than the customer's affordable target (a settlement is paid
+    from the lump sum they said they have)."""
+    if offer.type == "settlement":
+        return True
+    first = offer.schedule.installments[0].payment if offer.schedule else offer.monthly_payment
+    return min(first, offer.monthly_payment) <= assessment.target_payment
 
 
 def adjusted_offer(case: Case, policy: Policy, shape: waterfall.PlanShape) -> Offer | Reason:

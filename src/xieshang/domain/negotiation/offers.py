@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from xieshang.domain import agreement
-from xieshang.domain.accrual import ledger_as_of
 from xieshang.domain.calendar import add_months
 from xieshang.domain.ledger_state import LedgerState
 from xieshang.domain.money import Fen, apply_rate
@@ -17,7 +16,8 @@ from xieshang.domain.negotiation import waterfall
 from xieshang.domain.negotiation.approval import Concessions, route_approval
 from xieshang.domain.negotiation.assess import Assessment, assess
 from xieshang.domain.negotiation.case import Case
-from xieshang.domain.negotiation.checks import Check, regulatory_checks
+from xieshang.domain.negotiation.checks import CHECK_WORDS, Check, regulatory_checks
+from xieshang.domain.negotiation.lawful import LawfulLoan, lawful_loan
 from xieshang.domain.negotiation.policy import Policy
 from xieshang.domain.negotiation.reasons import Reason, money
 from xieshang.domain.negotiation.valuation import Valuer
@@ -51,6 +51,8 @@ class Appraisal:
 
     case: Case
     policy: Policy
+    lawful: LawfulLoan
+    """The contract within the law, which every plan starts from."""
     assessment: Assessment
     valuer: Valuer
     baseline: float
@@ -58,15 +60,16 @@ class Appraisal:
 
     @property
     def contract_rate(self) -> Decimal:
-        return self.case.loan.terms.annual_rate
+        return self.lawful.loan.terms.annual_rate
 
 
 def appraise(case: Case, policy: Policy) -> Appraisal:
-    """The case's loan as of its date, assessed, and the value of doing nothing."""
-    state = ledger_as_of(case.loan, case.as_of)
-    assessment = assess(case, state, policy)
+    """The case's loan within the law as of its date, assessed, and the value of doing nothing."""
+    lawful = lawful_loan(case.loan, policy.regulatory, case.as_of)
+    assessment = assess(case, lawful.state, policy)
     valuer = Valuer(policy.valuation)
-    return Appraisal(case, policy, assessment, valuer, _baseline(state, assessment, valuer))
+    baseline = _baseline(lawful.state, assessment, valuer)
+    return Appraisal(case, policy, lawful, assessment, valuer, baseline)
 
 
 def _baseline(state: LedgerState, assessment: Assessment, valuer: Valuer) -> float:
@@ -98,11 +101,12 @@ def npv_reason(npv: float, baseline: float) -> Reason:
 # -- plans -----------------------------------------------------------------------------------
 
 
-def hardship_offers(appraisal: Appraisal) -> list[Offer]:
-    """The waterfall's plan, and for a temporary hardship a grace period, where each can be made."""
+def hardship_offers(appraisal: Appraisal) -> tuple[list[Offer], list[Reason]]:
+    """The waterfall's plan, and for a temporary hardship a grace period, where each can be made;
+    and why each that cannot be made is not."""
     case, policy, assessment = appraisal.case, appraisal.policy, appraisal.assessment
     contract_rate = appraisal.contract_rate
-    waive_ok = assessment.may_waive_automatically
+    waive_ok = assessment.may_waive
     plan = waterfall.run(assessment, policy, contract_rate, case.as_of, waive_allowed=waive_ok)
     candidates = [("plan", "hardship_plan", plan)]
     if case.request.hardship.temporary and policy.waterfall.grace_months_max:
@@ -110,12 +114,14 @@ def hardship_offers(appraisal: Appraisal) -> list[Offer]:
             assessment, policy, contract_rate, case.as_of, waive=plan.shape.waive
         )
         candidates.append(("grace", "grace_period", grace))
-    offers = []
+    offers, refusals = [], []
     for offer_id, kind, candidate in candidates:
         offer = plan_offer(offer_id, kind, candidate, appraisal)
         if isinstance(offer, Offer):
             offers.append(offer)
-    return offers
+        else:
+            refusals.append(offer)
+    return offers, refusals
 
 
 def plan_offer(
@@ -127,15 +133,33 @@ def plan_offer(
     schedule = result.schedule
     npv = _plan_npv(plan, appraisal)
     concessions = _plan_concessions(plan, appraisal)
-    markup = appraisal.case.loan.rules.markup
+    markup = appraisal.lawful.loan.rules.markup
     checks = regulatory_checks(schedule, result, appraisal.policy, plan.shape.months, markup)
     reasons = [r for step in plan.steps for r in step.reasons] + list(plan.reasons)
-    failed = [c.code for c in checks if not c.passed]
+    failed = [CHECK_WORDS[c.code] for c in checks if not c.passed]
     if failed:  # an offer that fails a regulatory check is never produced
-        return Reason("CHECK_FAILED", {"checks": ", ".join(failed)})
+        return Reason(
+            "CHECK_FAILED",
+            {
+                "checks": "; ".join(en for _, en in failed),
+                "checks_zh": "；".join(zh for zh, _ in failed),
+            },
+        )
+    hardship_payment = schedule.installments[0].payment if plan.shape.grace else plan.payment
+    if kind != "adjusted_plan" and plan.payment > assessment.installment:
+        honest = _catch_up(kind, plan.payment, assessment)
+        if isinstance(honest, Reason):
+            return honest
+        kind = honest
+        reasons.append(
+            Reason(
+                "CATCH_UP_PLAN",
+                {"payment": money(plan.payment), "installment": money(assessment.installment)},
+            )
+        )
+    reasons += _final_payment(schedule, plan.payment)
     npv_ok = npv >= appraisal.baseline
     reasons.append(npv_reason(npv, appraisal.baseline))
-    hardship_payment = schedule.installments[0].payment if plan.shape.grace else plan.payment
     reached = hardship_payment <= assessment.target_payment
     approval, why = route_approval(
         concessions, appraisal.policy, assessment, npv_ok=npv_ok, reached=reached
@@ -160,6 +184,31 @@ def plan_offer(
         reasons=tuple(reasons),
         installation=agreement.from_restructuring(result),
     )
+
+
+def _catch_up(kind: str, payment: Fen, assessment: Assessment) -> str | Reason:
+    """A plan whose payment is above the contract's installment is no hardship plan: it spreads
+    arrears over the remaining term. Offered as that, when the customer can afford it; never as a
+    grace period, whose point is a lower payment."""
+    if kind == "hardship_plan" and payment <= assessment.target_payment:
+        return "catch_up_plan"
+    return Reason(
+        "PLAN_RAISES_PAYMENT",
+        {"payment": money(payment), "installment": money(assessment.installment)},
+    )
+
+
+def _final_payment(schedule: Schedule, regular: Fen) -> list[Reason]:
+    """The last payment, said when it is a balloon (more than half again the regular payment)."""
+    last = schedule.installments[-1]
+    if len(schedule.installments) < 2 or 2 * last.payment <= 3 * regular:
+        return []
+    return [
+        Reason(
+            "FINAL_PAYMENT",
+            {"payment": money(last.payment), "date": last.due_date.isoformat()},
+        )
+    ]
 
 
 def _plan_npv(plan: waterfall.Plan, appraisal: Appraisal) -> float:
@@ -215,6 +264,16 @@ def settlement_offer(appraisal: Appraisal) -> Offer | Reason | None:
     if available <= 0:
         return None
     debt = assessment.debt.total
+    if available >= debt:  # the customer can repay in full: nothing to forgive
+        return Reason("SETTLEMENT_CAN_PAY_IN_FULL", {"available": money(available)})
+    if not assessment.shows_hardship:
+        return Reason(
+            "SETTLEMENT_NEEDS_HARDSHIP",
+            {
+                "disposable": money(assessment.disposable),
+                "installment": money(assessment.installment),
+            },
+        )
     least = max(apply_rate(debt, policy.settlement.min_share_of_debt), round(baseline))
     most = apply_rate(debt, policy.settlement.max_share_of_debt)
     if available < least:
@@ -259,30 +318,43 @@ def settlement_offer(appraisal: Appraisal) -> Offer | Reason | None:
     )
 
 
-def due_date_offer(appraisal: Appraisal) -> Offer:
-    """The remaining installments moved to the day of the month the customer asked for."""
+def due_date_offer(appraisal: Appraisal) -> Offer | Reason:
+    """The remaining installments moved to the day of the month the customer asked for — for a loan
+    that is up to date (moving the dates of an overdue loan would re-spread its arrears: that is a
+    restructuring, which only a plan may do)."""
     case, assessment = appraisal.case, appraisal.assessment
     day = case.request.preferred_due_day
     assert day is not None
-    first = _next_day_of_month(case.as_of, day)
+    if assessment.days_past_due > 0:
+        return Reason("DUE_DATE_NEEDS_CURRENT", {"days": str(assessment.days_past_due)})
+    first_due = _next_day_of_month(case.as_of, day)
     months = max(1, assessment.remaining_months)
     terms = replace(
-        case.loan.terms,
+        appraisal.lawful.loan.terms,
         months=months,
         start_date=case.as_of,
-        first_due_date=first,
+        first_due_date=first_due,
         principal_grace_periods=0,
         level_amount=None,
     )
     if terms.method is RepaymentMethod.BULLET:
-        terms = replace(terms, first_due_date=add_months(first, months - 1))
+        terms = replace(terms, first_due_date=add_months(first_due, months - 1))
     installation = agreement.rescheduled(assessment.debt, terms)
+    rows = installation.schedule.installments
+    first = rows[0].payment + installation.carried
+    payment = rows[1].payment if len(rows) > 2 else rows[-1].payment  # the first has its own days
+    said = {
+        "day": str(day),
+        "first": money(first),
+        "payment": money(payment),
+        "installment": money(assessment.installment),
+    }
     return Offer(
         id="due_date",
         type="due_date_change",
-        monthly_payment=assessment.installment,
+        monthly_payment=payment,
         term_months=months,
-        apr=case.loan.terms.annual_rate,
+        apr=appraisal.contract_rate,
         total_cost=0,
         npv=round(appraisal.baseline),
         concessions=Concessions(),
@@ -290,7 +362,7 @@ def due_date_offer(appraisal: Appraisal) -> Offer:
         checks=(),
         schedule=installation.schedule,
         due_at_signing=installation.carried,
-        reasons=(Reason("DUE_DATE_CHANGE", {"day": str(day)}), Reason("APPROVAL_AUTOMATIC")),
+        reasons=(Reason("DUE_DATE_CHANGE", said), Reason("APPROVAL_AUTOMATIC")),
         installation=installation,
     )
 

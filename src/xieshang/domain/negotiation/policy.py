@@ -38,6 +38,9 @@ class RegulatoryCaps:
     """No interest on 违约金 and fees (银发〔2016〕111号)."""
     observation_period_months: int
     """Restructured-asset observation period ≥ 1 year (风险分类办法 第二十条)."""
+    principal_max: dict[str, Fen] = field(default_factory=dict)
+    """The largest loan of each product kind the engine evaluates (a kind not listed has no limit):
+    单户用于消费的个人信用贷款 ≤ ¥200,000 (互联网贷款办法, 银保监会令2020年第9号)."""
 
     def __post_init__(self) -> None:
         require(ZERO < self.apr_cap <= ONE, "apr_cap must be between 0 and 100 %")
@@ -47,6 +50,9 @@ class RegulatoryCaps:
         )
         require(1 <= self.max_plan_months <= 600, "max_plan_months must be 1–600")
         require(self.observation_period_months >= 0, "observation_period_months cannot be negative")
+        require(
+            all(v > 0 for v in self.principal_max.values()), "principal_max must be more than zero"
+        )
 
 
 @dataclass(frozen=True)
@@ -256,6 +262,8 @@ class Policy:
     """Reminders, delivery retries and survey invitations."""
     complaints: ComplaintRules = field(default_factory=ComplaintRules)
     """The complaint clock (投诉办法 第十八、二十条) and reminders."""
+    callback_working_days: int = 2
+    """When the engine can offer nothing, a person calls the customer within this many working days."""
     reasons: dict[str, ReasonText] = field(default_factory=dict)
     digest: str = ""
     """SHA-256 of the document's text, recorded with every decision (set by the loader)."""
@@ -263,6 +271,7 @@ class Policy:
     def __post_init__(self) -> None:
         require(bool(self.version.strip()), "version must not be empty")
         require(1 <= self.offer_valid_days <= 90, "offer_valid_days is 1–90")
+        require(1 <= self.callback_working_days <= 10, "callback_working_days is 1–10")
         require(
             self.waterfall.rate_floor > ZERO or self.waterfall.allow_interest_suspension,
             "a rate floor of 0 (停息) needs allow_interest_suspension",

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import TypeAlias
 
 from xieshang.domain.allocation import Component
-from xieshang.domain.money import Fen, apply_rate
+from xieshang.domain.money import Fen
 from xieshang.domain.negotiation.assess import Assessment
 from xieshang.domain.negotiation.policy import Policy
 from xieshang.domain.negotiation.reasons import Reason, money
@@ -214,7 +214,8 @@ def _forbear(search: _Search, shape: PlanShape) -> Taken | None:
     cap."""
     w, debt = search.policy.waterfall, search.assessment.debt
     base = debt.principal + (debt.interest if shape.capitalise else 0)
-    most = apply_rate(base, w.forbearance_max_share)
+    numerator, denominator = w.forbearance_max_share.as_integer_ratio()
+    most = base * numerator // denominator  # rounded down: never a fen over the cap
     if not (search.above(shape) and most > 0):
         return None
     amount = smallest_satisfying(1, most, lambda f: not search.above(replace(shape, forbear=f)))
@@ -239,7 +240,8 @@ def grace_plan(
     assessment: Assessment, policy: Policy, contract_rate: Decimal, start: date, *, waive: bool
 ) -> Plan:
     """For a temporary hardship: interest only for a few months, then the rest over the remaining term
-    extended by the grace months (within the cap)."""
+    extended by the grace months — and further, within the cap, until the payment after the grace
+    is no more than the contract's installment."""
     w, caps = policy.waterfall, policy.regulatory
     grace = min(w.grace_months_max, caps.max_plan_months - 1)
     months = min(caps.max_plan_months, assessment.remaining_months + grace)
@@ -247,6 +249,15 @@ def grace_plan(
     shape = PlanShape(
         months=months, rate=contract_rate, waive=waive, capitalise=w.capitalise_arrears, grace=grace
     )
+
+    def within(m: int) -> bool:
+        return level_payment_of(assessment.debt, replace(shape, months=m), start) <= (
+            assessment.installment
+        )
+
+    if months < caps.max_plan_months and not within(months):
+        shape = replace(shape, months=smallest_satisfying(months + 1, caps.max_plan_months, within))
+        months = shape.months
     result = build(assessment.debt, shape, start)
     first = result.schedule.installments[0].payment
     why = (
@@ -254,7 +265,9 @@ def grace_plan(
         Reason("STEP_EXTEND", {"months": str(months)}),
     )
     step = Step("grace", first, why)
-    return Plan(shape, result, (step,), ())
+    after = regular_payment(result, grace)
+    then = Reason("STEP_AFTER_GRACE", {"payment": money(after), "months": str(months - grace)})
+    return Plan(shape, result, (step,), (then,))
 
 
 def _rate_ladder(rate: Decimal, step: Decimal, floor: Decimal) -> list[Decimal]:

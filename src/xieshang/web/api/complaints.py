@@ -9,7 +9,15 @@ from urllib.parse import quote
 from fastapi import Body, Path, Query, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from xieshang.complaints import attachments, decisions, intake, service, statistics, workflow
+from xieshang.complaints import (
+    attachments,
+    decisions,
+    intake,
+    reads,
+    service,
+    statistics,
+    workflow,
+)
 from xieshang.complaints.schemas import (
     AssignIn,
     AttachmentRead,
@@ -48,7 +56,7 @@ def _note(step: StepIn | None) -> str:
 def file_complaint(ctx: UserContext, data: ComplaintCreate) -> View:
     """A customer files a complaint (app, web); staff record one received by phone, visit, letter
     or a regulator's referral, with the real time of receipt."""
-    return service.view(ctx, intake.file_complaint(ctx, data))
+    return reads.view(ctx, intake.file_complaint(ctx, data))
 
 
 @router.get("", name="complaints.list")
@@ -117,87 +125,87 @@ def timeline(ctx: UserContext, complaint_id: Id) -> TimelineRead:
 
 @router.post("/{complaint_id}/acknowledge", name="complaints.acknowledge")
 def acknowledge(ctx: UserContext, complaint_id: Id, step: Step = None) -> ComplaintRead:
-    return service.full_read(ctx, workflow.acknowledge(ctx, complaint_id, _note(step)))
+    return reads.full_read(ctx, workflow.acknowledge(ctx, complaint_id, _note(step)))
 
 
 @router.post("/{complaint_id}/investigate", name="complaints.investigate")
 def investigate(ctx: UserContext, complaint_id: Id, step: Step = None) -> ComplaintRead:
-    return service.full_read(ctx, workflow.investigate(ctx, complaint_id, _note(step)))
+    return reads.full_read(ctx, workflow.investigate(ctx, complaint_id, _note(step)))
 
 
 @router.post("/{complaint_id}/assign", name="complaints.assign")
 def assign(ctx: UserContext, complaint_id: Id, data: AssignIn) -> ComplaintRead:
-    return service.full_read(ctx, workflow.assign(ctx, complaint_id, data))
+    return reads.full_read(ctx, workflow.assign(ctx, complaint_id, data))
 
 
 @router.post("/{complaint_id}/notes", name="complaints.note")
 def add_note(ctx: UserContext, complaint_id: Id, data: NoteIn) -> ComplaintRead:
     """A note on the timeline: internal unless ``customer_visible``."""
-    return service.full_read(ctx, workflow.add_note(ctx, complaint_id, data))
+    return reads.full_read(ctx, workflow.add_note(ctx, complaint_id, data))
 
 
 @router.post("/{complaint_id}/classify", name="complaints.classify")
 def classify(ctx: UserContext, complaint_id: Id, data: ClassifyIn) -> ComplaintRead:
     """Confirm the category and tag root causes."""
-    return service.full_read(ctx, workflow.classify(ctx, complaint_id, data))
+    return reads.full_read(ctx, workflow.classify(ctx, complaint_id, data))
 
 
 @router.post("/{complaint_id}/extend", name="complaints.extend")
 def extend(ctx: UserContext, complaint_id: Id, data: ExtendIn) -> ComplaintRead:
     """complex: 30 days, with the reason; special: 60 days, a supervisor's approval. The customer
     is told."""
-    return service.full_read(ctx, workflow.extend(ctx, complaint_id, data))
+    return reads.full_read(ctx, workflow.extend(ctx, complaint_id, data))
 
 
 @router.post("/{complaint_id}/pause", name="complaints.pause")
 def pause(ctx: UserContext, complaint_id: Id, data: PauseIn) -> ComplaintRead:
     """Stop the clock for an outside assessment or mediation."""
-    return service.full_read(ctx, workflow.pause(ctx, complaint_id, data))
+    return reads.full_read(ctx, workflow.pause(ctx, complaint_id, data))
 
 
 @router.post("/{complaint_id}/resume", name="complaints.resume")
 def resume(ctx: UserContext, complaint_id: Id, step: Step = None) -> ComplaintRead:
-    return service.full_read(ctx, workflow.resume(ctx, complaint_id, _note(step)))
+    return reads.full_read(ctx, workflow.resume(ctx, complaint_id, _note(step)))
 
 
 @router.post("/{complaint_id}/new-facts", name="complaints.new_facts")
 def new_facts(ctx: UserContext, complaint_id: Id, data: NewFactsIn) -> View:
     """New facts or reasons: the clock restarts from today."""
-    return service.view(ctx, workflow.new_facts(ctx, complaint_id, data.text))
+    return reads.view(ctx, workflow.new_facts(ctx, complaint_id, data.text))
 
 
 @router.post("/{complaint_id}/decide", name="complaints.decide")
 def decide(ctx: UserContext, complaint_id: Id, data: DecideIn) -> ComplaintRead:
     """Decide, with the facts and the basis: the letters (zh, en) are written and stored."""
-    return service.full_read(ctx, decisions.decide(ctx, complaint_id, data))
+    return reads.full_read(ctx, decisions.decide(ctx, complaint_id, data))
 
 
 @router.post("/{complaint_id}/notify", name="complaints.notify")
 def notify(ctx: UserContext, complaint_id: Id, data: NotifyIn) -> ComplaintRead:
     """Send the decision letter; the notice's id, channel and time are kept as proof."""
-    return service.full_read(ctx, decisions.send_decision(ctx, complaint_id, data))
+    return reads.full_read(ctx, decisions.send_decision(ctx, complaint_id, data))
 
 
 @router.post("/{complaint_id}/review-request", name="complaints.review_request")
 def request_review(ctx: UserContext, complaint_id: Id, data: ReviewRequestIn) -> View:
     """Ask for a review (核查) of the decision, within its period."""
-    return service.view(ctx, decisions.request_review(ctx, complaint_id, data))
+    return reads.view(ctx, decisions.request_review(ctx, complaint_id, data))
 
 
 @router.post("/{complaint_id}/review-decision", name="complaints.review_decide")
 def decide_review(ctx: UserContext, complaint_id: Id, data: ReviewDecisionIn) -> ComplaintRead:
     """A supervisor who did not decide the complaint decides the review; the letter is sent."""
-    return service.full_read(ctx, decisions.decide_review(ctx, complaint_id, data))
+    return reads.full_read(ctx, decisions.decide_review(ctx, complaint_id, data))
 
 
 @router.post("/{complaint_id}/close", name="complaints.close")
 def close(ctx: UserContext, complaint_id: Id, step: Step = None) -> ComplaintRead:
-    return service.full_read(ctx, workflow.close(ctx, complaint_id, _note(step)))
+    return reads.full_read(ctx, workflow.close(ctx, complaint_id, _note(step)))
 
 
 @router.post("/{complaint_id}/withdraw", name="complaints.withdraw")
 def withdraw(ctx: UserContext, complaint_id: Id, step: Step = None) -> View:
-    return service.view(ctx, workflow.withdraw(ctx, complaint_id, _note(step)))
+    return reads.view(ctx, workflow.withdraw(ctx, complaint_id, _note(step)))
 
 
 @router.post("/{complaint_id}/attachments", name="complaints.attachments.create", status_code=201)
@@ -207,7 +215,7 @@ async def upload(ctx: UserContext, complaint_id: Id, file: UploadFile) -> Attach
     row = await run_in_threadpool(
         attachments.add_attachment, ctx, complaint_id, file.filename, content
     )
-    return service.attachment_read(ctx, row)
+    return reads.attachment_read(ctx, row)
 
 
 @router.get(

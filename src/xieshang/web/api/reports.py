@@ -5,7 +5,8 @@ from typing import Annotated
 
 from fastapi import Query
 
-from xieshang.feedback.quality import QualityReport, quality_report
+from xieshang.feedback.quality import quality_report
+from xieshang.feedback.schemas import QualityReport
 from xieshang.loans.portfolio import portfolio
 from xieshang.loans.schemas import PortfolioRead
 from xieshang.web.deps import UserContext

@@ -7,7 +7,8 @@ from typing import Annotated
 
 from fastapi import Path, Query
 
-from xieshang.feedback import analytics, surveys
+from xieshang.feedback import analytics
+from xieshang.feedback import service as surveys
 from xieshang.feedback.schemas import (
     CampaignCreate,
     CampaignRead,

@@ -127,6 +127,7 @@ JOB = (  # admin.html: the batch jobs and their runs' status (xieshang.jobs)
 )
 AGREEMENT = (  # agreement.html, agreements.html: an agreement's kind and each installment's mark
     N_("kind.adjusted_plan"),
+    N_("kind.catch_up_plan"),
     N_("kind.due_date_change"),
     N_("kind.grace_period"),
     N_("kind.hardship_plan"),

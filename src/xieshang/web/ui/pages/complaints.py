@@ -11,8 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from xieshang.complaints import intake, replies
 from xieshang.complaints import service as complaint_service
 from xieshang.complaints import workflow as complaint_workflow
-from xieshang.complaints.records import require_complaint
-from xieshang.complaints.schemas import ComplaintCreate, NoteIn
+from xieshang.complaints.schemas import ComplaintCreate, ComplaintRead, NoteIn
 from xieshang.contacts.lint import check_message
 from xieshang.domain.errors import XieshangError
 from xieshang.models.user import Role
@@ -158,15 +157,15 @@ def reply_page(
 
 
 def _complaint(request: Request, ctx: Page, complaint_id: int, **extra: Any) -> HTMLResponse:
-    record = require_complaint(ctx, complaint_id)
-    complaint = complaint_service.view(ctx, record)
-    staff = ctx.user is not None and ctx.user.role is not Role.CUSTOMER
+    complaint = complaint_service.complaint_view(ctx, complaint_id)
     values = {
         "reply": "",
         "findings": (),
         "problem": None,
         "template": "",
         "stages": replies.STAGES,
-        "reply_language": replies.reply_language(ctx, record) if staff else None,
+        "reply_language": replies.reply_language(ctx, complaint.customer_id)
+        if isinstance(complaint, ComplaintRead)  # the whole record: staff
+        else None,
     } | extra
     return render(request, ctx, "complaint.html", complaint=complaint, **values)

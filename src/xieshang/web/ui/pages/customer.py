@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from xieshang.agreements import service as agreements_service
 from xieshang.domain.errors import XieshangError
-from xieshang.feedback import surveys
+from xieshang.feedback import service as surveys
 from xieshang.feedback.schemas import SurveyAnswerCreate
 from xieshang.kit.context import Context
 from xieshang.loans import service as loans

@@ -10,7 +10,8 @@ from fastapi.responses import HTMLResponse
 
 from xieshang.complaints import service as complaint_service
 from xieshang.domain.errors import InvalidInput
-from xieshang.feedback.quality import QualityReport, quality_report
+from xieshang.feedback.quality import quality_report
+from xieshang.feedback.schemas import QualityReport
 from xieshang.models.user import Role
 from xieshang.negotiations import service as negotiations
 from xieshang.policy.in_force import policy_in_force

@@ -1,4 +1,4 @@
-"""Survey invitations and answers.
+"""Survey use cases: invitations, campaigns and answers.
 
 An invitation asks one customer about one thing — a negotiation case resolved (agreement completed or
 broken, case declined or expired), a complaint resolved, or a campaign — at most once per thing; it
@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from xieshang.audit.service import record
 from xieshang.domain.errors import Conflict, InvalidInput, NotFound
+from xieshang.feedback import repository
+from xieshang.feedback.reads import answer_read, invitation_read
 from xieshang.feedback.schemas import (
     CampaignCreate,
     CampaignRead,
@@ -24,7 +25,6 @@ from xieshang.feedback.schemas import (
 )
 from xieshang.kit.access import authorize
 from xieshang.kit.context import Context
-from xieshang.models.customer import Customer
 from xieshang.models.feedback import SurveyCampaign, SurveyInvitation, SurveyResponse
 from xieshang.notifications.service import notify
 from xieshang.policy.in_force import policy_in_force
@@ -58,13 +58,7 @@ def invite_after_complaint(
 def _invite(
     ctx: Context, customer_id: int, trigger: str, subject_id: str, template: str, param: str
 ) -> SurveyInvitation:
-    found = ctx.session.scalar(
-        select(SurveyInvitation).where(
-            SurveyInvitation.customer_id == customer_id,
-            SurveyInvitation.trigger == trigger,
-            SurveyInvitation.subject_id == subject_id,
-        )
-    )
+    found = repository.invitation_about(ctx, customer_id, trigger, subject_id)
     if found is not None:
         return found
     now = ctx.now()
@@ -94,7 +88,7 @@ def create_campaign(ctx: Context, data: CampaignCreate) -> CampaignRead:
     """A periodic survey: every listed customer is invited once (one commit)."""
     authorize(ctx, "surveys.campaigns.create")
     wanted = list(dict.fromkeys(data.customer_ids))
-    known = set(ctx.session.scalars(select(Customer.id).where(Customer.id.in_(wanted))))
+    known = repository.known_customer_ids(ctx, wanted)
     unknown = [i for i in wanted if i not in known]
     if unknown:
         shown = ", ".join(str(i) for i in unknown[:5])
@@ -134,23 +128,14 @@ def _own_customer_id(ctx: Context) -> int:
 def my_open_surveys(ctx: Context) -> list[InvitationRead]:
     """The signed-in customer's invitations still open (not answered, not expired), newest first."""
     authorize(ctx, "surveys.mine")
-    rows = ctx.session.scalars(
-        select(SurveyInvitation)
-        .where(
-            SurveyInvitation.customer_id == _own_customer_id(ctx),
-            SurveyInvitation.answered_at.is_(None),
-            SurveyInvitation.expires_at > ctx.now(),
-        )
-        .order_by(SurveyInvitation.id.desc())
-        .limit(100)
-    ).all()
-    return [_invitation_read(ctx, row) for row in rows]
+    rows = repository.open_invitations(ctx, _own_customer_id(ctx), ctx.now())
+    return [invitation_read(ctx, row) for row in rows]
 
 
 def answer(ctx: Context, invitation_id: int, data: SurveyAnswerCreate) -> SurveyAnswerRead:
     """Record the customer's one answer to an invitation of theirs."""
     authorize(ctx, "surveys.answer")
-    invitation = ctx.session.get(SurveyInvitation, invitation_id)
+    invitation = repository.invitation_by_id(ctx, invitation_id)
     if invitation is None or invitation.customer_id != _own_customer_id(ctx):
         raise NotFound("survey invitation", invitation_id)
     now = ctx.now()
@@ -181,32 +166,12 @@ def answer(ctx: Context, invitation_id: int, data: SurveyAnswerCreate) -> Survey
         details={"csat": data.csat, "nps": data.nps, "comment_chars": len(data.comment)},
     )
     ctx.session.commit()
-    return SurveyAnswerRead(
-        invitation_id=invitation.id,
-        csat=response.csat,
-        nps=response.nps,
-        comment=response.comment,
-        answered_at=ctx.local(now),
-    )
-
-
-def _invitation_read(ctx: Context, row: SurveyInvitation) -> InvitationRead:
-    return InvitationRead(
-        id=row.id,
-        trigger=row.trigger,
-        subject_id=row.subject_id,
-        created_at=ctx.local(row.created_at),
-        expires_at=ctx.local(row.expires_at),
-        answered_at=ctx.local(row.answered_at) if row.answered_at else None,
-    )
+    return answer_read(ctx, response)
 
 
 def customer_ids(ctx: Context, numbers: list[str]) -> list[int]:
     """The ids of customers by their customer numbers, in order; an unknown number is an error."""
-    rows = ctx.session.execute(
-        select(Customer.customer_no, Customer.id).where(Customer.customer_no.in_(numbers))
-    )
-    found = {row.customer_no: row.id for row in rows}
+    found = repository.customer_ids_by_number(ctx, numbers)
     unknown = [n for n in numbers if n not in found]
     if unknown:
         raise InvalidInput("customers", f"no such customer numbers: {', '.join(unknown[:5])}")

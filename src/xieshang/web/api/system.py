@@ -9,7 +9,8 @@ from pydantic import BaseModel
 from sqlalchemy import text
 
 from xieshang import __version__
-from xieshang.audit.service import ChainReport, verify_chain
+from xieshang.audit.schemas import AuditReport
+from xieshang.audit.service import verify_chain
 from xieshang.auth.service import login, revoke
 from xieshang.kit.access import authorize
 from xieshang.kit.schemas import Text
@@ -37,13 +38,6 @@ class Me(BaseModel):
     display_name: str
     role: str
     customer_id: int | None
-
-
-class AuditReport(BaseModel):
-    intact: bool
-    checked: int
-    first_broken_seq: int | None
-    reason: str
 
 
 @router.get("/health", name="health", tags=["system"])
@@ -99,10 +93,4 @@ def me(ctx: UserContext) -> Me:
 @router.get("/audit/verify", name="audit.verify", tags=["audit"])
 def audit_verify(ctx: UserContext) -> AuditReport:
     """Walk the hash-chained audit log and report the first broken entry, if any."""
-    report: ChainReport = verify_chain(ctx)
-    return AuditReport(
-        intact=report.intact,
-        checked=report.checked,
-        first_broken_seq=report.first_broken_seq,
-        reason=report.reason,
-    )
+    return verify_chain(ctx)

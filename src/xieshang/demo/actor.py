@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from xieshang.agreements import service as agreements
 from xieshang.agreements.schemas import AcceptIn
 from xieshang.auth.service import create_user
+from xieshang.customers.service import require_customer
 from xieshang.demo import repository
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.domain.errors import Conflict, InvalidInput
@@ -22,7 +23,6 @@ from xieshang.feedback.service import answer, my_open_surveys
 from xieshang.kit.context import Context, FixedClock
 from xieshang.loans.schemas import PaymentCreate
 from xieshang.loans.service import record_payment, require_loan, to_ledger
-from xieshang.models.customer import Customer
 from xieshang.models.loan import Loan
 from xieshang.models.user import Role, User
 from xieshang.negotiations import service
@@ -90,8 +90,7 @@ class Activity:
     def app_user(self, customer_id: int) -> User:
         """The customer's own app login (made the first time they need it)."""
         if customer_id not in self.app_users:
-            customer = self.ctx.session.get(Customer, customer_id)
-            assert customer is not None
+            customer = require_customer(self.ctx, customer_id)
             self.app_users[customer_id] = create_user(
                 self.ctx,
                 f"app{customer.customer_no.lower()}",

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories
-from xieshang.auth import accounts
-from xieshang.auth.accounts import AccountCreate, PasswordChange, PasswordSet
+from xieshang.auth import service as accounts
+from xieshang.auth.schemas import AccountCreate, PasswordChange, PasswordSet
 from xieshang.auth.service import IssuedToken, authenticate, login
 from xieshang.domain.errors import (
     Conflict,

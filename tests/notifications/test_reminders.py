@@ -19,7 +19,7 @@ from xieshang.jobs.runner import JobReport
 from xieshang.kit.config import Settings
 from xieshang.kit.context import Context, FixedClock
 from xieshang.models.notification import Notification
-from xieshang.notifications.reminders import remind_due
+from xieshang.notifications.service import remind_due
 from xieshang.policy.document import load_policy
 
 POLICY = load_policy()

@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from xieshang.audit import repository
+from xieshang.audit.reads import ChainReport, linked_fields
+from xieshang.audit.schemas import AuditReport
 from xieshang.domain.audit_chain import GENESIS, canonical, digest, link_hash
 from xieshang.kit.access import authorize
 from xieshang.kit.context import Context
 from xieshang.models.audit import AuditEntry
-
-
-def _fields(entry: AuditEntry) -> dict[str, Any]:
-    return {
-        "seq": entry.seq,
-        "at": entry.at.isoformat(),
-        "actor": entry.actor,
-        "action": entry.action,
-        "subject_type": entry.subject_type,
-        "subject_id": entry.subject_id,
-        "before_digest": entry.before_digest,
-        "after_digest": entry.after_digest,
-        "policy_version": entry.policy_version,
-        "details": entry.details,
-    }
 
 
 def record(
@@ -47,10 +33,8 @@ def record(
     waits for a loan could wait for a payment that holds the loan and waits for the chain."""
     session = ctx.session
     session.flush()
-    _lock_chain(session)
-    last = session.execute(
-        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
-    ).first()
+    repository.lock_chain(session)
+    last = repository.last_link(session)
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     entry = AuditEntry(
         seq=seq,
@@ -66,25 +50,10 @@ def record(
         prev_hash=prev,
         hash="",
     )
-    entry.hash = link_hash(prev, _fields(entry))
+    entry.hash = link_hash(prev, linked_fields(entry))
     session.add(entry)
     session.flush()
     return entry
-
-
-def _lock_chain(session: Session) -> None:
-    """Serialise writers of the chain: an advisory lock on PostgreSQL (SQLite's BEGIN IMMEDIATE
-    already serialises every writer)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(7283001)"))
-
-
-@dataclass(frozen=True)
-class ChainReport:
-    intact: bool
-    checked: int
-    first_broken_seq: int | None = None
-    reason: str = ""
 
 
 def verify(session: Session, batch: int = 5000) -> ChainReport:
@@ -92,12 +61,7 @@ def verify(session: Session, batch: int = 5000) -> ChainReport:
     prev, expected_seq, checked = GENESIS, 1, 0
     last_seq = 0
     while True:
-        rows = session.scalars(
-            select(AuditEntry)
-            .where(AuditEntry.seq > last_seq)
-            .order_by(AuditEntry.seq)
-            .limit(batch)
-        ).all()
+        rows = repository.entries_after(session, last_seq, batch)
         if not rows:
             return ChainReport(True, checked)
         for entry in rows:
@@ -109,7 +73,7 @@ def verify(session: Session, batch: int = 5000) -> ChainReport:
                 return ChainReport(
                     False, checked, entry.seq, "does not link to the entry before it"
                 )
-            if link_hash(prev, _fields(entry)) != entry.hash:
+            if link_hash(prev, linked_fields(entry)) != entry.hash:
                 return ChainReport(False, checked, entry.seq, "its content does not match its hash")
             prev, expected_seq, checked, last_seq = (
                 entry.hash,
@@ -119,7 +83,7 @@ def verify(session: Session, batch: int = 5000) -> ChainReport:
             )
 
 
-def verify_chain(ctx: Context) -> ChainReport:
+def verify_chain(ctx: Context) -> AuditReport:
     """The audit chain checked end to end (compliance and administrators)."""
     authorize(ctx, "audit.verify")
-    return verify(ctx.session)
+    return AuditReport.model_validate(verify(ctx.session))

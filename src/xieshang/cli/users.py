@@ -10,8 +10,8 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from xieshang.auth import accounts
-from xieshang.auth.accounts import AccountCreate, AccountRead, PasswordSet
+from xieshang.auth import service as accounts
+from xieshang.auth.schemas import AccountCreate, AccountRead, PasswordSet
 from xieshang.cli.app import app
 from xieshang.cli.service import load_settings, open_context
 from xieshang.domain.errors import InvalidInput

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from xieshang.domain.errors import Conflict
+from xieshang.jobs import repository
 from xieshang.kit.context import Clock
 from xieshang.models.job import JobLock
 
@@ -29,13 +29,13 @@ def acquire(
 ) -> None:
     """Take the lock or raise :class:`JobLocked` naming who holds it (commits)."""
     now = clock.now()
-    session.execute(delete(JobLock).where(JobLock.job == job, JobLock.expires_at < now))
+    repository.drop_expired_lock(session, job, now)
     session.add(JobLock(job=job, holder=holder, acquired_at=now, expires_at=now + ttl))
     try:
         session.commit()
     except IntegrityError:
         session.rollback()
-        current = session.get(JobLock, job)
+        current = repository.lock_of(session, job)
         who = (
             f"{current.holder} since {current.acquired_at:%Y-%m-%d %H:%M:%S} UTC"
             if current
@@ -47,14 +47,10 @@ def acquire(
 def refresh(
     session: Session, job: str, holder: str, clock: Clock, ttl: timedelta = DEFAULT_TTL
 ) -> None:
-    session.execute(
-        update(JobLock)
-        .where(JobLock.job == job, JobLock.holder == holder)
-        .values(expires_at=clock.now() + ttl)
-    )
+    repository.extend_lock(session, job, holder, clock.now() + ttl)
     session.commit()
 
 
 def release(session: Session, job: str, holder: str) -> None:
-    session.execute(delete(JobLock).where(JobLock.job == job, JobLock.holder == holder))
+    repository.drop_lock(session, job, holder)
     session.commit()

@@ -10,7 +10,7 @@ from xieshang.jobs.runner import JobReport, run_job
 from xieshang.kit.config import Settings
 from xieshang.kit.context import Clock, Context
 from xieshang.notifications.channels import Channel
-from xieshang.notifications.delivery import configured_channels, deliver_due
+from xieshang.notifications.service import deliver_due
 from xieshang.policy.in_force import policy_in_force
 
 JOB = "notifications"
@@ -24,16 +24,14 @@ def run(
     clock: Clock | None = None,
     channels: dict[str, Channel] | None = None,
 ) -> JobReport:
-    outbound = channels if channels is not None else configured_channels(settings)
-
     def work(ctx: Context, report: JobReport) -> None:
         policy = policy_in_force(ctx)
         report.counts.update(
             deliver_due(
                 ctx,
-                outbound,
                 policy.communication,
                 policy.conduct.contact,
+                channels=channels,
                 failures=report.failures,
             )
         )

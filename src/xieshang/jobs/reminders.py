@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from xieshang.jobs.runner import JobReport, run_job
 from xieshang.kit.config import Settings
 from xieshang.kit.context import Clock, Context
-from xieshang.notifications.reminders import remind_due
+from xieshang.notifications.service import remind_due
 from xieshang.policy.in_force import policy_in_force
 
 JOB = "reminders"

@@ -1,5 +1,6 @@
-"""Send queued deliveries: each in its own transaction, retried with a doubling wait, its outcome
-recorded (sent, failed with the reason, skipped for want of an address) with an audit row.
+"""Sending one queued delivery: retried with a doubling wait, its outcome recorded (sent, failed with
+the reason, skipped for want of an address) with an audit row. The use case that sends every due
+delivery, each in its own transaction, is :func:`xieshang.notifications.service.deliver_due`.
 
 Delivery is at least once: a process killed between the server's acceptance and the commit leaves the
 delivery queued, and the next run sends it again. Outbound messages wait for the policy's contact
@@ -9,21 +10,17 @@ an SMS at 23:00 about a payment due in three days.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
-
 from xieshang.audit.service import record
 from xieshang.domain.communication import Communication
-from xieshang.domain.conduct import ContactRules, within_contact_hours
 from xieshang.domain.masking import mask_email, mask_phone
 from xieshang.kit.config import Settings
 from xieshang.kit.context import Context
 from xieshang.models.customer import Customer
 from xieshang.models.notification import NotificationDelivery
+from xieshang.notifications import repository
 from xieshang.notifications.channels import (
     EMAIL,
     SMS,
@@ -64,59 +61,13 @@ def opted_in(customer: Customer, channel: str) -> bool:
     return customer.notify_email if channel == EMAIL else customer.notify_sms
 
 
-def deliver_due(
-    ctx: Context,
-    channels: dict[str, Channel],
-    rules: Communication,
-    hours: ContactRules,
-    *,
-    batch: int = 200,
-    failures: list[dict[str, object]] | None = None,
-) -> Counter[str]:
-    """Try every delivery whose time has come; returns counts by outcome. A delivery that raises
-    something unexpected is rolled back, listed in ``failures`` and left queued; the run goes on."""
-    counts: Counter[str] = Counter()
-    now = ctx.now()
-    due = select(NotificationDelivery.id).where(
-        NotificationDelivery.status == "queued", NotificationDelivery.next_attempt_at <= now
-    )
-    if not within_contact_hours(ctx.local(now), hours):
-        waiting = ctx.session.scalar(select(func.count()).select_from(due.subquery())) or 0
-        counts["deferred_outside_contact_hours"] = waiting
-        return counts
-    last_id = 0
-    while True:
-        ids = ctx.session.scalars(
-            due.where(NotificationDelivery.id > last_id)
-            .order_by(NotificationDelivery.id)
-            .limit(batch)
-        ).all()
-        if not ids:
-            return counts
-        for delivery_id in ids:
-            last_id = delivery_id
-            try:
-                counts[deliver_one(ctx, delivery_id, channels, rules)] += 1
-                ctx.session.commit()
-            except Exception as error:  # one bad delivery is reported, not fatal
-                ctx.session.rollback()
-                counts["errors"] += 1
-                if failures is not None:
-                    failures.append({"delivery_id": delivery_id, "error": describe(error)})
-
-
 def deliver_one(
     ctx: Context, delivery_id: int, channels: dict[str, Channel], rules: Communication
 ) -> str:
     """Try one delivery (flush only); returns what happened: sent, failed, skipped or retrying."""
-    delivery = ctx.session.scalars(
-        select(NotificationDelivery)
-        .where(NotificationDelivery.id == delivery_id)
-        .options(joinedload(NotificationDelivery.notification))
-    ).one()
+    delivery = repository.delivery_with_message(ctx, delivery_id)
     message = delivery.notification
-    customer = ctx.session.get(Customer, message.customer_id)
-    assert customer is not None  # a foreign key
+    customer = repository.require_customer(ctx, message.customer_id)  # a foreign key
     now = ctx.now()
     if not opted_in(customer, delivery.channel):
         return _finish(ctx, delivery, "skipped", f"the customer turned {delivery.channel} off")

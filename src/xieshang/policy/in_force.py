@@ -15,14 +15,11 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-
 from xieshang.domain.negotiation.policy import Policy
 from xieshang.kit.context import Context
-from xieshang.models.policy import PolicyVersion
+from xieshang.policy import repository
 from xieshang.policy.document import default_text, load_policy, parse_policy
 
-APPROVED = "approved"
 _SESSION_KEY = "xieshang.policy_in_force"
 _PARSED: OrderedDict[str, Policy] = OrderedDict()
 _PARSED_MAX = 16
@@ -47,20 +44,9 @@ def in_force(ctx: Context, day: date | None = None) -> InForce:
     cache: dict[date, InForce] = ctx.session.info.setdefault(_SESSION_KEY, {})
     if day in cache:
         return cache[day]
-    row = ctx.session.execute(
-        select(PolicyVersion.id, PolicyVersion.digest)
-        .where(PolicyVersion.status == APPROVED, PolicyVersion.effective_from <= day)
-        .order_by(
-            PolicyVersion.effective_from.desc(),
-            PolicyVersion.decided_at.desc(),
-            PolicyVersion.id.desc(),
-        )
-        .limit(1)
-    ).first()
+    stored = repository.version_in_force(ctx, day)
     found = (
-        InForce(load_policy(), None)
-        if row is None
-        else InForce(parsed(ctx, row.id, row.digest), row.id)
+        InForce(load_policy(), None) if stored is None else InForce(parsed(ctx, *stored), stored[0])
     )
     cache[day] = found
     return found
@@ -78,9 +64,7 @@ def parsed(ctx: Context, version_id: int, digest: str) -> Policy:
         if policy is not None:
             _PARSED.move_to_end(digest)
             return policy
-    text = ctx.session.scalar(select(PolicyVersion.text).where(PolicyVersion.id == version_id))
-    assert text is not None
-    policy = parse_policy(text)
+    policy = parse_policy(repository.version_text(ctx, version_id))
     with _LOCK:
         _PARSED[digest] = policy
         while len(_PARSED) > _PARSED_MAX:

@@ -7,11 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
-
 from xieshang.kit.access import authorize
 from xieshang.kit.context import Context
-from xieshang.models.negotiation import NegotiationEvaluation
+from xieshang.policy import repository
 from xieshang.policy import service as versions
 from xieshang.policy.document import (
     DiffLine,
@@ -98,7 +96,7 @@ def policy_overview(ctx: Context) -> PolicyOverview:
     entries: list[VersionEntry] = []
     for read in listing.versions:
         changes: list[str] = []
-        if read.status == versions.PROPOSED:
+        if read.status == repository.PROPOSED:
             changes = versions.get_version(ctx, read.id).changes
         entries.append(
             VersionEntry(
@@ -135,7 +133,7 @@ def policy_overview(ctx: Context) -> PolicyOverview:
         source,
         entries,
         used,
-        [e for e in entries if e.standing == versions.PROPOSED],
+        [e for e in entries if e.standing == repository.PROPOSED],
     )
 
 
@@ -164,18 +162,7 @@ def review_draft(ctx: Context, draft: str) -> DraftReview:
 
 
 def _used(ctx: Context) -> list[VersionUsed]:
-    rows = ctx.session.execute(
-        select(
-            NegotiationEvaluation.policy_version,
-            NegotiationEvaluation.policy_digest,
-            func.count(),
-            func.min(NegotiationEvaluation.evaluated_at),
-            func.max(NegotiationEvaluation.evaluated_at),
-        )
-        .group_by(NegotiationEvaluation.policy_version, NegotiationEvaluation.policy_digest)
-        .order_by(func.max(NegotiationEvaluation.evaluated_at).desc())
-    ).all()
     return [
         VersionUsed(version, digest, count, ctx.local(first), ctx.local(last))
-        for version, digest, count, first, last in rows
+        for version, digest, count, first, last in repository.decisions_by_version(ctx)
     ]

@@ -10,10 +10,6 @@ approved in between. The draft is then rebased and proposed again.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
-
-from sqlalchemy import select
 
 from xieshang.audit.service import record
 from xieshang.domain.errors import (
@@ -29,7 +25,7 @@ from xieshang.domain.errors import (
 from xieshang.kit.access import OPERATIONS, authorize
 from xieshang.kit.context import Context
 from xieshang.models.policy import PolicyVersion
-from xieshang.models.user import User
+from xieshang.policy import repository
 from xieshang.policy.document import (
     PolicyInvalid,
     default_text,
@@ -37,28 +33,16 @@ from xieshang.policy.document import (
     load_policy,
     parse_policy,
 )
-from xieshang.policy.in_force import APPROVED, forget, in_force
+from xieshang.policy.in_force import forget, in_force
+from xieshang.policy.reads import Document, in_force_read, stored_document, version_read
+from xieshang.policy.repository import APPROVED, PROPOSED, REJECTED
 from xieshang.policy.schemas import (
     PolicyDecision,
-    PolicyInForceRead,
     PolicyProposal,
     PolicyVersionDetail,
     PolicyVersionRead,
     PolicyVersions,
 )
-
-PROPOSED, REJECTED = "proposed", "rejected"
-
-
-@dataclass(frozen=True)
-class Document:
-    """A policy document by version: a stored one, or the baseline shipped with xieshang."""
-
-    version: str
-    text: str
-    effective_from: date
-    version_id: int | None
-    digest: str
 
 
 def baseline() -> Document:
@@ -68,27 +52,16 @@ def baseline() -> Document:
 
 def latest_approved(ctx: Context) -> Document:
     """The newest approved version, in force or scheduled; the baseline when none is approved."""
-    row = ctx.session.scalars(
-        select(PolicyVersion)
-        .where(PolicyVersion.status == APPROVED)
-        .order_by(
-            PolicyVersion.effective_from.desc(),
-            PolicyVersion.decided_at.desc(),
-            PolicyVersion.id.desc(),
-        )
-        .limit(1)
-    ).first()
-    if row is None:
-        return baseline()
-    return Document(row.version, row.text, row.effective_from, row.id, row.digest)
+    row = repository.newest_approved(ctx)
+    return baseline() if row is None else stored_document(row)
 
 
 def document(ctx: Context, version: str) -> Document:
     """A version's document by its version string (the baseline's included)."""
     authorize(ctx, "policy.read")
-    row = ctx.session.scalars(select(PolicyVersion).where(PolicyVersion.version == version)).first()
+    row = repository.version_named(ctx, version)
     if row is not None:
-        return Document(row.version, row.text, row.effective_from, row.id, row.digest)
+        return stored_document(row)
     base = baseline()
     if version == base.version:
         return base
@@ -97,26 +70,18 @@ def document(ctx: Context, version: str) -> Document:
 
 def list_versions(ctx: Context) -> PolicyVersions:
     authorize(ctx, "policy.read")
-    rows = ctx.session.scalars(
-        select(PolicyVersion).order_by(PolicyVersion.proposed_at.desc(), PolicyVersion.id.desc())
-    ).all()
+    rows = repository.versions_newest_first(ctx)
     names = _usernames(ctx, rows)
     current = in_force(ctx)
     return PolicyVersions(
-        in_force=PolicyInForceRead(
-            version=current.policy.version,
-            digest=current.policy.digest,
-            effective_from=current.policy.effective_from,
-            version_id=current.version_id,
-        ),
-        versions=[_read(ctx, row, names, current.version_id) for row in rows],
+        in_force=in_force_read(current),
+        versions=[version_read(ctx, row, names, current.version_id) for row in rows],
     )
 
 
 def get_version(ctx: Context, version_id: int) -> PolicyVersionDetail:
     authorize(ctx, "policy.get")
-    row = _require(ctx, version_id)
-    return _detail(ctx, row)
+    return _detail(ctx, repository.require_version(ctx, version_id))
 
 
 def propose(ctx: Context, data: PolicyProposal) -> PolicyVersionDetail:
@@ -125,7 +90,7 @@ def propose(ctx: Context, data: PolicyProposal) -> PolicyVersionDetail:
     authorize(ctx, "policy.propose")
     text = data.text.replace("\r\n", "\n")  # a browser's form sends CRLF; the digest is of LF text
     policy = parse_policy(text)
-    if ctx.session.scalar(select(PolicyVersion.id).where(PolicyVersion.version == policy.version)):
+    if repository.version_id_named(ctx, policy.version):
         raise InvalidInput("version", f"{policy.version} already exists; give the draft a new one")
     base = latest_approved(ctx)
     if policy.version == baseline().version:
@@ -224,20 +189,13 @@ def _decide(ctx: Context, row: PolicyVersion, status: str, note: str) -> PolicyV
 
 
 def _pending(ctx: Context, version_id: int) -> PolicyVersion:
-    row = _require(ctx, version_id)
+    row = repository.require_version(ctx, version_id)
     if row.status != PROPOSED:
         raise PolicyDecided(row.version, row.status)
     if ctx.user is not None and row.proposed_by == ctx.user.id:
         raise PermissionDenied(
             f"four-eyes: you proposed policy {row.version}; someone else must approve or reject it"
         )
-    return row
-
-
-def _require(ctx: Context, version_id: int) -> PolicyVersion:
-    row = ctx.session.get(PolicyVersion, version_id)
-    if row is None:
-        raise NotFound("policy version", version_id)
     return row
 
 
@@ -253,50 +211,14 @@ def may_decide(ctx: Context, row: PolicyVersionRead) -> bool:
     return ctx.user.role in OPERATIONS["policy.approve"] and row.proposed_by != ctx.user.username
 
 
-def standing(row: PolicyVersion, today: date, in_force_id: int | None) -> str:
-    if row.status != APPROVED:
-        return row.status
-    if row.id == in_force_id:
-        return "in_force"
-    return "scheduled" if row.effective_from > today else "superseded"
-
-
 def _usernames(ctx: Context, rows: Sequence[PolicyVersion]) -> dict[int, str]:
-    ids = {i for row in rows for i in (row.proposed_by, row.decided_by) if i is not None}
-    if not ids:
-        return {}
-    found = ctx.session.execute(select(User.id, User.username).where(User.id.in_(ids)))
-    return {row.id: row.username for row in found}
-
-
-def _read(
-    ctx: Context, row: PolicyVersion, names: dict[int, str], in_force_id: int | None
-) -> PolicyVersionRead:
-    return PolicyVersionRead(
-        id=row.id,
-        version=row.version,
-        digest=row.digest,
-        effective_from=row.effective_from,
-        based_on=row.based_on,
-        status=row.status,
-        standing=standing(row, ctx.today(), in_force_id),
-        proposed_by=_name(names, row.proposed_by),
-        proposed_at=ctx.local(row.proposed_at),
-        proposal_note=row.proposal_note,
-        decided_by=_name(names, row.decided_by),
-        decided_at=ctx.local(row.decided_at) if row.decided_at else None,
-        decision_note=row.decision_note,
+    return repository.usernames(
+        ctx, (i for row in rows for i in (row.proposed_by, row.decided_by) if i is not None)
     )
 
 
-def _name(names: dict[int, str], user_id: int | None) -> str | None:
-    if user_id is None:
-        return None
-    return names.get(user_id, f"user {user_id}")
-
-
 def _detail(ctx: Context, row: PolicyVersion) -> PolicyVersionDetail:
-    read = _read(ctx, row, _usernames(ctx, [row]), in_force(ctx).version_id)
+    read = version_read(ctx, row, _usernames(ctx, [row]), in_force(ctx).version_id)
     try:
         base_text = document(ctx, row.based_on).text
         changes = diff_policies(base_text, row.text)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Path, Query
 
-from xieshang.notifications import inbox
+from xieshang.notifications import service
 from xieshang.notifications.schemas import InboxItem, InboxPage, StaffNotificationPage
 from xieshang.web.deps import UserContext
 from xieshang.web.routing import Router
@@ -22,13 +22,13 @@ def my_notifications(
     ctx: UserContext, unread: bool = False, page: Page = 1, page_size: PageSize = 20
 ) -> InboxPage:
     """The signed-in customer's messages, newest first (``unread=true``: only those not yet read)."""
-    return inbox.my_inbox(ctx, unread_only=unread, page=page, page_size=page_size)
+    return service.my_inbox(ctx, unread_only=unread, page=page, page_size=page_size)
 
 
 @router.post("/me/notifications/{notification_id}/read", name="notifications.read")
 def mark_read(ctx: UserContext, notification_id: Id) -> InboxItem:
     """Mark a message read; marking it again changes nothing."""
-    return inbox.mark_read(ctx, notification_id)
+    return service.mark_read(ctx, notification_id)
 
 
 @router.get("/customers/{customer_id}/notifications", name="notifications.list")
@@ -36,4 +36,4 @@ def customer_notifications(
     ctx: UserContext, customer_id: Id, page: Page = 1, page_size: PageSize = 20
 ) -> StaffNotificationPage:
     """What the customer was told, and each delivery's outcome (sent, failed and why, skipped)."""
-    return inbox.customer_notifications(ctx, customer_id, page=page, page_size=page_size)
+    return service.customer_notifications(ctx, customer_id, page=page, page_size=page_size)

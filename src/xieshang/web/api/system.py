@@ -9,7 +9,9 @@ from pydantic import BaseModel
 from sqlalchemy import text
 
 from xieshang import __version__
-from xieshang.audit.service import ChainReport, verify_chain
+from xieshang.audit.schemas import AuditReport
+from xieshang.audit.service import verify_chain
+from xieshang.auth.schemas import Me, TokenRead
 from xieshang.auth.service import login, revoke
 from xieshang.kit.access import authorize
 from xieshang.kit.schemas import Text
@@ -23,27 +25,6 @@ class Health(BaseModel):
     status: str
     version: str
     database: str
-
-
-class TokenRead(BaseModel):
-    access_token: str
-    token_type: str = "bearer"
-    expires_at: str
-
-
-class Me(BaseModel):
-    id: int
-    username: str
-    display_name: str
-    role: str
-    customer_id: int | None
-
-
-class AuditReport(BaseModel):
-    intact: bool
-    checked: int
-    first_broken_seq: int | None
-    reason: str
 
 
 @router.get("/health", name="health", tags=["system"])
@@ -86,23 +67,10 @@ def revoke_token(ctx: UserContext, bearer: Token) -> None:
 def me(ctx: UserContext) -> Me:
     authorize(ctx, "me")
     assert ctx.user is not None
-    user = ctx.user
-    return Me(
-        id=user.id,
-        username=user.username,
-        display_name=user.display_name,
-        role=user.role.value,
-        customer_id=user.customer_id,
-    )
+    return Me.model_validate(ctx.user)
 
 
 @router.get("/audit/verify", name="audit.verify", tags=["audit"])
 def audit_verify(ctx: UserContext) -> AuditReport:
     """Walk the hash-chained audit log and report the first broken entry, if any."""
-    report: ChainReport = verify_chain(ctx)
-    return AuditReport(
-        intact=report.intact,
-        checked=report.checked,
-        first_broken_seq=report.first_broken_seq,
-        reason=report.reason,
-    )
+    return verify_chain(ctx)

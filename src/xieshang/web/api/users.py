@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import Path, Query
 
-from xieshang.auth import accounts
-from xieshang.auth.accounts import (
+from xieshang.auth import service as accounts
+from xieshang.auth.schemas import (
     AccountCreate,
     AccountPage,
     AccountRead,

@@ -9,8 +9,8 @@ from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from xieshang.auth import accounts
-from xieshang.auth.accounts import AccountCreate, PasswordChange, PasswordSet
+from xieshang.auth import service as accounts
+from xieshang.auth.schemas import AccountCreate, PasswordChange, PasswordSet
 from xieshang.domain.errors import XieshangError
 from xieshang.jobs.runner import job_runs
 from xieshang.models.user import Role

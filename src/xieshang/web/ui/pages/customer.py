@@ -19,7 +19,7 @@ from xieshang.negotiations import disputes
 from xieshang.negotiations import service as negotiations
 from xieshang.negotiations.case_input import ChargedIn, FinancesIn, RequestIn
 from xieshang.negotiations.schemas import NegotiationCreate, NegotiationRead
-from xieshang.notifications.inbox import mark_read, my_inbox
+from xieshang.notifications.service import mark_read, my_inbox
 from xieshang.web.routing import Router
 from xieshang.web.ui.pages.common import (
     FormPage,

@@ -85,6 +85,17 @@ def site(committed_engine: Engine) -> Iterator[tuple[str, int, int]]:
         yield base, case.id, current.id
 
 
+def fill_finances(page: Page, *, income: str, essentials: str, other_debt: str) -> None:
+    """The form's monthly finances, income verified in full."""
+    for field, value in (
+        ("#stated_income", income),
+        ("#verified_income", income),
+        ("#essential_expenses", essentials),
+        ("#other_debt_service", other_debt),
+    ):
+        page.fill(field, value)
+
+
 @pytest.fixture
 def browser() -> Iterator[Browser]:
     with launched() as chromium:
@@ -105,13 +116,7 @@ def test_a_customer_negotiates_and_accepts_and_an_agent_approves(
 
     page.click("text=申请协商")
     page.select_option("#hardship", "income_drop_temporary")
-    for field, value in (
-        ("#stated_income", "5000"),
-        ("#verified_income", "5000"),
-        ("#essential_expenses", "3300"),
-        ("#other_debt_service", "600"),
-    ):
-        page.fill(field, value)
+    fill_finances(page, income="5000", essentials="3300", other_debt="600")
     page.click("main button[type=submit]")
     page.wait_for_url("**/app/negotiations/*")
     offers = page.locator("section.offer")
@@ -289,13 +294,7 @@ def test_disputes_agreements_the_workbench_and_oversight(
     page.click("text=申请协商")
     page.click("#situation-change")
     page.fill("#preferred_due_day", "10")
-    for field, value in (
-        ("#stated_income", "9000"),
-        ("#verified_income", "9000"),
-        ("#essential_expenses", "3000"),
-        ("#other_debt_service", "0"),
-    ):
-        page.fill(field, value)
+    fill_finances(page, income="9000", essentials="3000", other_debt="0")
     page.click("#change-submit")
     page.wait_for_url("**/app/negotiations/*")
     assert page.locator("section.offer[data-offer=due_date]").count() == 0
@@ -305,13 +304,7 @@ def test_disputes_agreements_the_workbench_and_oversight(
     page.goto(f"{base}/app/loans/{current_loan}/negotiate")
     page.click("#situation-change")
     page.fill("#preferred_due_day", "31")
-    for field, value in (
-        ("#stated_income", "9000"),
-        ("#verified_income", "9000"),
-        ("#essential_expenses", "3000"),
-        ("#other_debt_service", "0"),
-    ):
-        page.fill(field, value)
+    fill_finances(page, income="9000", essentials="3000", other_debt="0")
     page.click("#change-submit")
     assert page.get_attribute("#preferred_due_day", "aria-invalid") == "true"
     page.fill("#preferred_due_day", "10")

@@ -34,7 +34,7 @@ from xieshang.domain.money import display_yuan, to_yuan
 from xieshang.kit.access import authorize, require_customer_access
 from xieshang.kit.context import Context
 from xieshang.kit.idempotency import Answered, once, request_digest
-from xieshang.kit.pagination import page_of
+from xieshang.kit.repository import page_of
 from xieshang.loans.ledger import loan_file, segment_transactions
 from xieshang.loans.schemas import ScheduleRead
 from xieshang.loans.service import install_schedule, lock_loan

@@ -38,7 +38,7 @@ from xieshang.domain.errors import (
 )
 from xieshang.kit.access import authorize
 from xieshang.kit.context import Context
-from xieshang.kit.pagination import page_of
+from xieshang.kit.repository import page_of
 from xieshang.models.user import AccessToken, LoginAttempt, Role, User
 
 

@@ -14,7 +14,7 @@ from xieshang.complaints.schemas import ComplaintPage, ComplaintRead, TimelineRe
 from xieshang.domain.complaint_states import AWAITING_NOTICE, OPEN, Status
 from xieshang.kit.access import authorize
 from xieshang.kit.context import Context
-from xieshang.kit.pagination import page_of
+from xieshang.kit.repository import page_of
 from xieshang.models.user import Role
 
 QUEUED = frozenset({*OPEN, *AWAITING_NOTICE, Status.REVIEW_REQUESTED})

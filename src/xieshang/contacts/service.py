@@ -15,7 +15,7 @@ from xieshang.domain.conduct import ContactRequest, Relation, check_contact, lin
 from xieshang.domain.errors import Conflict, InvalidInput, NotFound
 from xieshang.kit.access import authorize, require_customer_access
 from xieshang.kit.context import Context
-from xieshang.kit.pagination import page_of
+from xieshang.kit.repository import page_of
 from xieshang.models.contact import ContactAttempt
 from xieshang.policy.in_force import policy_in_force
 

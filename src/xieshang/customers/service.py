@@ -16,7 +16,7 @@ from xieshang.customers.schemas import (
 from xieshang.domain.errors import AlreadyExists, VersionConflict
 from xieshang.kit.access import authorize, require_customer_access
 from xieshang.kit.context import Context
-from xieshang.kit.pagination import page_of
+from xieshang.kit.repository import page_of
 from xieshang.models.customer import Customer
 
 

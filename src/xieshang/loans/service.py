@@ -19,7 +19,7 @@ from xieshang.domain.statement import itemised_statement
 from xieshang.kit.access import authorize, require_customer_access
 from xieshang.kit.context import Context
 from xieshang.kit.idempotency import Answered, once, request_digest
-from xieshang.kit.pagination import page_of
+from xieshang.kit.repository import page_of
 from xieshang.loans import repository
 from xieshang.loans.ledger import installment_rows, product_terms, terms_in_force, to_ledger
 from xieshang.loans.loanfile import terms_file

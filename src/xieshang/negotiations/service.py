@@ -21,7 +21,7 @@ from xieshang.domain.errors import (
 )
 from xieshang.kit.access import authorize, require_customer_access
 from xieshang.kit.context import Context
-from xieshang.kit.pagination import page_of
+from xieshang.kit.repository import page_of
 from xieshang.loans.ledger import loan_file, segment_transactions, to_ledger
 from xieshang.loans.service import require_loan
 from xieshang.models.loan import Loan

@@ -24,7 +24,7 @@ from xieshang.domain.conduct import ContactRules, check_contact, within_contact_
 from xieshang.domain.errors import InvalidInput, NotFound
 from xieshang.kit.access import authorize, require_customer_access
 from xieshang.kit.context import Context
-from xieshang.kit.pagination import page_of
+from xieshang.kit.repository import page_of
 from xieshang.models.customer import Customer
 from xieshang.models.notification import Notification, NotificationDelivery
 from xieshang.notifications import repository

@@ -1,9 +1,10 @@
-"""The domain core stays readable: no module over 400 lines (data tables aside), no function over 60.
+"""The code stays readable: no module over 400 lines (data tables and migrations aside), no function
+over 60.
 
 A function's length runs from its ``def`` line to the last line of its body, docstring included
 (``end_lineno - lineno + 1``). Run this file to list the offenders:
 
-    .venv/bin/python tests/domain/test_code_size.py [DIRECTORY]
+    .venv/bin/python tests/test_code_size.py [DIRECTORY]
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ import ast
 import sys
 from pathlib import Path
 
-DOMAIN = Path(__file__).resolve().parents[2] / "src" / "xieshang" / "domain"
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "xieshang"
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 DATA_TABLES: frozenset[str] = frozenset()
-"""Modules (relative to the domain package) that are data tables, exempt from the module limit."""
+"""Modules (relative to the package) that are data tables, exempt from the module limit."""
+GENERATED = ("migrations/",)
+"""Alembic's revisions: written once, never read as code is."""
 
 
 def long_code(root: Path) -> list[str]:
@@ -24,6 +27,8 @@ def long_code(root: Path) -> list[str]:
     found = []
     for path in sorted(root.rglob("*.py")):
         name = path.relative_to(root).as_posix()
+        if name.startswith(GENERATED):
+            continue
         text = path.read_text(encoding="utf-8")
         lines = len(text.splitlines())
         if lines > MAX_MODULE_LINES and name not in DATA_TABLES:
@@ -37,9 +42,9 @@ def long_code(root: Path) -> list[str]:
     return found
 
 
-def test_no_domain_module_or_function_is_too_long() -> None:
-    assert DOMAIN.is_dir(), "the domain package was not found"
-    assert long_code(DOMAIN) == []
+def test_no_module_or_function_is_too_long() -> None:
+    assert (PACKAGE / "domain").is_dir(), "the package was not found"
+    assert long_code(PACKAGE) == []
 
 
 def test_the_checker_measures_from_def_to_the_last_line(tmp_path: Path) -> None:
@@ -58,5 +63,5 @@ def test_the_checker_measures_from_def_to_the_last_line(tmp_path: Path) -> None:
 
 
 if __name__ == "__main__":
-    for finding in long_code(Path(sys.argv[1]) if len(sys.argv) > 1 else DOMAIN):
+    for finding in long_code(Path(sys.argv[1]) if len(sys.argv) > 1 else PACKAGE):
         sys.stdout.write(finding + "\n")

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from xieshang.agreements import service as agreement_service
 from xieshang.agreements.schemas import AcceptIn
+from xieshang.auth import repository as auth_repository
 from xieshang.complaints.intake import file_complaint
 from xieshang.complaints.schemas import ComplaintCreate
 from xieshang.demo import repository
@@ -101,7 +102,7 @@ def _fill_the_worklist(ctx: Context, as_of: date, others: list[int]) -> None:
     taken = repository.loans_negotiated(ctx)
     free = [loan_id for loan_id in others if loan_id not in taken][:3]
     cases = [_open(ctx, loan_id, as_of, temporary=False, new_debts=3) for loan_id in free]
-    agent = repository.user_named(ctx, "agent1")
+    agent = auth_repository.user_named(ctx, "agent1")
     if len(cases) < 3 or agent is None:
         return
     waiting = [o for o in cases[-1].offers if o.status == "pending_approval"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from xieshang.demo import repository
+from xieshang.auth import repository as auth_repository
 from xieshang.kit.context import Context, FixedClock
 from xieshang.policy.document import default_text
 from xieshang.policy.schemas import PolicyDecision, PolicyProposal
@@ -54,7 +54,7 @@ def seed_policy_change(ctx: Context) -> int:
     zone = ZoneInfo(ctx.settings.timezone)
 
     def acting(username: str, days_ago: int) -> Context:
-        user = repository.user_named(ctx, username)
+        user = auth_repository.user_named(ctx, username)
         assert user is not None, f"the demo seeds {username}"
         local = datetime.combine(today - timedelta(days=days_ago), time(10, 0), zone)
         when = local.astimezone(UTC)  # the audit chain hashes the time as stored, in UTC

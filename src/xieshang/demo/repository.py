@@ -14,10 +14,6 @@ def staff(ctx: Context) -> dict[str, User]:
     return {u.username: u for u in ctx.session.scalars(query)}
 
 
-def user_named(ctx: Context, username: str) -> User | None:
-    return ctx.session.scalar(select(User).where(User.username == username))
-
-
 def login_of(ctx: Context, customer_id: int) -> User | None:
     """The customer's login, if they have one."""
     return ctx.session.scalar(select(User).where(User.customer_id == customer_id))

@@ -37,7 +37,9 @@ XieshangError
     ├── AlreadyExtended         the complaint's deadline is already extended
     ├── ReviewPeriodOpen        the customer may still ask for a review
     ├── NoReviewOffered         this bank decides at head office: there is no review
-    └── TooManyAttachments      the complaint has as many attachments as it may
+    ├── TooManyAttachments      the complaint has as many attachments as it may
+    ├── AlreadyAnswered         the survey invitation has its one answer
+    └── InvitationExpired       the survey invitation can no longer be answered
 """
 
 from __future__ import annotations
@@ -316,3 +318,17 @@ class TooManyAttachments(Conflict):
 
     def __init__(self, complaint_id: int, most: int) -> None:
         super().__init__(f"complaint {complaint_id} already has {most} attachments")
+
+
+class AlreadyAnswered(Conflict):
+    """The survey invitation has its one answer."""
+
+    def __init__(self, invitation_id: int) -> None:
+        super().__init__(f"survey invitation {invitation_id} is already answered")
+
+
+class InvitationExpired(Conflict):
+    """The survey invitation can no longer be answered."""
+
+    def __init__(self, invitation_id: int, expired: object) -> None:
+        super().__init__(f"survey invitation {invitation_id} expired on {expired}")

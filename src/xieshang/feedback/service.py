@@ -13,7 +13,7 @@ from datetime import timedelta
 from sqlalchemy.exc import IntegrityError
 
 from xieshang.audit.service import record
-from xieshang.domain.errors import Conflict, InvalidInput, NotFound
+from xieshang.domain.errors import AlreadyAnswered, InvalidInput, InvitationExpired, NotFound
 from xieshang.feedback import repository
 from xieshang.feedback.reads import answer_read, invitation_read
 from xieshang.feedback.schemas import (
@@ -28,14 +28,6 @@ from xieshang.kit.context import Context
 from xieshang.models.feedback import SurveyCampaign, SurveyInvitation, SurveyResponse
 from xieshang.notifications.service import notify
 from xieshang.policy.in_force import policy_in_force
-
-
-class AlreadyAnswered(Conflict):
-    """The invitation has its one answer."""
-
-
-class InvitationExpired(Conflict):
-    """The invitation can no longer be answered."""
 
 
 def invite_after_negotiation(ctx: Context, customer_id: int, case_id: int) -> SurveyInvitation:
@@ -140,10 +132,10 @@ def answer(ctx: Context, invitation_id: int, data: SurveyAnswerCreate) -> Survey
         raise NotFound("survey invitation", invitation_id)
     now = ctx.now()
     if invitation.answered_at is not None:
-        raise AlreadyAnswered(f"survey invitation {invitation_id} is already answered")
+        raise AlreadyAnswered(invitation_id)
     if invitation.expires_at <= now:
         expired = ctx.local(invitation.expires_at).date()
-        raise InvitationExpired(f"survey invitation {invitation_id} expired on {expired}")
+        raise InvitationExpired(invitation_id, expired)
     response = SurveyResponse(
         invitation_id=invitation.id,
         csat=data.csat,
@@ -157,7 +149,7 @@ def answer(ctx: Context, invitation_id: int, data: SurveyAnswerCreate) -> Survey
         ctx.session.flush()
     except IntegrityError:  # a simultaneous answer won
         ctx.session.rollback()
-        raise AlreadyAnswered(f"survey invitation {invitation_id} is already answered") from None
+        raise AlreadyAnswered(invitation_id) from None
     record(
         ctx,
         "survey.answer",

@@ -26,6 +26,7 @@ from xieshang.domain.negotiation.case import Case, Finances, Hardship, History, 
 from xieshang.domain.negotiation.checks import regulatory_checks
 from xieshang.domain.negotiation.engine import Evaluation, evaluate
 from xieshang.domain.negotiation.reasons import Reason
+from xieshang.domain.rates import apr
 from xieshang.domain.restructure import Debt
 from xieshang.domain.schedule import LoanTerms
 from xieshang.policy.document import load_policy
@@ -265,8 +266,12 @@ def test_a_contract_above_the_rate_cap_is_repriced_and_still_gets_a_plan() -> No
     assert all(o.apr <= POLICY.regulatory.apr_cap for o in plans)
 
 
-def test_a_settlement_reads_a_zero_apr_never_a_negative_one() -> None:
-    """A settlement carries no interest: its APR prints as 0, not "-0.000000"."""
+def test_an_interest_free_plan_reads_a_zero_apr_never_a_negative_one() -> None:
+    """Money lent and repaid to the fen with no interest: an APR of 0, never "-0.000000" (the IRR
+    solver lands a hair below zero); a settlement, which carries no interest, says 0 too."""
+    lent = date(2026, 3, 1)
+    flows = [(lent, -1_500_000), (date(2026, 3, 31), 1_500_000)]  # the old solver said -0.000000
+    assert str(apr(flows, lent)) == "0.000000"
     the_loan = loan(paid=4)
     result = ask(
         the_loan,
@@ -275,10 +280,8 @@ def test_a_settlement_reads_a_zero_apr_never_a_negative_one() -> None:
         essentials=450_000,
         lump_sum=3_000_000,
     )
-    for offer in result.offers:
-        assert not str(offer.apr).startswith("-")
-        if offer.schedule is not None:
-            assert not str(offer.apr).startswith("-")
+    settlement = next(o for o in result.offers if o.type == "settlement")
+    assert str(settlement.apr) == "0"
 
 
 # -- 6. Honest offers ------------------------------------------------------------------------------

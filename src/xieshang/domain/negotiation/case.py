@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
+from xieshang.domain.calendar import add_months
 from xieshang.domain.errors import InvalidInput
 from xieshang.domain.loan import Loan
 from xieshang.domain.money import Fen
@@ -125,6 +126,6 @@ class Case:
     def __post_init__(self) -> None:
         start = self.loan.schedule.start_date
         last = self.loan.schedule.installments[-1].due_date
-        latest = last.replace(year=last.year + YEARS_AFTER_MATURITY, day=min(last.day, 28))
+        latest = add_months(last, 12 * YEARS_AFTER_MATURITY)
         if not start <= self.as_of <= latest:
             raise InvalidInput("as_of", f"must be between the loan's start ({start}) and {latest}")

@@ -135,6 +135,7 @@ def test_a_customer_negotiates_and_accepts_and_an_agent_approves(
     page.locator("a.button").first.click()
     assert "如未按期还款" in page.locator("pre.terms").inner_text()
     page.click("#accept")  # without consent: refused
+    page.wait_for_selector("[role=alert]")  # the refusal is a new page: wait for it to load
     assert page.locator("[role=alert]").count() == 1
     page.check("#consent")
     page.click("#accept")
@@ -318,6 +319,7 @@ def test_disputes_agreements_the_workbench_and_oversight(
     assert page.locator("section.card.agreement").count() == 1
     page.screenshot(path=str(SHOTS / "customer-agreements.png"), full_page=True)
     page.click("text=查看协议")
+    page.wait_for_selector("#agreement-schedule")
     assert page.locator("#agreement-schedule tr[data-mark]").count() >= 1
     assert len(page.inner_text("#terms-sha256")) == 64
 

@@ -25,6 +25,10 @@ class Assessment:
     willingness: int
     flags: tuple[Reason, ...]
     reasons: tuple[Reason, ...]
+    bearable: Fen = 0
+    """The most the customer can meet in one month: the affordable target and their lump sum."""
+    largest_payment: Fen = 0
+    """The largest payment still to come (a balloon, on a loan that ends with one)."""
 
     @property
     def may_be_automatic(self) -> bool:
@@ -32,9 +36,10 @@ class Assessment:
 
     @property
     def shows_hardship(self) -> bool:
-        """Income left after essentials and other debts does not cover the installment: the
-        hardship that forgiveness, waivers and settlements need (a customer who can pay gets none)."""
-        return self.disposable < self.installment
+        """Income left after essentials and other debts does not cover the installment, or a
+        payment still to come (a balloon) is beyond income and savings together: the hardship that
+        forgiveness, waivers and settlements need (a customer who can pay gets none)."""
+        return self.disposable < self.installment or self.largest_payment > self.bearable
 
     @property
     def may_waive(self) -> bool:
@@ -77,6 +82,8 @@ def assess(case: Case, state: LedgerState, policy: Policy) -> Assessment:
         willingness=willingness,
         flags=tuple(flags),
         reasons=reasons,
+        bearable=target + fin.lump_sum_available,
+        largest_payment=max((i.payment for i in future), default=0),
     )
 
 

@@ -73,20 +73,21 @@ def appraise(case: Case, policy: Policy) -> Appraisal:
 
 
 def _baseline(state: LedgerState, assessment: Assessment, valuer: Valuer) -> float:
+    """Doing nothing: the loan as it stands, from how far behind it is. A customer whose installment
+    is above the affordable target cannot keep it up; a payment beyond what they can bear (a
+    balloon) defaults on its date."""
+    overdue = [s for s in state.installments if s.installment.due_date <= state.as_of]
     future = [s for s in state.installments if s.installment.due_date > state.as_of]
-    owed_now = sum(
-        s.total_owed for s in state.installments if s.installment.due_date <= state.as_of
-    )
     payments = [s.total_owed for s in future]
-    balances = [s.installment.balance for s in future]
     affordable = assessment.installment <= assessment.target_payment
+    balloon = next((i for i, p in enumerate(payments) if p > assessment.bearable), None)
     return valuer.baseline(
-        owed_now,
+        sum(s.total_owed for s in overdue),
         payments,
-        balances,
-        assessment.debt.total,
-        assessment.days_past_due,
+        [s.installment.balance for s in future],
+        sum(1 for s in overdue if s.total_owed > 0),
         affordable=affordable,
+        balloon_at=balloon if affordable else None,
     )
 
 

@@ -7,7 +7,6 @@ so an invalid policy can never reach the engine.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -119,15 +118,61 @@ class CurvePoint:
 
 
 @dataclass(frozen=True)
+class Roll:
+    """How a loan ``behind`` installments behind moves in a month with no concession: the shares
+    that pay everything owed (cure), more than the month's installment but not all (catch up, one
+    fewer behind), the month's installment (keep) or nothing (roll, one more behind)."""
+
+    behind: int
+    cure: Decimal
+    catch_up: Decimal
+    keep: Decimal
+    roll: Decimal
+
+    def __post_init__(self) -> None:
+        shares = (self.cure, self.catch_up, self.keep, self.roll)
+        require(all(ZERO <= s <= ONE for s in shares), "roll shares must be 0–1")
+        require(abs(sum(shares) - ONE) <= Decimal("0.0005"), "roll shares must add up to 1")
+        require(
+            self.behind > 0 or self.cure == self.catch_up == ZERO,
+            "a current loan has nothing to cure or catch up",
+        )
+
+
+@dataclass(frozen=True)
+class Redefault:
+    """A modified loan's monthly hazard of going 60+ days delinquent again, ``t`` months in:
+    ``level(cut) · decay^(t−1) + floor`` — high at first, decaying to an unmodified loan's."""
+
+    decay: Decimal
+    floor: Decimal
+    by_cut: tuple[CurvePoint, ...]
+    """The first month's excess hazard by payment cut (a share of the contract payment)."""
+
+    def __post_init__(self) -> None:
+        require(ZERO < self.decay < ONE, "redefault decay must be between 0 and 1")
+        require(ZERO <= self.floor < Decimal("0.1"), "redefault floor must be 0–10 %")
+        points = self.by_cut
+        require(len(points) >= 2, "redefault by_cut needs at least two points")
+        require(
+            all(a.x < b.x for a, b in pairwise(points)), "redefault by_cut must be in increasing x"
+        )
+        require(all(ZERO <= p.y <= ONE for p in points), "redefault by_cut values must be 0–1")
+        require(
+            all(a.y >= b.y for a, b in pairwise(points)),
+            "redefault by_cut must not rise with the cut (a bigger cut never re-defaults more)",
+        )
+
+
+@dataclass(frozen=True)
 class Valuation:
     discount_rate: Decimal
     """Annual rate for present values (HAMP: at most the market rate + 2.5 points)."""
-    redefault_6m: tuple[CurvePoint, ...]
-    """Re-default within 6 months by payment reduction (OCC Mortgage Metrics Q1 2009, 60+ days)."""
-    redefault_12m: tuple[CurvePoint, ...]
-    """Re-default within 12 months by payment reduction; sets the slower hazard after month 6."""
-    cure_by_dpd: tuple[CurvePoint, ...]
-    """Chance a loan cures with no concession, by days past due (a bank calibrates its own)."""
+    roll: tuple[Roll, ...]
+    """One row for 0, 1, 2… installments behind; the last row holds for every row after it."""
+    charge_off_behind: int
+    """A loan this many installments behind is charged off and goes to recovery."""
+    redefault: Redefault
     recovery_rate: Decimal
     recovery_delay_months: int
     collection_cost_rate: Decimal
@@ -135,14 +180,11 @@ class Valuation:
 
     def __post_init__(self) -> None:
         require(ZERO <= self.discount_rate < ONE, "discount_rate must be 0–100 %")
-        for name in ("redefault_6m", "redefault_12m", "cure_by_dpd"):
-            points = getattr(self, name)
-            require(len(points) >= 2, f"{name} needs at least two points")
-            require(
-                all(a.x < b.x for a, b in itertools.pairwise(points)),
-                f"{name} points must be in increasing x",
-            )
-            require(all(ZERO <= p.y <= ONE for p in points), f"{name} values must be 0–1")
+        require(
+            [r.behind for r in self.roll] == list(range(len(self.roll))) and len(self.roll) >= 2,
+            "roll rows must be for 0, 1, 2… installments behind, in order",
+        )
+        require(len(self.roll) <= self.charge_off_behind <= 12, "charge_off_behind must be rows–12")
         require(ZERO <= self.recovery_rate <= ONE, "recovery_rate must be 0–1")
 
 

@@ -1,20 +1,39 @@
-"""The NPV test: expected present value of a plan against doing nothing.
+"""The NPV test: expected present value of a plan against doing nothing (NEGOTIATION.md §2).
 
-``value = Σ_t DF_t · [S_t · payment_t + d_t · (recovery_t − cost_t)]`` (NEGOTIATION.md §2), with a
-monthly default hazard taken from the re-default curve for the plan's payment reduction, survival
-``S``, and recovery after a delay on default. The baseline either cures (the customer catches up and
-pays as contracted) or defaults and is recovered. Expectations are computed in floats and reported
-rounded to the fen: they are estimates, never amounts posted to a ledger (decision 0001).
+Two models, both read from the policy and fitted to public data (``docs/valuation.md``):
+
+- **Doing nothing** is a monthly state model by installments behind (current, 1, 2, 3… behind,
+  charged off): each month the loan cures, catches up, keeps level or rolls one further behind, with
+  the shares of :class:`~.policy.Roll`. Each installment paid is worth its present value; a charge-off
+  is worth the recovery, after its delay, less the cost of collecting. A customer who cannot afford
+  the contract installment instead carries, once cured, the re-default hazard of a modification that
+  left the payment unchanged; a balloon beyond what the customer can pay defaults on its date.
+- **A plan** starts current, and each month re-defaults (60+ days) with the hazard
+  ``level(cut) · decay^(t−1) + floor`` of :class:`~.policy.Redefault`: highest at first, falling with
+  time and with the size of the payment cut. A re-defaulted plan goes to recovery: a concession
+  has already failed, so it is charged off when it is ``charge_off_behind`` installments behind
+  (the FDIC's formula: re-default × (recovery − costs)).
+
+The state model's paths depend only on the policy, so they are computed once per policy; each
+valuation is then one pass over the schedule. Expectations are floats reported rounded to the fen:
+estimates, never amounts posted to a ledger (decision 0001).
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from xieshang.domain.money import Fen
 from xieshang.domain.negotiation.policy import CurvePoint, Valuation
+from xieshang.domain.schedule import MAX_MONTHS
+
+HORIZON = MAX_MONTHS + 1
+"""Months the state model is followed: past the longest loan there is."""
+DEFAULTED = 2
+"""A re-default is 60+ days delinquent: two installments behind (the OCC's definition)."""
 
 
 def interpolate(points: Sequence[CurvePoint], x: float) -> float:
@@ -29,44 +48,148 @@ def interpolate(points: Sequence[CurvePoint], x: float) -> float:
 
 
 @dataclass(frozen=True)
+class Paths:
+    """The state model followed from each number of installments behind (``[behind][t]``)."""
+
+    df: tuple[float, ...]
+    """Discount factor ``t`` months ahead."""
+    net_recovery: float
+    """What a unit charged off is worth at the charge-off: recovery after its delay, less cost."""
+    paid: tuple[tuple[float, ...], ...]
+    """Expected installments paid in month ``t`` (``t`` ≥ 1)."""
+    charged: tuple[tuple[float, ...], ...]
+    """Chance of the charge-off in month ``t``."""
+    behind_at: tuple[tuple[tuple[float, ...], ...], ...]
+    """Chance of each number of installments behind after month ``t``."""
+    worth: tuple[float, ...]
+    """What a unit owed by a loan this far behind is worth today, if nothing new falls due."""
+    cured: tuple[float, ...]
+    """Σ chance of curing in month t × df(t): the present value of one unit paid on cure."""
+    charged_off: tuple[float, ...]
+    """Σ chance of the charge-off in month t × df(t) × net recovery."""
+
+
+def _moves(valuation: Valuation, behind: int) -> list[tuple[int, float, int]]:
+    """(to, chance, installments paid) for a month begun ``behind``; to = charge_off_behind is the
+    charge-off."""
+    row = valuation.roll[min(behind, len(valuation.roll) - 1)]
+    moves = [
+        (0, float(row.cure), behind + 1),
+        (max(behind - 1, 0), float(row.catch_up), 2),
+        (behind, float(row.keep), 1),
+        (behind + 1, float(row.roll), 0),
+    ]
+    return [m for m in moves if m[1] > 0]
+
+
+@functools.lru_cache(maxsize=16)
+def paths(valuation: Valuation) -> Paths:
+    """Follow the state model from every starting point, once per policy."""
+    monthly = (1 + float(valuation.discount_rate)) ** (1 / 12)
+    df = tuple(monthly**-t for t in range(HORIZON + valuation.recovery_delay_months + 1))
+    net = float(valuation.recovery_rate) * df[valuation.recovery_delay_months] - float(
+        valuation.collection_cost_rate
+    )
+    states = valuation.charge_off_behind
+    moves = [_moves(valuation, k) for k in range(states)]
+    paid, charged, behind_at = [], [], []
+    for start in range(states):
+        chance = [0.0] * states
+        chance[start] = 1.0
+        pays, offs, dist = [0.0], [0.0], [tuple(chance)]
+        for _ in range(HORIZON):
+            after, pay, off = [0.0] * states, 0.0, 0.0
+            for k, p in enumerate(chance):
+                for to, q, units in moves[k] if p else ():
+                    if to >= states:
+                        off += p * q
+                    else:
+                        after[to] += p * q
+                        pay += p * q * units
+            chance = after
+            pays.append(pay)
+            offs.append(off)
+            dist.append(tuple(after))
+        paid.append(tuple(pays))
+        charged.append(tuple(offs))
+        behind_at.append(tuple(dist))
+    cured, charged_off = _absorbed(moves, states, df, net)
+    worth = tuple(c + o for c, o in zip(cured, charged_off, strict=True))
+    return Paths(df, net, tuple(paid), tuple(charged), tuple(behind_at), worth, cured, charged_off)
+
+
+def _absorbed(
+    moves: list[list[tuple[int, float, int]]], states: int, df: Sequence[float], net: float
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """From each number behind, with nothing new falling due: the discounted chance of curing and
+    the discounted net recovery of a charge-off (a current loan has nothing to recover)."""
+    cured, charged_off = [1.0], [0.0]
+    for start in range(1, states):
+        chance = [0.0] * states
+        chance[start] = 1.0
+        cure = off = 0.0
+        for t in range(1, HORIZON):
+            after = [0.0] * states
+            for k, p in enumerate(chance):
+                for to, q, _ in moves[k] if p else ():
+                    if to == 0:
+                        cure += p * q * df[t]
+                    elif to >= states:
+                        off += p * q * df[t] * net
+                    else:
+                        after[to] += p * q
+            chance = after
+            if sum(chance) < 1e-12:
+                break
+        cured.append(cure)
+        charged_off.append(off)
+    return tuple(cured), tuple(charged_off)
+
+
+@dataclass(frozen=True)
 class Valuer:
     valuation: Valuation
 
-    @property
-    def monthly_discount(self) -> float:
-        return float((1 + float(self.valuation.discount_rate)) ** (1 / 12) - 1)
-
-    def df(self, months: float) -> float:
-        return float((1 + self.monthly_discount) ** -months)
-
-    def default_value(self, exposure: Fen, at_month: int) -> float:
-        """What a default at ``at_month`` on ``exposure`` is worth today: recovery after the delay,
-        less collection cost."""
-        v = self.valuation
-        recovery = float(v.recovery_rate) * exposure * self.df(at_month + v.recovery_delay_months)
-        cost = float(v.collection_cost_rate) * exposure * self.df(at_month)
-        return recovery - cost
+    @functools.cached_property
+    def paths(self) -> Paths:
+        return paths(self.valuation)
 
     def baseline(
         self,
         owed_now: Fen,
         future_payments: Sequence[Fen],
         future_balances: Sequence[Fen],
-        exposure: Fen,
-        days_past_due: int,
+        behind: int,
         *,
         affordable: bool,
+        balloon_at: int | None = None,
     ) -> float:
-        """No concession. An overdue loan cures (the customer catches up next month) or defaults
-        now. A cured loan then pays as contracted — with, when the installment is beyond what the
-        customer can afford, the re-default hazard of an unchanged payment (the same OCC data)."""
-        cure = interpolate(self.valuation.cure_by_dpd, days_past_due)
-        if affordable:
-            cured = sum(p * self.df(t) for t, p in enumerate(future_payments, start=1))
-        else:
-            cured = self.plan(future_payments, future_balances, 0.0)
-        cured += owed_now * self.df(1)
-        return cure * cured + (1 - cure) * self.default_value(exposure, 0)
+        """No concession. ``owed_now`` is overdue (``behind`` installments); ``future_payments``
+        fall due monthly (``future_balances`` owed after each). Without ``affordable``, the loan
+        cures as the state model says and then carries the unchanged-payment re-default hazard.
+        ``balloon_at`` is the index of a payment the customer cannot make: the loan defaults
+        there."""
+        p = self.paths
+        start = min(behind, self.valuation.charge_off_behind - 1)
+        payments = list(future_payments)
+        if not affordable:
+            cured = owed_now + self.plan(payments, future_balances, 0.0)
+            exposure = owed_now + sum(payments)
+            return p.cured[start] * cured + p.charged_off[start] * exposure
+        end = len(payments) if balloon_at is None else balloon_at
+        paid, charged, df = p.paid[start], p.charged[start], p.df
+        cob = self.valuation.charge_off_behind
+        value, unit = 0.0, owed_now / start if start else 0.0
+        for t in range(1, end + 1):
+            unit = payments[t - 1]  # what each installment paid this month is worth
+            exposure = future_balances[t - 1] + unit * cob
+            value += df[t] * (paid[t] * unit + charged[t] * exposure * p.net_recovery)
+        left = p.behind_at[start][end]
+        value += df[end] * unit * sum(k * c * p.worth[k] for k, c in enumerate(left))
+        if balloon_at is not None:
+            alive = 1 - sum(charged[: end + 1])
+            value += df[end + 1] * alive * sum(payments[end:]) * p.net_recovery
+        return value
 
     def plan(
         self,
@@ -77,25 +200,32 @@ class Valuer:
         reinstated: Fen = 0,
     ) -> float:
         """A plan of monthly ``payments`` (``balances`` owed after each), at a payment ``reduction``
-        against the contract. On default, conditional waivers (``reinstated``) come back."""
-        early, late = self.hazards(reduction)
-        value, survival = float(at_signing), 1.0
+        against the contract. On re-default, conditional waivers (``reinstated``) come back."""
+        p = self.paths
+        redefault = self.valuation.redefault
+        level = interpolate(redefault.by_cut, max(reduction, 0.0))
+        decay, floor = float(redefault.decay), float(redefault.floor)
+        cob = self.valuation.charge_off_behind
+        worth = p.net_recovery * p.df[cob - DEFAULTED]  # charged off when it is that far behind
+        value, survival, excess = float(at_signing), 1.0, level
         for t, (payment, balance) in enumerate(zip(payments, balances, strict=True), start=1):
-            hazard = early if t <= 6 else late
+            hazard = min(1.0, excess + floor)
+            excess *= decay
             owed = balance + payment + reinstated
-            value += survival * hazard * self.default_value(owed, t - 1)
+            value += survival * hazard * owed * worth * p.df[t]
             survival *= 1 - hazard
-            value += survival * payment * self.df(t)
+            value += survival * payment * p.df[t]
         return value
 
-    def hazards(self, reduction: float) -> tuple[float, float]:
-        """Monthly re-default hazards: months 1–6 from the 6-month curve, later months from the
-        conditional 6→12-month rate (plans that survive half a year default far less)."""
-        r6 = interpolate(self.valuation.redefault_6m, reduction)
-        r12 = max(r6, interpolate(self.valuation.redefault_12m, reduction))
-        early = 1 - (1 - r6) ** (1 / 6)
-        late = 1 - ((1 - r12) / (1 - r6)) ** (1 / 6) if r6 < 1 else early
-        return early, late
+    def redefaulted(self, reduction: float, months: int) -> float:
+        """The chance a plan at this payment ``reduction`` has re-defaulted within ``months``."""
+        redefault = self.valuation.redefault
+        level = interpolate(redefault.by_cut, max(reduction, 0.0))
+        decay, floor = float(redefault.decay), float(redefault.floor)
+        alive = 1.0
+        for t in range(months):
+            alive *= 1 - min(1.0, level * decay**t + floor)
+        return 1 - alive
 
     def settlement(self, amount: Fen, baseline: float) -> float:
         p = float(self.valuation.settlement_payment_probability)

@@ -17,9 +17,6 @@ from xieshang.negotiations.repository import evaluation_by_id, loan_by_id
 from xieshang.negotiations.schemas import EvaluationRead, OfferRead
 from xieshang.policy.in_force import policy_in_force
 
-NOT_RESTRUCTURING = frozenset({"due_date_change"})
-"""Offers that are no concession to a borrower in difficulty: the loan is not tagged restructured."""
-
 
 def offer_of(ctx: Context, row: NegotiationOffer) -> OfferRead:
     evaluation = evaluation_by_id(ctx, row.evaluation_id)
@@ -44,7 +41,7 @@ def terms_context(
     policy = policy_in_force(ctx)
     snapshot = json.loads(case.input_snapshot)
     observation = None
-    if offer.type not in NOT_RESTRUCTURING:
+    if offer.type not in domain.NOT_RESTRUCTURING:
         schedule = offer.installation.to_installation().schedule
         observation = domain.observation_end(schedule, policy.regulatory.observation_period_months)
     return TermsContext(

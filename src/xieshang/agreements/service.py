@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from xieshang.agreements import repository
-from xieshang.agreements.offer_terms import NOT_RESTRUCTURING, offer_of, terms_context, terms_for
+from xieshang.agreements.offer_terms import offer_of, terms_context, terms_for
 from xieshang.agreements.reads import AgreementView
 from xieshang.agreements.schemas import AcceptIn, AgreementDetailRead, AgreementPage, TermsRead
 from xieshang.agreements.terms import digest, terms_text
@@ -174,7 +174,7 @@ def _install(
         carried=plan.carried,
         reference=f"agreement-carried-{case.id}",
     )
-    if offer.type not in NOT_RESTRUCTURING:
+    if offer.type not in domain.NOT_RESTRUCTURING:
         loan.restructured = True
         end = domain.observation_end(plan.schedule, policy.regulatory.observation_period_months)
         loan.observation_until = max(end, loan.observation_until or end)

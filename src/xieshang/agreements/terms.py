@@ -17,6 +17,7 @@ _KIND = {
     "hardship_plan": ("困难还款计划（个性化分期）", "hardship repayment plan"),
     "grace_period": ("宽限期方案（先息后本）", "grace period (interest only first)"),
     "catch_up_plan": ("逾期款项分期补还计划", "catch-up plan for the arrears"),
+    "payment_holiday": ("暂缓还款（只还利息）", "payment holiday (interest only)"),
     "settlement": ("一次性结清", "one-off settlement"),
     "due_date_change": ("变更还款日", "due date change"),
     "adjusted_plan": ("经工作人员调整的还款计划", "repayment plan adjusted by staff"),

@@ -254,7 +254,8 @@ class Activity:
         offered = [o.offer for o in case.offers if o.offer.term_months > 1]
         if not offered:
             return
-        base = offered[0]
+        plans = [o for o in offered if o.type == "hardship_plan"]
+        base = (plans or offered)[0]  # the agent lengthens the engine's plan
         rate = loan.annual_rate
         try:
             service.adjust(

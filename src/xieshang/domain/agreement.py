@@ -169,6 +169,10 @@ def reinstated(
     return {c: v for c, v in result.items() if v}
 
 
+NOT_RESTRUCTURING = frozenset({"due_date_change"})
+"""Offers that are no concession to a borrower in difficulty: the loan is not tagged restructured."""
+
+
 def observation_end(schedule: Schedule, months: int) -> date:
     """The end of a restructured loan's observation period: from the first repayment date after the
     change, at least ``months`` and at least two repayment periods (风险分类办法 第二十条)."""

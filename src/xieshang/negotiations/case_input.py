@@ -34,6 +34,7 @@ class FinancesIn(_In):
     essential_expenses: Yuan
     other_debt_service: Yuan = Field(description="monthly payments on other debts")
     lump_sum_available: Yuan = "0"
+    dependants: int = Field(default=0, ge=0, le=20, description="people the customer supports")
 
 
 class HistoryIn(_In):
@@ -71,6 +72,8 @@ class RequestIn(_In):
     hardship: domain.Hardship = domain.Hardship.OTHER
     proposal: ProposalIn | None = None
     preferred_due_day: int | None = Field(default=None, ge=1, le=28)
+    lasting: bool = Field(default=False, description="the customer says the hardship will last")
+    vulnerability: list[domain.Vulnerability] = Field(default_factory=list, max_length=6)
     charged: list[ChargedIn] = Field(default_factory=list, max_length=200)
 
 
@@ -141,6 +144,8 @@ def parse_case(data: object) -> domain.Case:
             hardship=r.hardship,
             proposal=proposal,
             preferred_due_day=r.preferred_due_day,
+            lasting=r.lasting,
+            vulnerability=tuple(dict.fromkeys(r.vulnerability)),
         ),
         as_of=case.as_of,
         product_kind=case.product_kind,
@@ -161,6 +166,7 @@ def finances(f: FinancesIn) -> domain.Finances:
         essential_expenses=yuan(f.essential_expenses, "finances.essential_expenses"),
         other_debt_service=yuan(f.other_debt_service, "finances.other_debt_service"),
         lump_sum_available=yuan(f.lump_sum_available, "finances.lump_sum_available"),
+        dependants=f.dependants,
     )
 
 

@@ -33,6 +33,7 @@ _MONEY = {
     ("regulatory", "principal_max", "*"),
     ("authority", "*", "max_waiver"),
     ("credit", "limit_rounding"),
+    ("affordability", "essentials_per_person"),
 }
 _ADAPTER = TypeAdapter(Policy)
 

@@ -204,7 +204,8 @@ def test_no_income_at_all_is_never_left_with_only_a_plan_they_cannot_pay() -> No
     assert any("2 个工作日内" in text for text in said(result, "zh"))
     for offer in result.offers:
         if offer.type != "settlement":
-            assert any(r.code == "TARGET_NOT_REACHED" for r in offer.reasons)
+            marked = {"TARGET_NOT_REACHED", "ABOVE_TARGET"}
+            assert any(r.code in marked for r in offer.reasons), offer.type
 
 
 def test_a_grace_period_that_would_raise_the_payment_is_refused_with_its_reason() -> None:
@@ -368,6 +369,32 @@ def test_a_catch_up_plan_is_not_called_a_hardship_plan() -> None:
         if offer.monthly_payment > result.assessment.installment:
             assert offer.type not in HARDSHIP_KINDS
             assert any(r.code == "CATCH_UP_PLAN" for r in offer.reasons)
+
+
+def test_every_plan_says_it_is_a_restructuring_with_its_observation_period() -> None:
+    """Two months behind with hardship shown: each plan changes the contract for a borrower in
+    difficulty, so each says it is a restructuring (重组) and names the end of its observation
+    period — at least a year from its first payment; a due-date change for a loan up to date does
+    not."""
+    the_loan = loan(paid=10)
+    overdue = ask(the_loan, days_after_due(the_loan, 12, 5), income=700_000, essentials=540_000)
+    assert overdue.offers
+    for offer in overdue.offers:
+        tags = [r for r in offer.reasons if r.code == "RESTRUCTURED"]
+        assert len(tags) == 1, offer.type
+        assert offer.schedule is not None
+        first = offer.schedule.installments[0].due_date
+        assert date.fromisoformat(tags[0].params["until"]) >= first + timedelta(days=365)
+    current = ask(
+        the_loan,
+        days_after_due(the_loan, 10, 5),
+        income=1_500_000,
+        essentials=300_000,
+        preferred_due_day=20,
+    )
+    moved = [o for o in current.offers if o.type == "due_date_change"]
+    assert moved
+    assert not any(r.code == "RESTRUCTURED" for r in moved[0].reasons)
 
 
 # -- Properties over randomised cases -------------------------------------------------------------

@@ -59,12 +59,14 @@ def assess(case: Case, state: LedgerState, policy: Policy) -> Assessment:
     dpd = state.days_past_due
     willingness = willingness_score(case)
     flags = moral_hazard_flags(case, policy, dpd, disposable, installment, willingness)
+    essentials = counted_essentials(fin, policy)
     reasons = (
+        *_essentials_floor(fin, essentials),
         Reason(
             "ASSESS_DISPOSABLE",
             {
                 "income": money(income),
-                "essentials": money(fin.essential_expenses),
+                "essentials": money(essentials),
                 "other_debt": money(fin.other_debt_service),
                 "disposable": money(disposable),
             },
@@ -142,12 +144,37 @@ def moral_hazard_flags(
     return flags
 
 
+def _essentials_floor(fin: Finances, essentials: Fen) -> list[Reason]:
+    """Said when the essentials stated were below the minimum for the household."""
+    if essentials <= fin.essential_expenses:
+        return []
+    people = 1 + fin.dependants
+    return [
+        Reason(
+            "ASSESS_ESSENTIALS_FLOOR",
+            {
+                "stated": money(fin.essential_expenses),
+                "people": str(people),
+                "essentials": money(essentials),
+            },
+        )
+    ]
+
+
+def counted_essentials(fin: Finances, policy: Policy) -> Fen:
+    """The essentials stated, but never less than the policy's minimum for the customer and each
+    dependant."""
+    floor = policy.affordability.essentials_per_person * (1 + fin.dependants)
+    return max(fin.essential_expenses, floor)
+
+
 def affordable(fin: Finances, policy: Policy) -> tuple[Fen, Fen, Fen]:
     """(income counted, disposable income, affordable payment target), monthly, in fen."""
     afford = policy.affordability
     unverified = max(0, fin.stated_income - fin.verified_income)
     income = fin.verified_income + apply_rate(unverified, afford.unverified_income_weight)
-    disposable = max(0, income - fin.essential_expenses - fin.other_debt_service)
+    essentials = counted_essentials(fin, policy)
+    disposable = max(0, income - essentials - fin.other_debt_service)
     by_dti = apply_rate(income, afford.max_debt_to_income) - fin.other_debt_service
     return (
         income,

@@ -25,6 +25,8 @@ class Hardship(enum.StrEnum):
     INCOME_DROP_TEMPORARY = "income_drop_temporary"
     JOB_LOSS = "job_loss"
     ILLNESS = "illness"
+    DISASTER = "disaster"
+    BEREAVEMENT = "bereavement"
     BUSINESS_DOWNTURN = "business_downturn"
     FAMILY = "family"
     OVER_INDEBTED = "over_indebted"
@@ -32,7 +34,31 @@ class Hardship(enum.StrEnum):
 
     @property
     def temporary(self) -> bool:
-        return self in (Hardship.INCOME_DROP_TEMPORARY, Hardship.ILLNESS)
+        """Expected to pass (a job is found again, an illness treated) unless the customer says it
+        will last."""
+        return self in _TEMPORARY
+
+
+_TEMPORARY = frozenset(
+    {
+        Hardship.INCOME_DROP_TEMPORARY,
+        Hardship.JOB_LOSS,
+        Hardship.ILLNESS,
+        Hardship.DISASTER,
+        Hardship.BEREAVEMENT,
+    }
+)
+
+
+class Vulnerability(enum.StrEnum):
+    """Circumstances that call for particular care, whatever the hardship."""
+
+    SERIOUS_ILLNESS = "serious_illness"
+    DISABILITY = "disability"
+    BEREAVEMENT = "bereavement"
+    DISASTER = "disaster"
+    ELDERLY = "elderly"
+    MENTAL_HEALTH = "mental_health"
 
 
 @dataclass(frozen=True)
@@ -44,6 +70,9 @@ class Finances:
     essential_expenses: Fen
     other_debt_service: Fen
     lump_sum_available: Fen = 0
+    dependants: int = 0
+    """People the customer supports (children, parents): each needs at least the policy's
+    essentials per person."""
 
     def __post_init__(self) -> None:
         for name in (
@@ -55,6 +84,8 @@ class Finances:
         ):
             if getattr(self, name) < 0:
                 raise InvalidInput(f"finances.{name}", "cannot be negative")
+        if not 0 <= self.dependants <= 20:
+            raise InvalidInput("finances.dependants", "must be between 0 and 20")
 
 
 @dataclass(frozen=True)
@@ -102,6 +133,13 @@ class Request:
     hardship: Hardship = Hardship.OTHER
     proposal: Proposal | None = None
     preferred_due_day: int | None = None
+    lasting: bool = False
+    """The customer says the hardship will last (a job loss with no prospect of work)."""
+    vulnerability: tuple[Vulnerability, ...] = ()
+
+    @property
+    def temporary(self) -> bool:
+        return self.hardship.temporary and not self.lasting
 
     def __post_init__(self) -> None:
         if self.preferred_due_day is not None and not 1 <= self.preferred_due_day <= 28:

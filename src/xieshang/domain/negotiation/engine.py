@@ -7,9 +7,10 @@ answer to a proposal is :mod:`.counter`'s. Their names stay importable from here
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
+from xieshang.domain import agreement
 from xieshang.domain.errors import InvalidInput
 from xieshang.domain.money import Fen
 from xieshang.domain.negotiation import waterfall
@@ -18,16 +19,11 @@ from xieshang.domain.negotiation.assess import Assessment
 from xieshang.domain.negotiation.case import Case, Scenario
 from xieshang.domain.negotiation.checks import Check
 from xieshang.domain.negotiation.counter import CounterOffer, counter_offer
-from xieshang.domain.negotiation.offers import (
-    Offer,
-    appraise,
-    due_date_offer,
-    hardship_offers,
-    plan_offer,
-    settlement_offer,
-)
+from xieshang.domain.negotiation.due_date import due_date_offer
+from xieshang.domain.negotiation.offers import Offer, appraise, hardship_offers, plan_offer
 from xieshang.domain.negotiation.policy import Policy
 from xieshang.domain.negotiation.reasons import Reason, money
+from xieshang.domain.negotiation.settlement import settlement_offer
 from xieshang.domain.rates import format_rate
 
 __all__ = [
@@ -70,6 +66,8 @@ def evaluate(case: Case, policy: Policy) -> Evaluation:
     appraisal = appraise(case, policy)
     assessment = appraisal.assessment
     reasons: list[Reason] = [*appraisal.lawful.reasons, *assessment.reasons, *assessment.flags]
+    if case.request.vulnerability:  # whatever the engine offers, a person follows it up
+        reasons.append(Reason("VULNERABLE_CARE", {"days": str(policy.callback_working_days)}))
     offers: list[Offer] = []
     no_plan_needed = (
         assessment.installment <= assessment.target_payment and assessment.days_past_due == 0
@@ -96,6 +94,7 @@ def evaluate(case: Case, policy: Policy) -> Evaluation:
             offers.append(answer)
         elif answer is not None:
             reasons.append(answer)
+    offers = [_tagged(offer, policy) for offer in offers]
     if not no_plan_needed and not any(_affordable(o, assessment) for o in offers):
         # Never silent, never only an offer the customer cannot pay: a person takes it from here.
         reasons.append(Reason("NEXT_STEP_PERSON", {"days": str(policy.callback_working_days)}))
@@ -109,6 +108,16 @@ def evaluate(case: Case, policy: Policy) -> Evaluation:
         counter_offer=counter_offer(case, assessment, policy),
         reasons=tuple(reasons),
     )
+
+
+def _tagged(offer: Offer, policy: Policy) -> Offer:
+    """A concession to a borrower in difficulty makes the loan a restructured asset (重组资产,
+    风险分类办法 第十七、十八条), watched until the end of its observation period (第二十条)."""
+    if offer.schedule is None or offer.type in agreement.NOT_RESTRUCTURING:
+        return offer
+    until = agreement.observation_end(offer.schedule, policy.regulatory.observation_period_months)
+    tag = Reason("RESTRUCTURED", {"until": until.isoformat()})
+    return replace(offer, reasons=(*offer.reasons, tag))
 
 
 def _affordable(offer: Offer, assessment: Assessment) -> bool:

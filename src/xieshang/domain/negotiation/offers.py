@@ -5,15 +5,13 @@ and routed to the level that may approve it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
 from decimal import Decimal
 
 from xieshang.domain import agreement
-from xieshang.domain.calendar import add_months
 from xieshang.domain.ledger_state import LedgerState
-from xieshang.domain.money import Fen, apply_rate
+from xieshang.domain.money import Fen
 from xieshang.domain.negotiation import waterfall
-from xieshang.domain.negotiation.approval import Concessions, route_approval
+from xieshang.domain.negotiation.approval import LEVELS, Concessions, route_approval
 from xieshang.domain.negotiation.assess import Assessment, assess
 from xieshang.domain.negotiation.case import Case
 from xieshang.domain.negotiation.checks import CHECK_WORDS, Check, regulatory_checks
@@ -21,8 +19,11 @@ from xieshang.domain.negotiation.lawful import LawfulLoan, lawful_loan
 from xieshang.domain.negotiation.policy import Policy
 from xieshang.domain.negotiation.reasons import Reason, money
 from xieshang.domain.negotiation.valuation import Valuer
-from xieshang.domain.rates import apr, format_rate
-from xieshang.domain.schedule import RepaymentMethod, Schedule
+from xieshang.domain.rates import apr
+from xieshang.domain.schedule import Schedule
+
+DECIDED_BY_A_PERSON = frozenset({"payment_holiday"})
+"""Offer kinds never made automatically: a person agrees them with the customer."""
 
 
 @dataclass(frozen=True)
@@ -110,11 +111,25 @@ def hardship_offers(appraisal: Appraisal) -> tuple[list[Offer], list[Reason]]:
     waive_ok = assessment.may_waive
     plan = waterfall.run(assessment, policy, contract_rate, case.as_of, waive_allowed=waive_ok)
     candidates = [("plan", "hardship_plan", plan)]
-    if case.request.hardship.temporary and policy.waterfall.grace_months_max:
+    temporary = case.request.temporary
+    if temporary and policy.waterfall.grace_months_max:
         grace = waterfall.grace_plan(
             assessment, policy, contract_rate, case.as_of, waive=plan.shape.waive
         )
         candidates.append(("grace", "grace_period", grace))
+    holiday = policy.waterfall.holiday_months
+    cannot_pay_now = assessment.target_payment < assessment.installment
+    wanted = temporary or bool(case.request.vulnerability)
+    if wanted and cannot_pay_now and holiday > policy.waterfall.grace_months_max:
+        pause = waterfall.grace_plan(
+            assessment,
+            policy,
+            contract_rate,
+            case.as_of,
+            waive=plan.shape.waive,
+            months_of_grace=holiday,
+        )
+        candidates.append(("holiday", "payment_holiday", pause))
     offers, refusals = [], []
     for offer_id, kind, candidate in candidates:
         offer = plan_offer(offer_id, kind, candidate, appraisal)
@@ -159,15 +174,10 @@ def plan_offer(
             )
         )
     reasons += _final_payment(schedule, plan.payment)
-    npv_ok = npv >= appraisal.baseline
     reasons.append(npv_reason(npv, appraisal.baseline))
-    reached = hardship_payment <= assessment.target_payment
-    approval, why = route_approval(
-        concessions, appraisal.policy, assessment, npv_ok=npv_ok, reached=reached
-    )
-    if approval is None:
-        return why
-    reasons.append(why)
+    approval = _route(kind, hardship_payment, concessions, npv, appraisal, reasons)
+    if isinstance(approval, Reason):
+        return approval
     total_paid = sum(i.payment for i in schedule.installments) + result.due_at_signing
     return Offer(
         id=offer_id,
@@ -185,6 +195,37 @@ def plan_offer(
         reasons=tuple(reasons),
         installation=agreement.from_restructuring(result),
     )
+
+
+def _route(
+    kind: str,
+    first: Fen,
+    concessions: Concessions,
+    npv: float,
+    appraisal: Appraisal,
+    reasons: list[Reason],
+) -> str | Reason:
+    """Who may approve the offer (with why, added to ``reasons``), or why no one may. A first
+    payment above the affordable target is marked; some kinds always need a person."""
+    assessment = appraisal.assessment
+    reached = first <= assessment.target_payment
+    if not reached and not any(r.code == "TARGET_NOT_REACHED" for r in reasons):
+        target = money(assessment.target_payment)
+        reasons.append(Reason("ABOVE_TARGET", {"payment": money(first), "target": target}))
+    approval, why = route_approval(
+        concessions,
+        appraisal.policy,
+        assessment,
+        npv_ok=npv >= appraisal.baseline,
+        reached=reached,
+    )
+    if approval is None:
+        return why
+    reasons.append(why)
+    if kind in DECIDED_BY_A_PERSON and approval == LEVELS[0]:
+        reasons.append(Reason("HOLIDAY_PERSON", {}))
+        return LEVELS[1]
+    return approval
 
 
 def _catch_up(kind: str, payment: Fen, assessment: Assessment) -> str | Reason:
@@ -252,125 +293,3 @@ def _interest_forgone(plan: waterfall.Plan, assessment: Assessment, contract_rat
         plan.restructuring.schedule.start_date,
     )
     return at_contract.schedule.total_interest - plan.restructuring.schedule.total_interest
-
-
-# -- a settlement and a new due date ---------------------------------------------------------
-
-
-def settlement_offer(appraisal: Appraisal) -> Offer | Reason | None:
-    """A settlement for the lump sum the customer has (None without one), or why it cannot be."""
-    case, policy, assessment = appraisal.case, appraisal.policy, appraisal.assessment
-    baseline = appraisal.baseline
-    available = case.finances.lump_sum_available
-    if available <= 0:
-        return None
-    debt = assessment.debt.total
-    if available >= debt:  # the customer can repay in full: nothing to forgive
-        return Reason("SETTLEMENT_CAN_PAY_IN_FULL", {"available": money(available)})
-    if not assessment.shows_hardship:
-        return Reason(
-            "SETTLEMENT_NEEDS_HARDSHIP",
-            {
-                "disposable": money(assessment.disposable),
-                "installment": money(assessment.installment),
-            },
-        )
-    least = max(apply_rate(debt, policy.settlement.min_share_of_debt), round(baseline))
-    most = apply_rate(debt, policy.settlement.max_share_of_debt)
-    if available < least:
-        return Reason(
-            "SETTLEMENT_NOT_AFFORDABLE", {"available": money(available), "least": money(least)}
-        )
-    amount = min(available, most)
-    share = Decimal(amount) / debt
-    npv = appraisal.valuer.settlement(amount, baseline)
-    concessions = Concessions(settlement_share=share, forgiven=debt - amount)
-    approval, why = route_approval(
-        concessions, policy, assessment, npv_ok=npv >= baseline, reached=True
-    )
-    if approval is None:
-        return why
-    reasons = (
-        Reason(
-            "SETTLEMENT_OFFER",
-            {"amount": money(amount), "share": format_rate(share, 0), "debt": money(debt)},
-        ),
-        npv_reason(npv, baseline),
-        why,
-    )
-    installation = agreement.settlement(
-        assessment.debt, amount, case.as_of, policy.agreements.settlement_pay_within_days
-    )
-    return Offer(
-        id="settlement",
-        type="settlement",
-        monthly_payment=0,
-        term_months=0,
-        apr=Decimal(0),
-        total_cost=0,
-        npv=round(npv),
-        concessions=concessions,
-        approval=approval,
-        checks=(),
-        schedule=installation.schedule,
-        due_at_signing=amount,
-        reasons=reasons,
-        installation=installation,
-    )
-
-
-def due_date_offer(appraisal: Appraisal) -> Offer | Reason:
-    """The remaining installments moved to the day of the month the customer asked for — for a loan
-    that is up to date (moving the dates of an overdue loan would re-spread its arrears: that is a
-    restructuring, which only a plan may do)."""
-    case, assessment = appraisal.case, appraisal.assessment
-    day = case.request.preferred_due_day
-    assert day is not None
-    if assessment.days_past_due > 0:
-        return Reason("DUE_DATE_NEEDS_CURRENT", {"days": str(assessment.days_past_due)})
-    first_due = _next_day_of_month(case.as_of, day)
-    months = max(1, assessment.remaining_months)
-    terms = replace(
-        appraisal.lawful.loan.terms,
-        months=months,
-        start_date=case.as_of,
-        first_due_date=first_due,
-        principal_grace_periods=0,
-        level_amount=None,
-    )
-    if terms.method is RepaymentMethod.BULLET:
-        terms = replace(terms, first_due_date=add_months(first_due, months - 1))
-    installation = agreement.rescheduled(assessment.debt, terms)
-    rows = installation.schedule.installments
-    first = rows[0].payment + installation.carried
-    payment = rows[1].payment if len(rows) > 2 else rows[-1].payment  # the first has its own days
-    said = {
-        "day": str(day),
-        "first": money(first),
-        "payment": money(payment),
-        "installment": money(assessment.installment),
-    }
-    return Offer(
-        id="due_date",
-        type="due_date_change",
-        monthly_payment=payment,
-        term_months=months,
-        apr=appraisal.contract_rate,
-        total_cost=0,
-        npv=round(appraisal.baseline),
-        concessions=Concessions(),
-        approval="automatic",
-        checks=(),
-        schedule=installation.schedule,
-        due_at_signing=installation.carried,
-        reasons=(Reason("DUE_DATE_CHANGE", said), Reason("APPROVAL_AUTOMATIC")),
-        installation=installation,
-    )
-
-
-def _next_day_of_month(after: date, day: int) -> date:
-    """The first date after ``after`` (by at least a week) that falls on ``day`` of its month."""
-    candidate = after.replace(day=day)
-    while candidate < after + timedelta(days=7):
-        candidate = add_months(candidate, 1)
-    return candidate

@@ -64,6 +64,9 @@ class Affordability:
     """How much of income the customer states but has not evidenced counts (0–1)."""
     target_payment_reduction: Decimal
     """A plan should cut the payment at least this much (GSE Flex: 20 %)."""
+    essentials_per_person: Fen = 0
+    """The least a month's essentials can be for the customer and each dependant: a budget stated
+    below it is counted at it."""
 
     def __post_init__(self) -> None:
         for name in ("max_debt_to_income", "max_share_of_disposable", "unverified_income_weight"):
@@ -101,6 +104,9 @@ class Waterfall:
     """停息: the rate may go to 0 only where this is true."""
     forbearance_max_share: Decimal
     """Principal forbearance ≤ this share of the balance (HAMP: 30 %)."""
+    holiday_months: int = 0
+    """A payment holiday (interest only) of this many months for a temporary hardship the customer
+    cannot meet now; always decided by a person. 0: none."""
 
     def __post_init__(self) -> None:
         require(self.rate_step > ZERO, "rate_step must be positive")
@@ -109,6 +115,7 @@ class Waterfall:
             ZERO <= self.forbearance_max_share <= Decimal("0.5"), "forbearance_max_share is 0–50 %"
         )
         require(0 <= self.grace_months_max <= 12, "grace_months_max is 0–12")
+        require(0 <= self.holiday_months <= 12, "holiday_months is 0–12")
 
 
 @dataclass(frozen=True)

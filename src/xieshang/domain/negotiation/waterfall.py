@@ -237,13 +237,21 @@ does not run (the payment already reaches the target, or the step has nothing to
 
 
 def grace_plan(
-    assessment: Assessment, policy: Policy, contract_rate: Decimal, start: date, *, waive: bool
+    assessment: Assessment,
+    policy: Policy,
+    contract_rate: Decimal,
+    start: date,
+    *,
+    waive: bool,
+    months_of_grace: int | None = None,
 ) -> Plan:
-    """For a temporary hardship: interest only for a few months, then the rest over the remaining term
-    extended by the grace months — and further, within the cap, until the payment after the grace
-    is no more than the contract's installment."""
+    """For a temporary hardship: interest only for a few months (the policy's grace, or
+    ``months_of_grace``), then the rest over the remaining term extended by the grace months — and
+    further, within the cap, until the payment after the grace is no more than the contract's
+    installment."""
     w, caps = policy.waterfall, policy.regulatory
-    grace = min(w.grace_months_max, caps.max_plan_months - 1)
+    wanted = w.grace_months_max if months_of_grace is None else months_of_grace
+    grace = min(wanted, caps.max_plan_months - 1)
     months = min(caps.max_plan_months, assessment.remaining_months + grace)
     grace = min(grace, months - 1)
     shape = PlanShape(

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from xieshang.agreements import service as agreements_service
 from xieshang.domain.errors import XieshangError
+from xieshang.domain.negotiation.case import Hardship
 from xieshang.feedback import service as surveys
 from xieshang.feedback.schemas import SurveyAnswerCreate
 from xieshang.kit.context import Context
@@ -30,15 +31,7 @@ from xieshang.web.ui.pages.common import (
 )
 
 router = Router(include_in_schema=False)
-HARDSHIPS = (
-    "income_drop_temporary",
-    "job_loss",
-    "illness",
-    "business_downturn",
-    "family",
-    "over_indebted",
-    "other",
-)
+HARDSHIPS = tuple(kind.value for kind in Hardship)
 
 
 @router.get("/app", name="ui.home")
@@ -103,6 +96,7 @@ def negotiate_submit(
     essential_expenses: Annotated[str, Form()],
     other_debt_service: Annotated[str, Form()],
     lump_sum_available: Annotated[str, Form()] = "0",
+    dependants: Annotated[str, Form(max_length=3)] = "0",
     preferred_due_day: Annotated[str, Form(max_length=2)] = "",
 ) -> Response:
     values = {
@@ -111,6 +105,7 @@ def negotiate_submit(
         "essential_expenses": essential_expenses,
         "other_debt_service": other_debt_service,
         "lump_sum_available": lump_sum_available or "0",
+        "dependants": dependants or "0",
     }
     shown = values | {"preferred_due_day": preferred_due_day, "hardship": hardship}
     try:

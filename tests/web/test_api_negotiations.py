@@ -85,6 +85,8 @@ def test_a_customer_negotiates_and_gets_offers_with_reasons_at_once(
         plan["monthly_payment"],
         plan["term_months"],
     )
+    assert counter["approval"] == plan["approval"]
+    assert counter["offer"]["id"] == plan["id"]
 
     stored = ctx.session.get(NegotiationCase, case["id"])
     assert stored is not None

@@ -4,9 +4,11 @@ A proposal is priced as a plan at the lawful contract rate on the lawful debt, t
 changes, and then judged exactly as the engine's own plans are: :func:`.offers.plan_offer` runs the
 regulatory checks, the NPV test against doing nothing and the authority routing (moral-hazard flags
 included). A payment above the affordable target is not agreed as proposed (a plan the customer
-cannot keep re-defaults). When the proposal cannot be agreed, the answer names what the engine can
-do instead — the least payment it would agree, never below one of its own offers — with who may
-approve it.
+cannot keep re-defaults) — unless none of the engine's own plans reaches the target either: then one
+asking no more than the least of them is judged as they are (a person decides). One of the engine's
+own plans asking no more than a proposed amount meets it too. When the proposal cannot be agreed,
+the answer names what the engine can do instead — the least payment it would agree, never above one
+of its own plans, or its quickest plan within the target — with who may approve it.
 """
 
 from __future__ import annotations
@@ -95,6 +97,14 @@ class _Pricing:
     def cap(self) -> int:
         return self.appraisal.policy.regulatory.max_plan_months
 
+    @property
+    def ceiling(self) -> Fen:
+        """The most a month the engine agrees to: the affordable target — or, when none of its own
+        plans can reach the target, the least of them (a plan asking no more is no less affordable
+        than what the engine itself offers, and a person decides it as they decide that one)."""
+        target = self.appraisal.assessment.target_payment
+        return max(target, min((p.monthly_payment for p in self.plans), default=target))
+
     def shape(self, months: int) -> waterfall.PlanShape:
         return waterfall.PlanShape(
             months=months,
@@ -125,9 +135,11 @@ class _Pricing:
     def judge(self, plan: waterfall.Plan, payment: Fen) -> Offer | Reason:
         """``plan`` as the engine would offer it, or why it would not."""
         target = self.appraisal.assessment.target_payment
-        if payment > target:  # the customer could not keep it: never agreed as proposed
-            above = {"payment": money(payment), "target": money(target)}
-            return Reason("COUNTER_ABOVE_TARGET", above)
+        said = {"payment": money(payment), "target": money(target)}
+        if payment > self.ceiling:  # the customer could not keep it: never agreed as proposed
+            return Reason("COUNTER_ABOVE_TARGET", said)
+        if payment > target:  # as is every plan the engine can make: a person decides
+            plan = replace(plan, reasons=(*plan.reasons, Reason("COUNTER_BEYOND_TARGET", said)))
         made = plan_offer("counter", "counter_plan", plan, self.appraisal)
         return _said(made) if isinstance(made, Offer) else made
 
@@ -141,28 +153,50 @@ class _Pricing:
         return self.instead((plan.reasons[0], judged), months, least=least)
 
     def monthly(self, wanted: Fen) -> CounterOffer:
-        """A monthly amount: the contract when it covers the installment and nothing is overdue,
-        else the fewest months that amount repays the debt in, else the least the engine agrees."""
+        """A monthly amount: the contract when it covers the installment and nothing is overdue;
+        otherwise the plan at that amount, or one of the engine's own plans asking no more — the one
+        the lowest level may approve (the proposal as priced on a tie) — else the least it agrees."""
         a = self.appraisal.assessment
         if wanted >= a.installment and a.days_past_due == 0:
-            if a.installment <= a.target_payment:
-                said = {"payment": money(wanted), "installment": money(a.installment)}
-                reasons = (Reason("COUNTER_AT_CONTRACT", said), Reason("COUNTER_AUTOMATIC"))
-                return CounterOffer(
-                    True, a.installment, a.remaining_months, None, reasons, LEVELS[0]
-                )
+            return self.at_contract(wanted)
+        months = self.fewest(wanted)
+        judged: Offer | Reason | None = None
+        if months is None:
+            said = Reason("COUNTER_TERM_CAP", {"payment": money(wanted), "cap": str(self.cap)})
+        else:
+            plan, payment = self.priced(months, "COUNTER_REPAYS")
+            said, judged = plan.reasons[0], self.judge(plan, payment)
+            if isinstance(judged, Reason) and judged.code == "COUNTER_ABOVE_TARGET":
+                return self.instead((said, judged), months, least=False)
+        agreed = [judged] if isinstance(judged, Offer) else []
+        agreed += [p for p in self.plans if p.monthly_payment <= wanted]
+        if not agreed:
+            why = (said, judged) if isinstance(judged, Reason) else (said,)
+            return self.instead(why, months or self.cap, least=True)
+        best = min(agreed, key=_rank)
+        if best is judged:
+            return _accepted(best)
+        met = Reason("COUNTER_MET_BY_PLAN", _terms(best))
+        reasons = (said, met, *_named(best))
+        return CounterOffer(
+            True,
+            best.monthly_payment,
+            best.term_months,
+            best.schedule,
+            reasons,
+            best.approval,
+            best,
+        )
+
+    def at_contract(self, wanted: Fen) -> CounterOffer:
+        """At least the installment with nothing overdue: the contract stands, when affordable."""
+        a = self.appraisal.assessment
+        if a.installment > a.target_payment:
             above = {"payment": money(wanted), "target": money(a.target_payment)}
             return self.instead((Reason("COUNTER_ABOVE_TARGET", above),), None, least=False)
-        months = self.fewest(wanted)
-        if months is not None:
-            return self.answer(months, "COUNTER_REPAYS")
-        short = Reason("COUNTER_TERM_CAP", {"payment": money(wanted), "cap": str(self.cap)})
-        named = self.instead((short,), self.cap, least=True)
-        least = named.offer
-        if least is not None and least.monthly_payment <= wanted:  # one of the engine's own plans
-            met = Reason("COUNTER_MET_BY_PLAN", _terms(least))
-            return replace(named, accepted=True, reasons=(short, met, *_named(least)))
-        return named
+        said = {"payment": money(wanted), "installment": money(a.installment)}
+        reasons = (Reason("COUNTER_AT_CONTRACT", said), Reason("COUNTER_AUTOMATIC"))
+        return CounterOffer(True, a.installment, a.remaining_months, None, reasons, LEVELS[0])
 
     def term(self, months: int, wanted: Fen | None) -> CounterOffer:
         """A number of months (and perhaps an amount): priced within the cap; when the amount does

@@ -8,10 +8,14 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from tests.desk import PHONE, Desk, build_desk
 from tests.web.test_pages import csrf_of, sign_in
 from xieshang.kit.context import Context
+from xieshang.models.user import User
+from xieshang.negotiations import service
+from xieshang.negotiations.schemas import CounterIn
 
 
 @pytest.fixture
@@ -81,6 +85,33 @@ def test_the_case_page_shows_the_customer_masked_the_ledger_and_the_recommendati
     complaints = re.search(r'<ul id="customer-complaints">(.*?)</ul>', html, re.S)
     assert complaints is not None
     assert complaints.group(1).count("<li>") == 3
+
+
+def test_the_customers_proposal_shows_staff_the_level_and_the_customer_words(
+    client: TestClient, desk: Desk, ctx: Context
+) -> None:
+    """The customer proposes ¥300 a month on the risky case: the workbench shows the engine's
+    answer with who may approve the plan it names and that plan's checks; the customer's own
+    what-if answer says the same in words, never a code."""
+    ctx.user = ctx.session.scalars(select(User).where(User.username == "wb-customer")).one()
+    answer = service.counter(ctx, desk.risky, CounterIn(monthly_payment="300.00"))
+    ctx.user = None
+    counter = answer.evaluation.counter_offer if answer.evaluation else None
+    assert counter is not None
+    assert counter.approval is not None
+    sign_in(client, "wb-agent2")
+    html = client.get(f"/app/negotiations/{desk.risky}").text
+    shown = re.search(r'<p id="engine-counter">(.*?)</p>', html, re.S)
+    assert shown is not None
+    level = {"automatic": "自动", "agent": "专员", "supervisor": "主管"}[counter.approval]
+    assert level in shown.group(1)
+    assert "CHECK_APR" in shown.group(1)
+    assert re.search(r'<ul id="engine-counter-reasons">\s*<li>COUNTER_', html)
+    client.post("/logout", data={"csrf": csrf_of(html)})
+    sign_in(client, "wb-customer")
+    said = client.get(f"/app/negotiations/{desk.risky}/what-if?monthly_payment=300").text
+    assert 'id="what-if-answer"' in said
+    assert not re.search(r"\b[A-Z]{2,}(?:_[A-Z0-9]+)+\b", said), said
 
 
 def test_a_customer_sees_none_of_the_workbench(client: TestClient, desk: Desk) -> None:

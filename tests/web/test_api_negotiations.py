@@ -75,7 +75,18 @@ def test_a_customer_negotiates_and_gets_offers_with_reasons_at_once(
     assert evaluation["assessment"]["installment"] == "1660.72"
     assert {o["type"] for o in evaluation["offers"]} >= {"hardship_plan", "grace_period"}
     assert all(r["text_zh"] and r["text_en"] for o in evaluation["offers"] for r in o["reasons"])
-    assert evaluation["counter_offer"]["months"] == 48
+    # 48 months at the contract rate is ¥1,239.89, above the ¥1,020.00 target: not agreed as
+    # proposed; the answer names the engine's own plan instead, with who approves it.
+    counter = evaluation["counter_offer"]
+    assert counter["reasons"][0]["params"]["months"] == "48"
+    assert not counter["accepted"]
+    plan = next(o for o in evaluation["offers"] if o["type"] == "hardship_plan")
+    assert (counter["monthly_payment"], counter["months"]) == (
+        plan["monthly_payment"],
+        plan["term_months"],
+    )
+    assert counter["approval"] == plan["approval"]
+    assert counter["offer"]["id"] == plan["id"]
 
     stored = ctx.session.get(NegotiationCase, case["id"])
     assert stored is not None

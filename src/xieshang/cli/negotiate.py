@@ -90,12 +90,13 @@ def _text(result: EvaluationRead, zh: bool) -> str:
         + f" · {result.as_of} · policy {result.policy_version}"
     ]
     out += [f"  {say(r)}" for r in result.reasons]
+    levels = {
+        "automatic": "自动" if zh else "automatic",
+        "agent": "专员" if zh else "agent",
+        "supervisor": "主管" if zh else "supervisor",
+    }
     for offer in result.offers:
-        label = {
-            "automatic": "自动" if zh else "automatic",
-            "agent": "专员" if zh else "agent",
-            "supervisor": "主管" if zh else "supervisor",
-        }[offer.approval]
+        label = levels[offer.approval]
         terms = (
             f"¥{offer.due_at_signing} once"
             if offer.type == "settlement"
@@ -103,7 +104,13 @@ def _text(result: EvaluationRead, zh: bool) -> str:
         )
         out.append(f"[{offer.id}] {offer.type}: {terms}, NPV ¥{offer.npv} — {label}")
         out += [f"    {say(r)}" for r in offer.reasons]
-    if result.counter_offer:
-        out.append("还款提议" if zh else "Your proposal")
-        out += [f"    {say(r)}" for r in result.counter_offer.reasons]
+    counter = result.counter_offer
+    if counter:
+        verdict = ("可以同意" if zh else "can be agreed") if counter.accepted else ""
+        verdict = verdict or ("不按提议同意" if zh else "not agreed as proposed")
+        level = levels[counter.approval] if counter.approval else "—"
+        named = f"¥{counter.monthly_payment} × {counter.months}"
+        said = f"还款提议：{verdict}；" if zh else f"Your proposal: {verdict}; "
+        out.append(f"{said}{named} — {level}")
+        out += [f"    {say(r)}" for r in counter.reasons]
     return "\n".join(out)

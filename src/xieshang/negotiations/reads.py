@@ -253,6 +253,8 @@ def _counter(c: CounterOffer | None, reasons: Any) -> CounterOfferRead | None:
         months=c.months,
         schedule=ScheduleRead.from_schedule(c.schedule) if c.schedule else None,
         reasons=reasons(c.reasons),
+        approval=c.approval,  # type: ignore[arg-type]
+        offer=_offer(c.offer, reasons) if c.offer else None,
     )
 
 

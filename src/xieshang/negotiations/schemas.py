@@ -100,11 +100,18 @@ class OfferRead(BaseModel):
 
 
 class CounterOfferRead(BaseModel):
+    """The engine's answer to the customer's own proposal. ``accepted``: the engine can agree it, at
+    the level ``approval`` names. Otherwise the figures are what the engine can do instead (with
+    that plan's ``approval``), or the proposal as priced when it can do nothing (``approval`` null).
+    ``offer`` is the named plan as the engine would offer it: checks, NPV, concessions."""
+
     accepted: bool
     monthly_payment: str
     months: int
     schedule: ScheduleRead | None
     reasons: list[ReasonRead]
+    approval: Literal["automatic", "agent", "supervisor"] | None = None
+    offer: OfferRead | None = None
 
 
 class AssessmentRead(BaseModel):

@@ -115,12 +115,15 @@ def test_a_proposal_below_what_the_cap_allows_gets_the_least_acceptable_amount()
     assert counter is not None
     assert not counter.accepted
     assert counter.months == 60
-    text = counter.reasons[0].render(POLICY.reasons)[1]
+    said = [r.render(POLICY.reasons)[1] for r in counter.reasons]
     least = f"¥{counter.monthly_payment / 100:,.2f}"
-    assert (
-        text
-        == f"At ¥800.00 a month the debt is not repaid within the 60-month cap; the least is {least}"
-    )
+    assert said[:2] == [
+        "At the contract rate, ¥800.00 a month does not repay the debt within the 60-month cap",
+        f"The least we can agree is {least} a month over 60 months",
+    ]
+    # 60 months is 32 more than the 28 left: beyond automatic authority, said with the level.
+    assert counter.approval == "agent"
+    assert said[2].startswith("Beyond automatic authority (extension 32 > 24 months)")
 
 
 def test_a_workable_proposal_is_accepted_with_its_term() -> None:
@@ -210,22 +213,27 @@ def test_automatic_approval_implies_npv_at_least_the_baseline_and_authority(c: C
 
 @PROPERTY
 @given(c=hardship_cases(), extra=st.integers(0, 100_000))
-def test_a_proposal_at_or_above_the_installment_is_always_accepted(c: Case, extra: int) -> None:
-    """Always, when nothing is overdue. With arrears to cure, always when the debt can be repaid at
-    that amount within the plan-term cap; otherwise the answer is the least amount that can, which
-    is above the proposal (the 60-month cap is the law's, 信用卡办法 第七十条)."""
+def test_a_proposal_at_or_above_the_installment_is_accepted_when_affordable(
+    c: Case, extra: int
+) -> None:
+    """Nothing overdue: the contract stands when its installment is within the affordable target;
+    above the target it is not agreed as proposed, and the answer says so. With arrears to cure,
+    when the debt cannot be repaid at that amount within the plan-term cap (the law's, 信用卡办法
+    第七十条), it is agreed only when one of the engine's own plans asks no more."""
     result = evaluate(c, POLICY)
-    installment = result.assessment.installment
-    wanted = installment + extra
+    a = result.assessment
+    wanted = a.installment + extra
     proposing = replace(c, request=replace(c.request, proposal=Proposal(monthly_payment=wanted)))
     counter = evaluate(proposing, POLICY).counter_offer
     assert counter is not None
-    if result.assessment.days_past_due == 0:
-        assert counter.accepted
-    elif not counter.accepted:
-        assert counter.months == POLICY.regulatory.max_plan_months
-        assert counter.monthly_payment > wanted
-        assert counter.reasons[0].code == "COUNTER_TERM_CAP"
+    codes = [r.code for r in counter.reasons]
+    if a.days_past_due == 0:
+        assert counter.accepted == (a.installment <= a.target_payment)
+        if not counter.accepted:
+            assert codes[0] == "COUNTER_ABOVE_TARGET"
+    elif codes[0] == "COUNTER_TERM_CAP":  # agreed only when one of the engine's own plans meets it
+        named = counter.approval is not None
+        assert counter.accepted == (named and counter.monthly_payment <= wanted)
 
 
 @PROPERTY

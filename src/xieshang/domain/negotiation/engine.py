@@ -105,7 +105,7 @@ def evaluate(case: Case, policy: Policy) -> Evaluation:
         assessment=assessment,
         baseline_npv=round(appraisal.baseline),
         offers=tuple(offers),
-        counter_offer=counter_offer(case, assessment, policy),
+        counter_offer=counter_offer(appraisal, offers),
         reasons=tuple(reasons),
     )
 

@@ -102,6 +102,10 @@ def npv_reason(npv: float, baseline: float) -> Reason:
 
 # -- plans -----------------------------------------------------------------------------------
 
+ASKED_FOR = frozenset({"adjusted_plan", "counter_plan"})
+"""Plans shaped by a person or priced from the customer's proposal: their payment is the one asked
+for, not a hardship plan the waterfall made (a counter-offer above the target is refused before)."""
+
 
 def hardship_offers(appraisal: Appraisal) -> tuple[list[Offer], list[Reason]]:
     """The waterfall's plan, and for a temporary hardship a grace period, where each can be made;
@@ -162,7 +166,7 @@ def plan_offer(
             },
         )
     hardship_payment = schedule.installments[0].payment if plan.shape.grace else plan.payment
-    if kind != "adjusted_plan" and plan.payment > assessment.installment:
+    if kind not in ASKED_FOR and plan.payment > assessment.installment:
         honest = _catch_up(kind, plan.payment, assessment)
         if isinstance(honest, Reason):
             return honest

@@ -149,6 +149,8 @@ def _group(name: str) -> tuple[str, ...]:
         ("wb.component.", {c.value for c in Component}),
         ("wb.urgency.", set(URGENCY_LEVELS)),
         ("", {h.value for h in Hardship}),
+        ("offer.", {"plan", "grace", "holiday", "settlement", "due_date", "adjusted"}),
+        ("kind.", {"hardship_plan", "grace_period", "payment_holiday", "catch_up_plan"}),
         ("", {c.value for c in Component} | {"late_fee"}),
         ("", {"automatic", "agent", "supervisor"}),
     ],

@@ -145,6 +145,7 @@ OFFER = (  # an offer's kind (the engine's offer ids)
     N_("offer.adjusted"),
     N_("offer.due_date"),
     N_("offer.grace"),
+    N_("offer.holiday"),
     N_("offer.plan"),
     N_("offer.settlement"),
 )

@@ -16,12 +16,12 @@ from xieshang.domain.negotiation import waterfall
 from xieshang.domain.negotiation.approval import Concessions, route_approval
 from xieshang.domain.negotiation.assess import Assessment, assess
 from xieshang.domain.negotiation.case import Case
-from xieshang.domain.negotiation.checks import CHECK_WORDS, Check, regulatory_checks
+from xieshang.domain.negotiation.checks import CHECK_WORDS, Check, plan_apr_of, regulatory_checks
 from xieshang.domain.negotiation.lawful import LawfulLoan, lawful_loan
 from xieshang.domain.negotiation.policy import Policy
 from xieshang.domain.negotiation.reasons import Reason, money
 from xieshang.domain.negotiation.valuation import Valuer
-from xieshang.domain.rates import apr, format_rate
+from xieshang.domain.rates import format_rate
 from xieshang.domain.schedule import RepaymentMethod, Schedule
 
 
@@ -133,8 +133,7 @@ def plan_offer(
     schedule = result.schedule
     npv = _plan_npv(plan, appraisal)
     concessions = _plan_concessions(plan, appraisal)
-    markup = appraisal.lawful.loan.rules.markup
-    checks = regulatory_checks(schedule, result, appraisal.policy, plan.shape.months, markup)
+    cost, checks = _checks(plan, appraisal)
     reasons = [r for step in plan.steps for r in step.reasons] + list(plan.reasons)
     failed = [CHECK_WORDS[c.code] for c in checks if not c.passed]
     if failed:  # an offer that fails a regulatory check is never produced
@@ -173,7 +172,7 @@ def plan_offer(
         type=kind,
         monthly_payment=plan.payment,
         term_months=len(schedule.installments),
-        apr=apr(schedule.cash_flows(), schedule.start_date),
+        apr=cost,
         total_cost=total_paid - assessment.debt.principal,
         npv=round(npv),
         concessions=concessions,
@@ -184,6 +183,15 @@ def plan_offer(
         reasons=tuple(reasons),
         installation=agreement.from_restructuring(result),
     )
+
+
+def _checks(plan: waterfall.Plan, appraisal: Appraisal) -> tuple[Decimal, tuple[Check, ...]]:
+    """The plan's APR, solved once (the APR check and the offer both show it), and its checks."""
+    schedule = plan.restructuring.schedule
+    cost = plan_apr_of(schedule)
+    markup = appraisal.lawful.loan.rules.markup
+    policy, months = appraisal.policy, plan.shape.months
+    return cost, regulatory_checks(schedule, plan.restructuring, policy, months, markup, cost=cost)
 
 
 def _catch_up(kind: str, payment: Fen, assessment: Assessment) -> str | Reason:

@@ -12,7 +12,6 @@ ends it, so a payment on day X settles penalty accrued through X.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from xieshang.domain.allocation import Allocation, Component, Due, allocate
@@ -38,21 +37,20 @@ __all__ = [
 _COMPONENTS = tuple(Component)
 
 
-@dataclass(slots=True)
 class _Open:
     """Working state of one installment while events are replayed, with running totals."""
 
-    installment: Installment
-    charged: dict[Component, Fen] = field(default_factory=dict)
-    paid: dict[Component, Fen] = field(default_factory=lambda: dict.fromkeys(_COMPONENTS, 0))
-    lines: list[AccrualLine] = field(default_factory=list)
-    pending: list[AccrualLine] = field(default_factory=list)
-    cleared_on: date | None = None
+    __slots__ = ("charged", "cleared_on", "installment", "lines", "paid", "pending")
 
-    def __post_init__(self) -> None:
-        self.charged = dict.fromkeys(_COMPONENTS, 0)
-        self.charged[Component.PRINCIPAL] = self.installment.principal
-        self.charged[Component.INTEREST] = self.installment.interest
+    def __init__(self, installment: Installment) -> None:
+        self.installment = installment
+        self.charged: dict[Component, Fen] = dict.fromkeys(_COMPONENTS, 0)
+        self.charged[Component.PRINCIPAL] = installment.principal
+        self.charged[Component.INTEREST] = installment.interest
+        self.paid: dict[Component, Fen] = dict.fromkeys(_COMPONENTS, 0)
+        self.lines: list[AccrualLine] = []
+        self.pending: list[AccrualLine] = []
+        self.cleared_on: date | None = None
 
     def owed(self, component: Component) -> Fen:
         return self.charged[component] - self.paid[component]
@@ -87,21 +85,31 @@ class _Replay:
 
     def advance_to(self, target: date) -> None:
         while self.day < target:
-            self._close_grace(self.day)
-            after = bisect.bisect_right(self.boundaries, self.day)
+            day = self.day
+            self._close_grace(day)
+            after = bisect.bisect_right(self.boundaries, day)
             end = min(self.boundaries[after], target) if after < len(self.boundaries) else target
-            for item in self.open:
-                self._accrue(item, end)
+            for item in self.open:  # only installments already due and not yet cleared accrue
+                if item.installment.due_date <= day and item.cleared_on is None:
+                    self._accrue(item, end)
             self.day = end
 
     def _accrue(self, item: _Open, end: date) -> None:
-        due = item.installment.due_date
-        if due > self.day or item.cleared_on is not None:
-            return
-        in_grace = self.day < due + timedelta(days=self.rules.grace_days)
+        """Penalty on the overdue principal and compound interest on the overdue interest of a due,
+        uncleared installment, from today to ``end``."""
+        charged, paid = item.charged, item.paid
+        in_grace = self.day < item.installment.due_date + timedelta(days=self.rules.grace_days)
         for component, base, enabled in (
-            (Component.PENALTY, item.owed(Component.PRINCIPAL), self.rules.penalty_enabled),
-            (Component.COMPOUND, item.owed(Component.INTEREST), self.rules.compound_enabled),
+            (
+                Component.PENALTY,
+                charged[Component.PRINCIPAL] - paid[Component.PRINCIPAL],
+                self.rules.penalty_enabled,
+            ),
+            (
+                Component.COMPOUND,
+                charged[Component.INTEREST] - paid[Component.INTEREST],
+                self.rules.compound_enabled,
+            ),
         ):
             if not enabled or base <= 0:
                 continue
@@ -152,22 +160,26 @@ class _Replay:
         if self.settled_on is not None:
             return False
         principal = refundable = 0
+        on = payment.on
         for item in self.open:
-            principal += item.owed(Component.PRINCIPAL)
-            if item.installment.due_date > payment.on:
-                refundable += item.paid[Component.INTEREST]
+            paid = item.paid
+            principal += item.charged[Component.PRINCIPAL] - paid[Component.PRINCIPAL]
+            if item.installment.due_date > on:
+                refundable += paid[Component.INTEREST]
         return payment.amount + self.credit + refundable >= principal
 
     def _allocate(self, on: date, amount: Fen, payment: Payment | None) -> None:
-        """Spread ``amount`` plus any credit: what is due first, then later installments in advance."""
-        unsettled = [item for item in self.open if not item.settled]
-        due_now = [i for i in unsettled if i.installment.due_date <= on]
-        later = [i for i in unsettled if i.installment.due_date > on]
+        """Spread ``amount`` plus any credit: what is due first, then later installments in advance.
+        (Paying what is due never settles a later installment, so the later ones are looked at
+        only when money is left.)"""
         allocations: list[Allocation] = []
         left, self.credit = amount + self.credit, 0
-        for group in (due_now, later):
+        for later in (False, True):
             if left == 0:
                 break
+            group = [
+                i for i in self.open if (i.installment.due_date > on) is later and not i.settled
+            ]
             dues = [Due(i.installment.number, c, i.owed(c)) for i in group for c in _COMPONENTS]
             made, left = allocate(left, dues, self.rules.allocation)
             allocations += made
@@ -207,7 +219,7 @@ class _Replay:
                 dict(item.charged),
                 dict(item.paid),
                 tuple(item.lines),
-                sum(line.amount for line in item.pending),
+                sum(line.amount for line in item.pending) if item.pending else 0,
                 item.cleared_on,
             )
             for item in self.open

@@ -253,12 +253,12 @@ def _plan_concessions(plan: waterfall.Plan, appraisal: Appraisal) -> Concessions
 def _interest_forgone(plan: waterfall.Plan, assessment: Assessment, contract_rate: Decimal) -> Fen:
     if plan.shape.rate >= contract_rate:
         return 0
-    at_contract = waterfall.build(
+    at_contract = waterfall.interest_of(
         assessment.debt,
         replace(plan.shape, rate=contract_rate),
         plan.restructuring.schedule.start_date,
     )
-    return at_contract.schedule.total_interest - plan.restructuring.schedule.total_interest
+    return at_contract - plan.restructuring.schedule.total_interest
 
 
 # -- a settlement and a new due date ---------------------------------------------------------

@@ -21,7 +21,7 @@ from xieshang.domain.negotiation.assess import Assessment
 from xieshang.domain.negotiation.policy import Policy
 from xieshang.domain.negotiation.reasons import Reason, money
 from xieshang.domain.rates import format_rate
-from xieshang.domain.restructure import Debt, Restructuring, restructure
+from xieshang.domain.restructure import Debt, Restructuring, restructure, restructured_interest
 from xieshang.domain.schedule import LoanTerms, RepaymentMethod, level_amount
 from xieshang.domain.search import smallest_satisfying as smallest_satisfying  # importable here too
 
@@ -82,13 +82,26 @@ def level_payment_of(debt: Debt, shape: PlanShape, start: date) -> Fen:
 
 def build(debt: Debt, shape: PlanShape, start: date) -> Restructuring:
     """The restructuring a plan shape describes: level installments from ``start``, monthly."""
+    capitalise, waive = _treatment(shape)
+    terms = _terms(shape, start, 1)  # restructure ignores this principal and computes its own
+    return restructure(debt, terms, capitalise=capitalise, waive=waive, forbear=shape.forbear)
+
+
+def interest_of(debt: Debt, shape: PlanShape, start: date) -> Fen:
+    """The total interest of :func:`build`'s schedule, without building it."""
+    capitalise, waive = _treatment(shape)
+    terms = _terms(shape, start, 1)
+    return restructured_interest(
+        debt, terms, capitalise=capitalise, waive=waive, forbear=shape.forbear
+    )
+
+
+def _treatment(shape: PlanShape) -> tuple[frozenset[Component], frozenset[Component]]:
+    """The parts of the debt a shape capitalises and those it waives."""
     waive = WAIVABLE if shape.waive else frozenset()
     capitalise = frozenset({Component.INTEREST}) if shape.capitalise else frozenset()
-    terms = _terms(shape, start, 1)  # restructure ignores this principal and computes its own
     # Fees are never capitalised (no interest on fees): unless waived, they are due at signing.
-    return restructure(
-        debt, terms, capitalise=capitalise, waive=waive - capitalise, forbear=shape.forbear
-    )
+    return capitalise, waive - capitalise
 
 
 def _terms(shape: PlanShape, start: date, principal: Fen) -> LoanTerms:

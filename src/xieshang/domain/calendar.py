@@ -36,6 +36,20 @@ def add_months(anchor: date, months: int) -> date:
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
+def months_after(anchor: date, first: int, count: int) -> list[date]:
+    """``add_months(anchor, k)`` for ``count`` values of ``k`` from ``first``: a schedule's dates."""
+    if anchor.day > 28:
+        return [add_months(anchor, k) for k in range(first, first + count)]
+    year, month = divmod(anchor.year * 12 + anchor.month - 1 + first, 12)
+    day, out = anchor.day, []
+    for _ in range(count):  # no month is shorter than 28 days: no clamping, step a month at a time
+        out.append(date(year, month + 1, day))
+        month += 1
+        if month == 12:
+            year, month = year + 1, 0
+    return out
+
+
 def months_between(start: date, end: date) -> float:
     """Whole calendar months from ``start`` to ``end`` (by :func:`add_months`), plus leftover days / 30."""
     whole = (end.year - start.year) * 12 + end.month - start.month

@@ -13,7 +13,12 @@ from datetime import date
 from decimal import Decimal
 from typing import TypeAlias
 
-from xieshang.domain.calendar import BusinessCalendar, add_months, next_business_day
+from xieshang.domain.calendar import (
+    BusinessCalendar,
+    add_months,
+    months_after,
+    next_business_day,
+)
 from xieshang.domain.errors import InvalidInput, ScheduleError
 from xieshang.domain.money import Fen, apply_rate, round_ratio, round_to_multiple
 from xieshang.domain.rates import MONTHS_PER_YEAR, DayCount
@@ -144,7 +149,7 @@ def period_dates(terms: LoanTerms) -> list[tuple[date, date]]:
             (terms.start_date, terms.first_due_date or add_months(terms.start_date, terms.months))
         ]
     anchor, offset = (terms.first_due_date, 0) if terms.first_due_date else (terms.start_date, 1)
-    ends = [add_months(anchor, k + offset) for k in range(terms.months)]
+    ends = months_after(anchor, offset, terms.months)
     return list(zip([terms.start_date, *ends[:-1]], ends, strict=True))
 
 
@@ -168,22 +173,25 @@ def build_schedule(terms: LoanTerms, calendar: BusinessCalendar | None = None) -
     installment is real and the last one is a little larger. A loan too small to spread over its
     installments at the rounding multiple is refused.
     """
-    installments = [
-        Installment(n, s, e, next_business_day(e, calendar) if calendar else e, p, i, b, base, m, d)
-        for n, s, e, p, i, b, base, m, d in _settled_rows(terms)
-    ]
+    rows = _settled_rows(terms)
+    if calendar:
+        rows = [
+            (n, s, e, next_business_day(e, calendar), p, i, b, base, m, d)
+            for n, s, e, _, p, i, b, base, m, d in rows
+        ]
+    installments = [Installment(*row) for row in rows]
     return Schedule(terms.principal, terms.start_date, tuple(installments))
 
 
 def schedule_interest(terms: LoanTerms) -> Fen:
     """The total interest of :func:`build_schedule` for ``terms`` (with any calendar: due dates do
     not move interest), without building its installments; the same errors."""
-    return sum(row[4] for row in _settled_rows(terms))
+    return sum(row[5] for row in _settled_rows(terms))
 
 
-_Row: TypeAlias = tuple[int, date, date, Fen, Fen, Fen, Fen, int, int]
-"""One period's amounts: number, start, end, principal, interest, balance, interest base, months
-and days charged (an :class:`Installment` without its due date)."""
+_Row: TypeAlias = tuple[int, date, date, date, Fen, Fen, Fen, Fen, int, int]
+"""One period's :class:`Installment` fields in order (number, start, end, due date — the end until a
+calendar moves it —, principal, interest, balance, interest base, months and days charged)."""
 
 
 def _settled_rows(terms: LoanTerms) -> list[_Row]:
@@ -279,7 +287,9 @@ def _rows(terms: LoanTerms, periods: list[tuple[date, date]], level: Fen) -> lis
         balance -= principal
         if balance == 0 and number < last:
             return None
-        rows.append((number, start, end, principal, interest, balance, base, months, days_charged))
+        rows.append(
+            (number, start, end, end, principal, interest, balance, base, months, days_charged)
+        )
     return rows
 
 

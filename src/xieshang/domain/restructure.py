@@ -27,6 +27,7 @@ from xieshang.domain.schedule import (
 from xieshang.domain.search import smallest_satisfying
 
 ARREARS = (Component.INTEREST, Component.PENALTY, Component.COMPOUND, Component.FEE)
+_COMPONENTS = tuple(Component)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,7 @@ class Debt:
     fee: Fen = 0
 
     def __post_init__(self) -> None:
-        for component in Component:
+        for component in _COMPONENTS:
             if self.part(component) < 0:
                 raise InvalidInput(f"debt.{component.value}", "cannot be negative")
 
@@ -49,7 +50,7 @@ class Debt:
 
     @property
     def total(self) -> Fen:
-        return sum(self.part(c) for c in Component)
+        return sum([self.part(c) for c in _COMPONENTS])
 
     @classmethod
     def of(cls, state: LedgerState) -> Debt:

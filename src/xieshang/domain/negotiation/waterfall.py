@@ -10,7 +10,7 @@ payment, and the step that stops short says which constraint bound it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import TypeAlias
@@ -155,9 +155,14 @@ class _Search:
     policy: Policy
     start: date
     waive_allowed: bool
+    priced: dict[PlanShape, Fen] = field(default_factory=dict, compare=False, repr=False)
+    """The payment of each shape already priced (the steps ask for some more than once)."""
 
     def payment(self, shape: PlanShape) -> Fen:
-        return level_payment_of(self.assessment.debt, shape, self.start)
+        payment = self.priced.get(shape)
+        if payment is None:
+            payment = self.priced[shape] = level_payment_of(self.assessment.debt, shape, self.start)
+        return payment
 
     def above(self, shape: PlanShape) -> bool:
         """The shape's payment is still above the affordable target."""
@@ -166,8 +171,9 @@ class _Search:
     def taken(self, name: str, shape: PlanShape, done: Reason, bound: Reason) -> Taken:
         """The step that turned the plan into ``shape``; ``bound`` names the constraint that stopped
         it short when the payment is still above the target."""
-        why = (done, bound) if self.above(shape) else (done,)
-        return shape, Step(name, self.payment(shape), why)
+        payment = self.payment(shape)
+        why = (done, bound) if payment > self.assessment.target_payment else (done,)
+        return shape, Step(name, payment, why)
 
 
 def _waive(search: _Search, shape: PlanShape) -> Taken | None:

@@ -12,6 +12,7 @@ ends it, so a payment on day X settles penalty accrued through X.
 from __future__ import annotations
 
 import bisect
+import itertools
 from datetime import date, timedelta
 
 from xieshang.domain.allocation import Allocation, Component, Due, allocate
@@ -82,14 +83,21 @@ class _Replay:
             {i.due_date for i in loan.schedule.installments}
             | {i.due_date + grace for i in loan.schedule.installments}
         )
+        dues = [i.due_date for i in loan.schedule.installments]
+        self.due_dates = dues if all(a <= b for a, b in itertools.pairwise(dues)) else None
+        """The due dates in order, to skip the installments not yet due (None if out of order)."""
 
     def advance_to(self, target: date) -> None:
         while self.day < target:
             day = self.day
-            self._close_grace(day)
+            if self.rules.grace_days:  # without grace days nothing is ever pending
+                self._close_grace(day)
             after = bisect.bisect_right(self.boundaries, day)
             end = min(self.boundaries[after], target) if after < len(self.boundaries) else target
-            for item in self.open:  # only installments already due and not yet cleared accrue
+            due = self.open
+            if self.due_dates is not None:
+                due = due[: bisect.bisect_right(self.due_dates, day)]
+            for item in due:  # only installments already due and not yet cleared accrue
                 if item.installment.due_date <= day and item.cleared_on is None:
                     self._accrue(item, end)
             self.day = end
@@ -114,20 +122,19 @@ class _Replay:
             if not enabled or base <= 0:
                 continue
             daily = round_ratio(base * self.daily_ratio[0], self.daily_ratio[1])
-            line = AccrualLine(
-                item.installment.number,
-                component,
-                self.day,
-                end,
-                base,
-                self.rate,
-                self.days_in_year,
-                daily,
-            )
-            if in_grace:
-                _append_merged(item.pending, line)
+            lines = item.pending if in_grace else item.lines
+            index = _mergeable(lines, component, self.day, base, daily)
+            if index is None:
+                number = item.installment.number
+                lines.append(
+                    AccrualLine(
+                        number, component, self.day, end, base, self.rate, self.days_in_year, daily
+                    )
+                )
             else:
-                item.post(line)
+                lines[index] = _extended(lines[index], end)
+            if not in_grace:  # what item.post does, without building the line it merges
+                charged[component] += daily * (end - self.day).days
 
     def _close_grace(self, day: date) -> None:
         """At the end of the last grace day (the customer may still pay on it), charge or drop."""
@@ -231,23 +238,38 @@ class _Replay:
 
 def _append_merged(lines: list[AccrualLine], line: AccrualLine) -> None:
     """Extend the previous line when the same base continues, so a statement reads as one stretch."""
+    index = _mergeable(lines, line.component, line.start, line.base, line.daily)
+    if index is None:
+        lines.append(line)
+    else:
+        lines[index] = _extended(lines[index], line.end)
+
+
+def _mergeable(
+    lines: list[AccrualLine], component: Component, start: date, base: Fen, daily: Fen
+) -> int | None:
+    """The index of the last line of ``component`` when a line from ``start`` with this base and
+    daily amount continues it; otherwise None."""
     for index in range(len(lines) - 1, -1, -1):
         last = lines[index]
-        if last.component is line.component:
-            if last.end == line.start and last.base == line.base and last.daily == line.daily:
-                lines[index] = AccrualLine(
-                    last.installment,
-                    last.component,
-                    last.start,
-                    line.end,
-                    last.base,
-                    last.annual_rate,
-                    last.days_in_year,
-                    last.daily,
-                )
-                return
-            break
-    lines.append(line)
+        if last.component is component:
+            if last.end == start and last.base == base and last.daily == daily:
+                return index
+            return None
+    return None
+
+
+def _extended(last: AccrualLine, end: date) -> AccrualLine:
+    return AccrualLine(
+        last.installment,
+        last.component,
+        last.start,
+        end,
+        last.base,
+        last.annual_rate,
+        last.days_in_year,
+        last.daily,
+    )
 
 
 def ledger_as_of(loan: Loan, as_of: date, *, stops: tuple[date, ...] = ()) -> LedgerState:

@@ -281,9 +281,13 @@ def _rows(terms: LoanTerms, periods: list[tuple[date, date]], level: Fen) -> lis
         elif number < amortise_from:
             principal = 0
         elif equal_principal:
-            principal = min(balance, level)
-        else:
-            principal = min(balance, max(0, level - interest))
+            principal = level if level < balance else balance
+        else:  # min(balance, max(0, level - interest)), without the calls
+            principal = level - interest
+            if principal < 0:
+                principal = 0
+            if principal > balance:
+                principal = balance
         balance -= principal
         if balance == 0 and number < last:
             return None
@@ -315,14 +319,21 @@ def level_amount(terms: LoanTerms) -> Fen:
         return terms.level_amount
     amortising = terms.months - terms.principal_grace_periods
     if terms.method is RepaymentMethod.EQUAL_INSTALLMENT:
-        payment = level_payment(terms.principal, terms.monthly_rate, amortising)
-        return round_to_multiple(payment, terms.installment_multiple)
+        return equal_installment(
+            terms.principal, terms.annual_rate, amortising, terms.installment_multiple
+        )
     if terms.method is RepaymentMethod.FLAT:
         payment = Decimal(terms.principal) / amortising + terms.principal * terms.monthly_rate
         return round_to_multiple(payment, terms.installment_multiple)
     if terms.method is RepaymentMethod.EQUAL_PRINCIPAL:
         return round_ratio(terms.principal, amortising)
     return 0
+
+
+def equal_installment(principal: Fen, annual_rate: Decimal, periods: int, multiple: Fen = 1) -> Fen:
+    """The level installment of an equal-installment loan, rounded to ``multiple`` fen."""
+    payment = level_payment(principal, annual_rate / MONTHS_PER_YEAR, periods)
+    return round_to_multiple(payment, multiple)
 
 
 def interest_for_days(

@@ -22,7 +22,13 @@ from xieshang.domain.negotiation.policy import Policy
 from xieshang.domain.negotiation.reasons import Reason, money
 from xieshang.domain.rates import format_rate
 from xieshang.domain.restructure import Debt, Restructuring, restructure, restructured_interest
-from xieshang.domain.schedule import LoanTerms, RepaymentMethod, level_amount
+from xieshang.domain.schedule import (
+    MAX_MONTHS,
+    LoanTerms,
+    RepaymentMethod,
+    equal_installment,
+    level_amount,
+)
 from xieshang.domain.search import smallest_satisfying as smallest_satisfying  # importable here too
 
 WAIVABLE = frozenset({Component.PENALTY, Component.COMPOUND, Component.FEE})
@@ -77,7 +83,10 @@ def level_payment_of(debt: Debt, shape: PlanShape, start: date) -> Fen:
     amortised = debt.principal + (debt.interest if shape.capitalise else 0) - shape.forbear
     if shape.months - shape.grace <= 1 or amortised <= 0:
         return regular_payment(build(debt, shape, start), shape.grace)
-    return level_amount(_terms(shape, start, amortised))
+    if 0 <= shape.rate <= 1 and shape.months <= MAX_MONTHS and shape.grace >= 0:
+        # Terms that LoanTerms would accept: their level amount without building them.
+        return equal_installment(amortised, shape.rate, shape.months - shape.grace)
+    return level_amount(_terms(shape, start, amortised))  # LoanTerms says what is wrong
 
 
 def build(debt: Debt, shape: PlanShape, start: date) -> Restructuring:

@@ -36,6 +36,7 @@ __all__ = [
 ]
 
 _COMPONENTS = tuple(Component)
+_NOTHING = dict.fromkeys(_COMPONENTS, 0)
 
 
 class _Open:
@@ -45,10 +46,10 @@ class _Open:
 
     def __init__(self, installment: Installment) -> None:
         self.installment = installment
-        self.charged: dict[Component, Fen] = dict.fromkeys(_COMPONENTS, 0)
+        self.charged: dict[Component, Fen] = _NOTHING.copy()
         self.charged[Component.PRINCIPAL] = installment.principal
         self.charged[Component.INTEREST] = installment.interest
-        self.paid: dict[Component, Fen] = dict.fromkeys(_COMPONENTS, 0)
+        self.paid: dict[Component, Fen] = _NOTHING.copy()
         self.lines: list[AccrualLine] = []
         self.pending: list[AccrualLine] = []
         self.cleared_on: date | None = None
@@ -78,7 +79,10 @@ class _Replay:
         self.records: list[PaymentRecord] = []
         self.credit = 0
         self.settled_on: date | None = None
-        grace = timedelta(days=loan.rules.grace_days)
+        self.principal_owed = sum(i.principal for i in loan.schedule.installments)
+        self.interest_paid = 0
+        """Running totals over every installment, for the cheap bound in :meth:`_may_settle`."""
+        self.grace = grace = timedelta(days=loan.rules.grace_days)
         self.boundaries = sorted(
             {i.due_date for i in loan.schedule.installments}
             | {i.due_date + grace for i in loan.schedule.installments}
@@ -106,7 +110,7 @@ class _Replay:
         """Penalty on the overdue principal and compound interest on the overdue interest of a due,
         uncleared installment, from today to ``end``."""
         charged, paid = item.charged, item.paid
-        in_grace = self.day < item.installment.due_date + timedelta(days=self.rules.grace_days)
+        in_grace = self.day < item.installment.due_date + self.grace
         for component, base, enabled in (
             (
                 Component.PENALTY,
@@ -166,14 +170,13 @@ class _Replay:
         interest paid in advance) settles nothing."""
         if self.settled_on is not None:
             return False
-        principal = refundable = 0
-        on = payment.on
-        for item in self.open:
-            paid = item.paid
-            principal += item.charged[Component.PRINCIPAL] - paid[Component.PRINCIPAL]
-            if item.installment.due_date > on:
-                refundable += paid[Component.INTEREST]
-        return payment.amount + self.credit + refundable >= principal
+        reach = payment.amount + self.credit
+        if reach + self.interest_paid < self.principal_owed:
+            return False  # not even with every fen of interest paid so far given back
+        refundable = sum(
+            [i.paid[Component.INTEREST] for i in self.open if i.installment.due_date > payment.on]
+        )
+        return reach + refundable >= self.principal_owed
 
     def _allocate(self, on: date, amount: Fen, payment: Payment | None) -> None:
         """Spread ``amount`` plus any credit: what is due first, then later installments in advance.
@@ -181,18 +184,28 @@ class _Replay:
         only when money is left.)"""
         allocations: list[Allocation] = []
         left, self.credit = amount + self.credit, 0
+        upto = len(self.open) if self.due_dates is None else bisect.bisect_right(self.due_dates, on)
         for later in (False, True):
             if left == 0:
                 break
-            group = [
-                i for i in self.open if (i.installment.due_date > on) is later and not i.settled
-            ]
+            pool = (
+                self.open
+                if self.due_dates is None
+                else self.open[upto:]
+                if later
+                else self.open[:upto]
+            )
+            group = [i for i in pool if (i.installment.due_date > on) is later and not i.settled]
             dues = [Due(i.installment.number, c, i.owed(c)) for i in group for c in _COMPONENTS]
             made, left = allocate(left, dues, self.rules.allocation)
             allocations += made
         for allocation in allocations:
             item = self.open[allocation.installment - 1]
             item.paid[allocation.component] += allocation.amount
+            if allocation.component is Component.PRINCIPAL:
+                self.principal_owed -= allocation.amount
+            elif allocation.component is Component.INTEREST:
+                self.interest_paid += allocation.amount
             if (
                 item.cleared_on is None
                 and not item.owed(Component.PRINCIPAL)
@@ -216,6 +229,7 @@ class _Replay:
             refund = item.paid[Component.INTEREST] - item.charged[Component.INTEREST]
             if refund > 0:
                 item.paid[Component.INTEREST] -= refund
+                self.interest_paid -= refund
                 self.credit += refund
         self.settled_on = on
 

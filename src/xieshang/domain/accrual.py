@@ -39,6 +39,24 @@ _COMPONENTS = tuple(Component)
 _NOTHING = dict.fromkeys(_COMPONENTS, 0)
 
 
+class _Line:
+    """Penalty or compound interest on ``base`` for the days in (``start``, ``end``] while the replay
+    may still extend it; an :class:`AccrualLine` once the replay ends."""
+
+    __slots__ = ("base", "component", "daily", "end", "start")
+
+    def __init__(self, component: Component, start: date, end: date, base: Fen, daily: Fen) -> None:
+        self.component = component
+        self.start = start
+        self.end = end
+        self.base = base
+        self.daily = daily
+
+    @property
+    def amount(self) -> Fen:
+        return self.daily * (self.end - self.start).days
+
+
 class _Open:
     """Working state of one installment while events are replayed, with running totals."""
 
@@ -50,15 +68,19 @@ class _Open:
         self.charged[Component.PRINCIPAL] = installment.principal
         self.charged[Component.INTEREST] = installment.interest
         self.paid: dict[Component, Fen] = _NOTHING.copy()
-        self.lines: list[AccrualLine] = []
-        self.pending: list[AccrualLine] = []
+        self.lines: list[_Line] = []
+        self.pending: list[_Line] = []
         self.cleared_on: date | None = None
 
     def owed(self, component: Component) -> Fen:
         return self.charged[component] - self.paid[component]
 
-    def post(self, line: AccrualLine) -> None:
-        _append_merged(self.lines, line)
+    def post(self, line: _Line) -> None:
+        last = _continued(self.lines, line.component, line.start, line.base, line.daily)
+        if last is None:
+            self.lines.append(line)
+        else:
+            last.end = line.end
         self.charged[line.component] += line.amount
 
     @property
@@ -127,17 +149,12 @@ class _Replay:
                 continue
             daily = round_ratio(base * self.daily_ratio[0], self.daily_ratio[1])
             lines = item.pending if in_grace else item.lines
-            index = _mergeable(lines, component, self.day, base, daily)
-            if index is None:
-                number = item.installment.number
-                lines.append(
-                    AccrualLine(
-                        number, component, self.day, end, base, self.rate, self.days_in_year, daily
-                    )
-                )
+            last = _continued(lines, component, self.day, base, daily)
+            if last is None:
+                lines.append(_Line(component, self.day, end, base, daily))
             else:
-                lines[index] = _extended(lines[index], end)
-            if not in_grace:  # what item.post does, without building the line it merges
+                last.end = end
+            if not in_grace:  # what item.post does, without building the line it extends
                 charged[component] += daily * (end - self.day).days
 
     def _close_grace(self, day: date) -> None:
@@ -239,7 +256,7 @@ class _Replay:
                 item.installment,
                 dict(item.charged),
                 dict(item.paid),
-                tuple(item.lines),
+                tuple(self._accrual_line(item, line) for line in item.lines),
                 sum(line.amount for line in item.pending) if item.pending else 0,
                 item.cleared_on,
             )
@@ -249,41 +266,30 @@ class _Replay:
             self.day, self.loan, installments, tuple(self.records), self.credit, self.settled_on
         )
 
+    def _accrual_line(self, item: _Open, line: _Line) -> AccrualLine:
+        return AccrualLine(
+            item.installment.number,
+            line.component,
+            line.start,
+            line.end,
+            line.base,
+            self.rate,
+            self.days_in_year,
+            line.daily,
+        )
 
-def _append_merged(lines: list[AccrualLine], line: AccrualLine) -> None:
-    """Extend the previous line when the same base continues, so a statement reads as one stretch."""
-    index = _mergeable(lines, line.component, line.start, line.base, line.daily)
-    if index is None:
-        lines.append(line)
-    else:
-        lines[index] = _extended(lines[index], line.end)
 
-
-def _mergeable(
-    lines: list[AccrualLine], component: Component, start: date, base: Fen, daily: Fen
-) -> int | None:
-    """The index of the last line of ``component`` when a line from ``start`` with this base and
-    daily amount continues it; otherwise None."""
-    for index in range(len(lines) - 1, -1, -1):
-        last = lines[index]
+def _continued(
+    lines: list[_Line], component: Component, start: date, base: Fen, daily: Fen
+) -> _Line | None:
+    """The last line of ``component`` when a line from ``start`` with this base and daily amount
+    continues it (extended, a statement reads it as one stretch); otherwise None."""
+    for last in reversed(lines):
         if last.component is component:
             if last.end == start and last.base == base and last.daily == daily:
-                return index
+                return last
             return None
     return None
-
-
-def _extended(last: AccrualLine, end: date) -> AccrualLine:
-    return AccrualLine(
-        last.installment,
-        last.component,
-        last.start,
-        end,
-        last.base,
-        last.annual_rate,
-        last.days_in_year,
-        last.daily,
-    )
 
 
 def ledger_as_of(loan: Loan, as_of: date, *, stops: tuple[date, ...] = ()) -> LedgerState:

@@ -28,6 +28,8 @@ from xieshang.domain.search import smallest_satisfying
 
 ARREARS = (Component.INTEREST, Component.PENALTY, Component.COMPOUND, Component.FEE)
 _COMPONENTS = tuple(Component)
+_FIELD = {c: c.value for c in Component}
+"""Each component's field of :class:`Debt` (its value, looked up once: ``Enum.value`` is slow)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +48,7 @@ class Debt:
                 raise InvalidInput(f"debt.{component.value}", "cannot be negative")
 
     def part(self, component: Component) -> Fen:
-        return int(getattr(self, component.value))
+        return int(getattr(self, _FIELD[component]))
 
     @property
     def total(self) -> Fen:

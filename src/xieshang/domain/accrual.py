@@ -12,7 +12,7 @@ ends it, so a payment on day X settles penalty accrued through X.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+import itertools
 from datetime import date, timedelta
 
 from xieshang.domain.allocation import Allocation, Component, Due, allocate
@@ -36,29 +36,51 @@ __all__ = [
 ]
 
 _COMPONENTS = tuple(Component)
+_NOTHING = dict.fromkeys(_COMPONENTS, 0)
 
 
-@dataclass(slots=True)
+class _Line:
+    """Penalty or compound interest on ``base`` for the days in (``start``, ``end``] while the replay
+    may still extend it; an :class:`AccrualLine` once the replay ends."""
+
+    __slots__ = ("base", "component", "daily", "end", "start")
+
+    def __init__(self, component: Component, start: date, end: date, base: Fen, daily: Fen) -> None:
+        self.component = component
+        self.start = start
+        self.end = end
+        self.base = base
+        self.daily = daily
+
+    @property
+    def amount(self) -> Fen:
+        return self.daily * (self.end - self.start).days
+
+
 class _Open:
     """Working state of one installment while events are replayed, with running totals."""
 
-    installment: Installment
-    charged: dict[Component, Fen] = field(default_factory=dict)
-    paid: dict[Component, Fen] = field(default_factory=lambda: dict.fromkeys(_COMPONENTS, 0))
-    lines: list[AccrualLine] = field(default_factory=list)
-    pending: list[AccrualLine] = field(default_factory=list)
-    cleared_on: date | None = None
+    __slots__ = ("charged", "cleared_on", "installment", "lines", "paid", "pending")
 
-    def __post_init__(self) -> None:
-        self.charged = dict.fromkeys(_COMPONENTS, 0)
-        self.charged[Component.PRINCIPAL] = self.installment.principal
-        self.charged[Component.INTEREST] = self.installment.interest
+    def __init__(self, installment: Installment) -> None:
+        self.installment = installment
+        self.charged: dict[Component, Fen] = _NOTHING.copy()
+        self.charged[Component.PRINCIPAL] = installment.principal
+        self.charged[Component.INTEREST] = installment.interest
+        self.paid: dict[Component, Fen] = _NOTHING.copy()
+        self.lines: list[_Line] = []
+        self.pending: list[_Line] = []
+        self.cleared_on: date | None = None
 
     def owed(self, component: Component) -> Fen:
         return self.charged[component] - self.paid[component]
 
-    def post(self, line: AccrualLine) -> None:
-        _append_merged(self.lines, line)
+    def post(self, line: _Line) -> None:
+        last = _continued(self.lines, line.component, line.start, line.base, line.daily)
+        if last is None:
+            self.lines.append(line)
+        else:
+            last.end = line.end
         self.charged[line.component] += line.amount
 
     @property
@@ -79,47 +101,61 @@ class _Replay:
         self.records: list[PaymentRecord] = []
         self.credit = 0
         self.settled_on: date | None = None
-        grace = timedelta(days=loan.rules.grace_days)
+        self.principal_owed = sum(i.principal for i in loan.schedule.installments)
+        self.interest_paid = 0
+        """Running totals over every installment, for the cheap bound in :meth:`_may_settle`."""
+        self.grace = grace = timedelta(days=loan.rules.grace_days)
         self.boundaries = sorted(
             {i.due_date for i in loan.schedule.installments}
             | {i.due_date + grace for i in loan.schedule.installments}
         )
+        dues = [i.due_date for i in loan.schedule.installments]
+        self.due_dates = dues if all(a <= b for a, b in itertools.pairwise(dues)) else None
+        """The due dates in order, to skip the installments not yet due (None if out of order)."""
 
     def advance_to(self, target: date) -> None:
         while self.day < target:
-            self._close_grace(self.day)
-            after = bisect.bisect_right(self.boundaries, self.day)
+            day = self.day
+            if self.rules.grace_days:  # without grace days nothing is ever pending
+                self._close_grace(day)
+            after = bisect.bisect_right(self.boundaries, day)
             end = min(self.boundaries[after], target) if after < len(self.boundaries) else target
-            for item in self.open:
-                self._accrue(item, end)
+            due = self.open
+            if self.due_dates is not None:
+                due = due[: bisect.bisect_right(self.due_dates, day)]
+            for item in due:  # only installments already due and not yet cleared accrue
+                if item.installment.due_date <= day and item.cleared_on is None:
+                    self._accrue(item, end)
             self.day = end
 
     def _accrue(self, item: _Open, end: date) -> None:
-        due = item.installment.due_date
-        if due > self.day or item.cleared_on is not None:
-            return
-        in_grace = self.day < due + timedelta(days=self.rules.grace_days)
+        """Penalty on the overdue principal and compound interest on the overdue interest of a due,
+        uncleared installment, from today to ``end``."""
+        charged, paid = item.charged, item.paid
+        in_grace = self.day < item.installment.due_date + self.grace
         for component, base, enabled in (
-            (Component.PENALTY, item.owed(Component.PRINCIPAL), self.rules.penalty_enabled),
-            (Component.COMPOUND, item.owed(Component.INTEREST), self.rules.compound_enabled),
+            (
+                Component.PENALTY,
+                charged[Component.PRINCIPAL] - paid[Component.PRINCIPAL],
+                self.rules.penalty_enabled,
+            ),
+            (
+                Component.COMPOUND,
+                charged[Component.INTEREST] - paid[Component.INTEREST],
+                self.rules.compound_enabled,
+            ),
         ):
             if not enabled or base <= 0:
                 continue
             daily = round_ratio(base * self.daily_ratio[0], self.daily_ratio[1])
-            line = AccrualLine(
-                item.installment.number,
-                component,
-                self.day,
-                end,
-                base,
-                self.rate,
-                self.days_in_year,
-                daily,
-            )
-            if in_grace:
-                _append_merged(item.pending, line)
+            lines = item.pending if in_grace else item.lines
+            last = _continued(lines, component, self.day, base, daily)
+            if last is None:
+                lines.append(_Line(component, self.day, end, base, daily))
             else:
-                item.post(line)
+                last.end = end
+            if not in_grace:  # what item.post does, without building the line it extends
+                charged[component] += daily * (end - self.day).days
 
     def _close_grace(self, day: date) -> None:
         """At the end of the last grace day (the customer may still pay on it), charge or drop."""
@@ -151,29 +187,42 @@ class _Replay:
         interest paid in advance) settles nothing."""
         if self.settled_on is not None:
             return False
-        principal = refundable = 0
-        for item in self.open:
-            principal += item.owed(Component.PRINCIPAL)
-            if item.installment.due_date > payment.on:
-                refundable += item.paid[Component.INTEREST]
-        return payment.amount + self.credit + refundable >= principal
+        reach = payment.amount + self.credit
+        if reach + self.interest_paid < self.principal_owed:
+            return False  # not even with every fen of interest paid so far given back
+        refundable = sum(
+            [i.paid[Component.INTEREST] for i in self.open if i.installment.due_date > payment.on]
+        )
+        return reach + refundable >= self.principal_owed
 
     def _allocate(self, on: date, amount: Fen, payment: Payment | None) -> None:
-        """Spread ``amount`` plus any credit: what is due first, then later installments in advance."""
-        unsettled = [item for item in self.open if not item.settled]
-        due_now = [i for i in unsettled if i.installment.due_date <= on]
-        later = [i for i in unsettled if i.installment.due_date > on]
+        """Spread ``amount`` plus any credit: what is due first, then later installments in advance.
+        (Paying what is due never settles a later installment, so the later ones are looked at
+        only when money is left.)"""
         allocations: list[Allocation] = []
         left, self.credit = amount + self.credit, 0
-        for group in (due_now, later):
+        upto = len(self.open) if self.due_dates is None else bisect.bisect_right(self.due_dates, on)
+        for later in (False, True):
             if left == 0:
                 break
+            pool = (
+                self.open
+                if self.due_dates is None
+                else self.open[upto:]
+                if later
+                else self.open[:upto]
+            )
+            group = [i for i in pool if (i.installment.due_date > on) is later and not i.settled]
             dues = [Due(i.installment.number, c, i.owed(c)) for i in group for c in _COMPONENTS]
             made, left = allocate(left, dues, self.rules.allocation)
             allocations += made
         for allocation in allocations:
             item = self.open[allocation.installment - 1]
             item.paid[allocation.component] += allocation.amount
+            if allocation.component is Component.PRINCIPAL:
+                self.principal_owed -= allocation.amount
+            elif allocation.component is Component.INTEREST:
+                self.interest_paid += allocation.amount
             if (
                 item.cleared_on is None
                 and not item.owed(Component.PRINCIPAL)
@@ -197,6 +246,7 @@ class _Replay:
             refund = item.paid[Component.INTEREST] - item.charged[Component.INTEREST]
             if refund > 0:
                 item.paid[Component.INTEREST] -= refund
+                self.interest_paid -= refund
                 self.credit += refund
         self.settled_on = on
 
@@ -206,8 +256,8 @@ class _Replay:
                 item.installment,
                 dict(item.charged),
                 dict(item.paid),
-                tuple(item.lines),
-                sum(line.amount for line in item.pending),
+                tuple(self._accrual_line(item, line) for line in item.lines),
+                sum(line.amount for line in item.pending) if item.pending else 0,
                 item.cleared_on,
             )
             for item in self.open
@@ -216,26 +266,30 @@ class _Replay:
             self.day, self.loan, installments, tuple(self.records), self.credit, self.settled_on
         )
 
+    def _accrual_line(self, item: _Open, line: _Line) -> AccrualLine:
+        return AccrualLine(
+            item.installment.number,
+            line.component,
+            line.start,
+            line.end,
+            line.base,
+            self.rate,
+            self.days_in_year,
+            line.daily,
+        )
 
-def _append_merged(lines: list[AccrualLine], line: AccrualLine) -> None:
-    """Extend the previous line when the same base continues, so a statement reads as one stretch."""
-    for index in range(len(lines) - 1, -1, -1):
-        last = lines[index]
-        if last.component is line.component:
-            if last.end == line.start and last.base == line.base and last.daily == line.daily:
-                lines[index] = AccrualLine(
-                    last.installment,
-                    last.component,
-                    last.start,
-                    line.end,
-                    last.base,
-                    last.annual_rate,
-                    last.days_in_year,
-                    last.daily,
-                )
-                return
-            break
-    lines.append(line)
+
+def _continued(
+    lines: list[_Line], component: Component, start: date, base: Fen, daily: Fen
+) -> _Line | None:
+    """The last line of ``component`` when a line from ``start`` with this base and daily amount
+    continues it (extended, a statement reads it as one stretch); otherwise None."""
+    for last in reversed(lines):
+        if last.component is component:
+            if last.end == start and last.base == base and last.daily == daily:
+                return last
+            return None
+    return None
 
 
 def ledger_as_of(loan: Loan, as_of: date, *, stops: tuple[date, ...] = ()) -> LedgerState:

@@ -23,20 +23,38 @@ def add_months(anchor: date, months: int) -> date:
 
     Always computed from the anchor, never chained, so that 31 Jan → 29 Feb → 31 Mar (not 29 Mar).
     """
-    index = anchor.year * 12 + anchor.month - 1 + months
-    year, month = divmod(index, 12)
-    last = _MONTH_DAYS[month]
-    if month == 1 and _stdlib_calendar.isleap(year):
-        last = 29
-    return date(year, month + 1, anchor.day if anchor.day <= last else last)
+    year, month = divmod(anchor.year * 12 + anchor.month - 1 + months, 12)
+    day = anchor.day
+    if day > 28:  # every month has 28 days: only a later day may need clamping
+        last = _MONTH_DAYS[month]
+        if month == 1 and _stdlib_calendar.isleap(year):
+            last = 29
+        day = min(day, last)
+    return date(year, month + 1, day)
 
 
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
+def months_after(anchor: date, first: int, count: int) -> list[date]:
+    """``add_months(anchor, k)`` for ``count`` values of ``k`` from ``first``: a schedule's dates."""
+    if anchor.day > 28:
+        return [add_months(anchor, k) for k in range(first, first + count)]
+    year, month = divmod(anchor.year * 12 + anchor.month - 1 + first, 12)
+    day, out = anchor.day, []
+    for _ in range(count):  # no month is shorter than 28 days: no clamping, step a month at a time
+        out.append(date(year, month + 1, day))
+        month += 1
+        if month == 12:
+            year, month = year + 1, 0
+    return out
+
+
 def months_between(start: date, end: date) -> float:
     """Whole calendar months from ``start`` to ``end`` (by :func:`add_months`), plus leftover days / 30."""
     whole = (end.year - start.year) * 12 + end.month - start.month
+    if start.day <= end.day:  # add_months(start, whole) is then start's day of end's month
+        return whole + (end.day - start.day) / 30
     if add_months(start, whole) > end:
         whole -= 1
     return whole + (end - add_months(start, whole)).days / 30

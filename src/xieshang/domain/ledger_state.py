@@ -13,6 +13,8 @@ from xieshang.domain.money import Fen
 from xieshang.domain.payoff import interest_to_date, payoff
 from xieshang.domain.schedule import Installment
 
+_COMPONENTS = tuple(Component)
+
 
 @dataclass(frozen=True, slots=True)
 class AccrualLine:
@@ -52,7 +54,8 @@ class InstallmentState:
 
     @property
     def total_owed(self) -> Fen:
-        return sum(self.owed(c) for c in Component)
+        charged, paid = self.charged, self.paid
+        return sum([charged[c] - paid[c] for c in _COMPONENTS])
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +82,13 @@ class LedgerState:
 
     def owed_now(self, component: Component) -> Fen:
         """What is owed today for ``component`` on installments already due."""
-        return sum(s.owed(component) for s in self.due())
+        return sum(
+            [
+                s.charged[component] - s.paid[component]
+                for s in self.installments
+                if s.installment.due_date <= self.as_of
+            ]
+        )
 
     @property
     def outstanding_principal(self) -> Fen:

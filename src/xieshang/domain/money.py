@@ -7,7 +7,7 @@ multiplies money by a rate produces an exact ``Decimal`` and comes back to fen t
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TypeAlias
 
 from xieshang.domain.errors import InvalidInput
@@ -32,8 +32,9 @@ def round_ratio(numerator: int, denominator: int) -> Fen:
 
 
 def round_fen(amount: Decimal) -> Fen:
-    """Round an exact amount in fen to a whole fen, half away from zero."""
-    return round_ratio(*amount.as_integer_ratio())
+    """Round an exact amount in fen to a whole fen, half away from zero (``ROUND_HALF_UP`` is
+    Decimal's name for it; rounding to an integral value is exact, whatever the precision)."""
+    return int(amount.to_integral_value(rounding=ROUND_HALF_UP))
 
 
 def round_to_multiple(amount: Decimal | int, multiple: Fen) -> Fen:

@@ -123,21 +123,34 @@ def apr(flows: Sequence[tuple[date, Fen]], start: date) -> Decimal:
 
 
 def _npv_and_slope(
-    rate: float, times: Sequence[float], amounts: Sequence[float]
+    rate: float, powers: Sequence[float], amounts: Sequence[float], weights: Sequence[float]
 ) -> tuple[float, float]:
+    """The NPV at ``rate`` and its derivative; ``powers`` are the times negated and ``weights``
+    time × amount, computed once per solve (the same floating-point operations as inline)."""
+    growth = 1.0 + rate
     value = slope = 0.0
-    for t, a in zip(times, amounts, strict=True):
-        discount = (1.0 + rate) ** -t
+    for power, a, weight in zip(powers, amounts, weights, strict=True):
+        discount = growth**power
         value += a * discount
-        slope -= t * a * discount / (1.0 + rate)
+        slope -= weight * discount / growth
     return value, slope
+
+
+def _npv(rate: float, powers: Sequence[float], amounts: Sequence[float]) -> float:
+    growth = 1.0 + rate
+    value = 0.0
+    for power, a in zip(powers, amounts, strict=True):
+        value += a * growth**power
+    return value
 
 
 def _solve_irr(times: Sequence[float], amounts: Sequence[float]) -> float:
     """Newton's method from a good start, falling back to bisection on (-99 %, 1000 %) a month."""
+    powers = [-t for t in times]
+    weights = [t * a for t, a in zip(times, amounts, strict=True)]
     rate = 0.01
     for _ in range(50):
-        value, slope = _npv_and_slope(rate, times, amounts)
+        value, slope = _npv_and_slope(rate, powers, amounts, weights)
         if slope == 0 or not math.isfinite(value):
             break
         step = value / slope
@@ -147,10 +160,10 @@ def _solve_irr(times: Sequence[float], amounts: Sequence[float]) -> float:
         if abs(step) < 1e-13:
             return rate
     low, high = -0.99, 10.0
-    f_low = _npv_and_slope(low, times, amounts)[0]
+    f_low = _npv(low, powers, amounts)
     for _ in range(200):
         mid = (low + high) / 2
-        f_mid = _npv_and_slope(mid, times, amounts)[0]
+        f_mid = _npv(mid, powers, amounts)
         if (f_mid < 0) == (f_low < 0):
             low, f_low = mid, f_mid
         else:

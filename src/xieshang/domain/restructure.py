@@ -22,10 +22,14 @@ from xieshang.domain.schedule import (
     Schedule,
     build_schedule,
     level_amount,
+    schedule_interest,
 )
 from xieshang.domain.search import smallest_satisfying
 
 ARREARS = (Component.INTEREST, Component.PENALTY, Component.COMPOUND, Component.FEE)
+_COMPONENTS = tuple(Component)
+_FIELD = {c: c.value for c in Component}
+"""Each component's field of :class:`Debt` (its value, looked up once: ``Enum.value`` is slow)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,16 +43,16 @@ class Debt:
     fee: Fen = 0
 
     def __post_init__(self) -> None:
-        for component in Component:
+        for component in _COMPONENTS:
             if self.part(component) < 0:
                 raise InvalidInput(f"debt.{component.value}", "cannot be negative")
 
     def part(self, component: Component) -> Fen:
-        return int(getattr(self, component.value))
+        return int(getattr(self, _FIELD[component]))
 
     @property
     def total(self) -> Fen:
-        return sum(self.part(c) for c in Component)
+        return sum([self.part(c) for c in _COMPONENTS])
 
     @classmethod
     def of(cls, state: LedgerState) -> Debt:
@@ -92,6 +96,30 @@ def restructure(
     are due at signing. ``forbear`` fen of principal is set aside, interest-free, to be repaid with
     the last installment (the HAMP / GSE Flex principal forbearance step).
     """
+    capitalised, waived, due_at_signing, amortised = _split(debt, capitalise, waive, forbear)
+    terms = replace(terms, principal=amortised)
+    schedule = with_balloon(build_schedule(terms), forbear)
+    return Restructuring(debt, terms, schedule, capitalised, waived, forbear, due_at_signing)
+
+
+def restructured_interest(
+    debt: Debt,
+    terms: LoanTerms,
+    *,
+    capitalise: frozenset[Component] = frozenset(ARREARS),
+    waive: frozenset[Component] = frozenset(),
+    forbear: Fen = 0,
+) -> Fen:
+    """The total interest of :func:`restructure`'s schedule for the same arguments (a balloon
+    carries none), without building it; the same errors."""
+    amortised = _split(debt, capitalise, waive, forbear)[3]
+    return schedule_interest(replace(terms, principal=amortised))
+
+
+def _split(
+    debt: Debt, capitalise: frozenset[Component], waive: frozenset[Component], forbear: Fen
+) -> tuple[Fen, dict[Component, Fen], Fen, Fen]:
+    """The debt split into what is capitalised, waived, due at signing and amortised."""
     overlap = capitalise & waive
     if overlap:
         raise InvalidInput(
@@ -105,16 +133,7 @@ def restructure(
     amortised = debt.principal + capitalised - forbear
     if forbear < 0 or amortised <= 0:
         raise InvalidInput("forbear", "must be between zero and the new principal")
-    schedule = with_balloon(build_schedule(replace(terms, principal=amortised)), forbear)
-    return Restructuring(
-        debt,
-        replace(terms, principal=amortised),
-        schedule,
-        capitalised,
-        waived,
-        forbear,
-        due_at_signing,
-    )
+    return capitalised, waived, due_at_signing, amortised
 
 
 def with_balloon(schedule: Schedule, balloon: Fen) -> Schedule:

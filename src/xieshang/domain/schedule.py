@@ -11,8 +11,14 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TypeAlias
 
-from xieshang.domain.calendar import BusinessCalendar, add_months, next_business_day
+from xieshang.domain.calendar import (
+    BusinessCalendar,
+    add_months,
+    months_after,
+    next_business_day,
+)
 from xieshang.domain.errors import InvalidInput, ScheduleError
 from xieshang.domain.money import Fen, apply_rate, round_ratio, round_to_multiple
 from xieshang.domain.rates import MONTHS_PER_YEAR, DayCount
@@ -143,7 +149,7 @@ def period_dates(terms: LoanTerms) -> list[tuple[date, date]]:
             (terms.start_date, terms.first_due_date or add_months(terms.start_date, terms.months))
         ]
     anchor, offset = (terms.first_due_date, 0) if terms.first_due_date else (terms.start_date, 1)
-    ends = [add_months(anchor, k + offset) for k in range(terms.months)]
+    ends = months_after(anchor, offset, terms.months)
     return list(zip([terms.start_date, *ends[:-1]], ends, strict=True))
 
 
@@ -167,41 +173,58 @@ def build_schedule(terms: LoanTerms, calendar: BusinessCalendar | None = None) -
     installment is real and the last one is a little larger. A loan too small to spread over its
     installments at the rounding multiple is refused.
     """
+    rows = _settled_rows(terms)
+    if calendar:
+        rows = [
+            (n, s, e, next_business_day(e, calendar), p, i, b, base, m, d)
+            for n, s, e, _, p, i, b, base, m, d in rows
+        ]
+    installments = [Installment(*row) for row in rows]
+    return Schedule(terms.principal, terms.start_date, tuple(installments))
+
+
+def schedule_interest(terms: LoanTerms) -> Fen:
+    """The total interest of :func:`build_schedule` for ``terms`` (with any calendar: due dates do
+    not move interest), without building its installments; the same errors."""
+    return sum(row[5] for row in _settled_rows(terms))
+
+
+_Row: TypeAlias = tuple[int, date, date, date, Fen, Fen, Fen, Fen, int, int]
+"""One period's :class:`Installment` fields in order (number, start, end, due date — the end until a
+calendar moves it —, principal, interest, balance, interest base, months and days charged)."""
+
+
+def _settled_rows(terms: LoanTerms) -> list[_Row]:
+    """The rows of the schedule at the level amount that fits (see :func:`build_schedule`)."""
     periods = period_dates(terms)
     level = level_amount(terms)
     if terms.method in _LEVEL_METHODS:
         if level == 0 and terms.months - terms.principal_grace_periods > 1:
             raise _too_small(terms)
-        rows = _rows(terms, periods, level, calendar)
+        rows = _rows(terms, periods, level)
         if rows is None and terms.level_amount is None:
             multiple = (
                 1 if terms.method is RepaymentMethod.EQUAL_PRINCIPAL else terms.installment_multiple
             )
-            rows = _largest_level_that_fits(
-                terms, periods, level // multiple - 1, multiple, calendar
-            )
+            rows = _largest_level_that_fits(terms, periods, level // multiple - 1, multiple)
         if rows is None:
             raise _too_small(terms)
     else:
-        rows = _rows(terms, periods, level, calendar)
+        rows = _rows(terms, periods, level)
         assert rows is not None  # interest-first and bullet loans repay principal only at the end
-    return Schedule(terms.principal, terms.start_date, tuple(rows))
+    return rows
 
 
 def _largest_level_that_fits(
-    terms: LoanTerms,
-    periods: list[tuple[date, date]],
-    most: int,
-    multiple: Fen,
-    calendar: BusinessCalendar | None,
-) -> list[Installment] | None:
+    terms: LoanTerms, periods: list[tuple[date, date]], most: int, multiple: Fen
+) -> list[_Row] | None:
     """The schedule at the largest level (a multiple of ``multiple``, at most ``most`` of them) that
     does not repay the loan before its last installment — usually one step below the rounded level,
     further when a short broken first period leaves the formula's level too high."""
     low, high, found = 1, most, None
     while low <= high:
         middle = (low + high) // 2
-        rows = _rows(terms, periods, middle * multiple, calendar)
+        rows = _rows(terms, periods, middle * multiple)
         if rows is None:
             high = middle - 1
         else:
@@ -221,13 +244,8 @@ def _too_small(terms: LoanTerms) -> ScheduleError:
     )
 
 
-def _rows(
-    terms: LoanTerms,
-    periods: list[tuple[date, date]],
-    level: Fen,
-    calendar: BusinessCalendar | None,
-) -> list[Installment] | None:
-    """The installments for this level amount, or None if it repays the loan before the last one."""
+def _rows(terms: LoanTerms, periods: list[tuple[date, date]], level: Fen) -> list[_Row] | None:
+    """The rows for this level amount, or None if it repays the loan before the last one."""
     method = terms.method
     last = len(periods)
     rate_num, rate_den = terms.annual_rate.as_integer_ratio()
@@ -236,34 +254,45 @@ def _rows(
     amortise_from = (
         last if method is RepaymentMethod.INTEREST_FIRST else terms.principal_grace_periods + 1
     )
+    by_days = terms.interest_basis is InterestBasis.DAYS
     first_by_days = _first_period_by_days(terms, periods[0])
+    flat, equal_principal = (
+        method is RepaymentMethod.FLAT,
+        method is RepaymentMethod.EQUAL_PRINCIPAL,
+    )
+    # A regular period's interest, base × rate × months ÷ 12, rounded half-up (round_ratio inline:
+    # the base, the rate and the months are never negative).
+    numerator, denominator = rate_num * months_charged, rate_den * MONTHS_PER_YEAR
     balance = terms.principal
-    rows: list[Installment] = []
+    rows: list[_Row] = []
     for number, (start, end) in enumerate(periods, start=1):
-        base = terms.principal if method is RepaymentMethod.FLAT else balance
-        if terms.interest_basis is InterestBasis.DAYS or (number == 1 and first_by_days):
+        base = terms.principal if flat else balance
+        if by_days or (number == 1 and first_by_days):
             days = terms.day_count.days(start, end)
             interest = round_ratio(base * rate_num * days, rate_den * year)
             months, days_charged = 0, days
         else:
-            interest = round_ratio(base * rate_num * months_charged, rate_den * MONTHS_PER_YEAR)
+            interest, rest = divmod(base * numerator, denominator)
+            if 2 * rest >= denominator:
+                interest += 1
             months, days_charged = months_charged, 0
         if number == last:
             principal = balance
         elif number < amortise_from:
             principal = 0
-        elif method is RepaymentMethod.EQUAL_PRINCIPAL:
-            principal = min(balance, level)
-        else:
-            principal = min(balance, max(0, level - interest))
+        elif equal_principal:
+            principal = level if level < balance else balance
+        else:  # min(balance, max(0, level - interest)), without the calls
+            principal = level - interest
+            if principal < 0:
+                principal = 0
+            if principal > balance:
+                principal = balance
         balance -= principal
         if balance == 0 and number < last:
             return None
-        due = next_business_day(end, calendar) if calendar else end
         rows.append(
-            Installment(
-                number, start, end, due, principal, interest, balance, base, months, days_charged
-            )
+            (number, start, end, end, principal, interest, balance, base, months, days_charged)
         )
     return rows
 
@@ -290,14 +319,21 @@ def level_amount(terms: LoanTerms) -> Fen:
         return terms.level_amount
     amortising = terms.months - terms.principal_grace_periods
     if terms.method is RepaymentMethod.EQUAL_INSTALLMENT:
-        payment = level_payment(terms.principal, terms.monthly_rate, amortising)
-        return round_to_multiple(payment, terms.installment_multiple)
+        return equal_installment(
+            terms.principal, terms.annual_rate, amortising, terms.installment_multiple
+        )
     if terms.method is RepaymentMethod.FLAT:
         payment = Decimal(terms.principal) / amortising + terms.principal * terms.monthly_rate
         return round_to_multiple(payment, terms.installment_multiple)
     if terms.method is RepaymentMethod.EQUAL_PRINCIPAL:
         return round_ratio(terms.principal, amortising)
     return 0
+
+
+def equal_installment(principal: Fen, annual_rate: Decimal, periods: int, multiple: Fen = 1) -> Fen:
+    """The level installment of an equal-installment loan, rounded to ``multiple`` fen."""
+    payment = level_payment(principal, annual_rate / MONTHS_PER_YEAR, periods)
+    return round_to_multiple(payment, multiple)
 
 
 def interest_for_days(

@@ -29,12 +29,19 @@ class Check:
 
 
 def regulatory_checks(
-    schedule: Schedule, result: Restructuring, policy: Policy, months: int, markup: Decimal
+    schedule: Schedule,
+    result: Restructuring,
+    policy: Policy,
+    months: int,
+    markup: Decimal,
+    *,
+    cost: Decimal | None = None,
 ) -> tuple[Check, ...]:
     """The all-in APR under the cap, the term within the longest plan, no interest on fees, and the
-    penalty markup should the plan break."""
+    penalty markup should the plan break. ``cost`` is the schedule's :func:`plan_apr_of` when the
+    caller has it already."""
     caps = policy.regulatory
-    plan_apr = apr(schedule.cash_flows(), schedule.start_date)
+    plan_apr = plan_apr_of(schedule) if cost is None else cost
     fees_capitalised = result.capitalised > result.debt.interest
     return (
         Check(
@@ -62,3 +69,8 @@ def regulatory_checks(
             },
         ),
     )
+
+
+def plan_apr_of(schedule: Schedule) -> Decimal:
+    """The schedule's all-in APR, computed once per plan: the check and the offer both show it."""
+    return apr(schedule.cash_flows(), schedule.start_date)

@@ -14,12 +14,11 @@ from xieshang.domain.negotiation import waterfall
 from xieshang.domain.negotiation.approval import LEVELS, Concessions, route_approval
 from xieshang.domain.negotiation.assess import Assessment, assess
 from xieshang.domain.negotiation.case import Case
-from xieshang.domain.negotiation.checks import CHECK_WORDS, Check, regulatory_checks
+from xieshang.domain.negotiation.checks import CHECK_WORDS, Check, plan_apr_of, regulatory_checks
 from xieshang.domain.negotiation.lawful import LawfulLoan, lawful_loan
 from xieshang.domain.negotiation.policy import Policy
 from xieshang.domain.negotiation.reasons import Reason, money
 from xieshang.domain.negotiation.valuation import Valuer
-from xieshang.domain.rates import apr
 from xieshang.domain.schedule import Schedule
 
 DECIDED_BY_A_PERSON = frozenset({"payment_holiday"})
@@ -153,8 +152,7 @@ def plan_offer(
     schedule = result.schedule
     npv = _plan_npv(plan, appraisal)
     concessions = _plan_concessions(plan, appraisal)
-    markup = appraisal.lawful.loan.rules.markup
-    checks = regulatory_checks(schedule, result, appraisal.policy, plan.shape.months, markup)
+    cost, checks = _checks(plan, appraisal)
     reasons = [r for step in plan.steps for r in step.reasons] + list(plan.reasons)
     failed = [CHECK_WORDS[c.code] for c in checks if not c.passed]
     if failed:  # an offer that fails a regulatory check is never produced
@@ -188,7 +186,7 @@ def plan_offer(
         type=kind,
         monthly_payment=plan.payment,
         term_months=len(schedule.installments),
-        apr=apr(schedule.cash_flows(), schedule.start_date),
+        apr=cost,
         total_cost=total_paid - assessment.debt.principal,
         npv=round(npv),
         concessions=concessions,
@@ -230,6 +228,15 @@ def _route(
         reasons.append(Reason("HOLIDAY_PERSON", {}))
         return LEVELS[1]
     return approval
+
+
+def _checks(plan: waterfall.Plan, appraisal: Appraisal) -> tuple[Decimal, tuple[Check, ...]]:
+    """The plan's APR, solved once (the APR check and the offer both show it), and its checks."""
+    schedule = plan.restructuring.schedule
+    cost = plan_apr_of(schedule)
+    markup = appraisal.lawful.loan.rules.markup
+    policy, months = appraisal.policy, plan.shape.months
+    return cost, regulatory_checks(schedule, plan.restructuring, policy, months, markup, cost=cost)
 
 
 def _catch_up(kind: str, payment: Fen, assessment: Assessment) -> str | Reason:
@@ -291,9 +298,9 @@ def _plan_concessions(plan: waterfall.Plan, appraisal: Appraisal) -> Concessions
 def _interest_forgone(plan: waterfall.Plan, assessment: Assessment, contract_rate: Decimal) -> Fen:
     if plan.shape.rate >= contract_rate:
         return 0
-    at_contract = waterfall.build(
+    at_contract = waterfall.interest_of(
         assessment.debt,
         replace(plan.shape, rate=contract_rate),
         plan.restructuring.schedule.start_date,
     )
-    return at_contract.schedule.total_interest - plan.restructuring.schedule.total_interest
+    return at_contract - plan.restructuring.schedule.total_interest

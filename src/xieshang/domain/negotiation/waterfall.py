@@ -10,7 +10,7 @@ payment, and the step that stops short says which constraint bound it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import TypeAlias
@@ -21,8 +21,14 @@ from xieshang.domain.negotiation.assess import Assessment
 from xieshang.domain.negotiation.policy import Policy
 from xieshang.domain.negotiation.reasons import Reason, money
 from xieshang.domain.rates import format_rate
-from xieshang.domain.restructure import Debt, Restructuring, restructure
-from xieshang.domain.schedule import LoanTerms, RepaymentMethod, level_amount
+from xieshang.domain.restructure import Debt, Restructuring, restructure, restructured_interest
+from xieshang.domain.schedule import (
+    MAX_MONTHS,
+    LoanTerms,
+    RepaymentMethod,
+    equal_installment,
+    level_amount,
+)
 from xieshang.domain.search import smallest_satisfying as smallest_satisfying  # importable here too
 
 WAIVABLE = frozenset({Component.PENALTY, Component.COMPOUND, Component.FEE})
@@ -77,18 +83,34 @@ def level_payment_of(debt: Debt, shape: PlanShape, start: date) -> Fen:
     amortised = debt.principal + (debt.interest if shape.capitalise else 0) - shape.forbear
     if shape.months - shape.grace <= 1 or amortised <= 0:
         return regular_payment(build(debt, shape, start), shape.grace)
-    return level_amount(_terms(shape, start, amortised))
+    if 0 <= shape.rate <= 1 and shape.months <= MAX_MONTHS and shape.grace >= 0:
+        # Terms that LoanTerms would accept: their level amount without building them.
+        return equal_installment(amortised, shape.rate, shape.months - shape.grace)
+    return level_amount(_terms(shape, start, amortised))  # LoanTerms says what is wrong
 
 
 def build(debt: Debt, shape: PlanShape, start: date) -> Restructuring:
     """The restructuring a plan shape describes: level installments from ``start``, monthly."""
+    capitalise, waive = _treatment(shape)
+    terms = _terms(shape, start, 1)  # restructure ignores this principal and computes its own
+    return restructure(debt, terms, capitalise=capitalise, waive=waive, forbear=shape.forbear)
+
+
+def interest_of(debt: Debt, shape: PlanShape, start: date) -> Fen:
+    """The total interest of :func:`build`'s schedule, without building it."""
+    capitalise, waive = _treatment(shape)
+    terms = _terms(shape, start, 1)
+    return restructured_interest(
+        debt, terms, capitalise=capitalise, waive=waive, forbear=shape.forbear
+    )
+
+
+def _treatment(shape: PlanShape) -> tuple[frozenset[Component], frozenset[Component]]:
+    """The parts of the debt a shape capitalises and those it waives."""
     waive = WAIVABLE if shape.waive else frozenset()
     capitalise = frozenset({Component.INTEREST}) if shape.capitalise else frozenset()
-    terms = _terms(shape, start, 1)  # restructure ignores this principal and computes its own
     # Fees are never capitalised (no interest on fees): unless waived, they are due at signing.
-    return restructure(
-        debt, terms, capitalise=capitalise, waive=waive - capitalise, forbear=shape.forbear
-    )
+    return capitalise, waive - capitalise
 
 
 def _terms(shape: PlanShape, start: date, principal: Fen) -> LoanTerms:
@@ -142,9 +164,14 @@ class _Search:
     policy: Policy
     start: date
     waive_allowed: bool
+    priced: dict[PlanShape, Fen] = field(default_factory=dict, compare=False, repr=False)
+    """The payment of each shape already priced (the steps ask for some more than once)."""
 
     def payment(self, shape: PlanShape) -> Fen:
-        return level_payment_of(self.assessment.debt, shape, self.start)
+        payment = self.priced.get(shape)
+        if payment is None:
+            payment = self.priced[shape] = level_payment_of(self.assessment.debt, shape, self.start)
+        return payment
 
     def above(self, shape: PlanShape) -> bool:
         """The shape's payment is still above the affordable target."""
@@ -153,8 +180,9 @@ class _Search:
     def taken(self, name: str, shape: PlanShape, done: Reason, bound: Reason) -> Taken:
         """The step that turned the plan into ``shape``; ``bound`` names the constraint that stopped
         it short when the payment is still above the target."""
-        why = (done, bound) if self.above(shape) else (done,)
-        return shape, Step(name, self.payment(shape), why)
+        payment = self.payment(shape)
+        why = (done, bound) if payment > self.assessment.target_payment else (done,)
+        return shape, Step(name, payment, why)
 
 
 def _waive(search: _Search, shape: PlanShape) -> Taken | None:

@@ -63,7 +63,9 @@ def what_if(request: Request, ctx: Page, case_id: int, monthly_payment: str = "0
         answer = negotiations.what_if(ctx, case_id, monthly_payment)
     except (XieshangError, ValueError) as error:
         return render(request, ctx, "_what_if.html", answer=None, problem=problem(request, error))
-    return render(request, ctx, "_what_if.html", answer=answer, problem=None)
+    return render(
+        request, ctx, "_what_if.html", answer=answer, proposed=monthly_payment, problem=None
+    )
 
 
 class AdjustForm:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from xieshang.domain.money import Fen
@@ -61,12 +61,14 @@ class Paths:
     """Chance of the charge-off in month ``t``."""
     behind_at: tuple[tuple[tuple[float, ...], ...], ...]
     """Chance of each number of installments behind after month ``t``."""
-    worth: tuple[float, ...]
-    """What a unit owed by a loan this far behind is worth today, if nothing new falls due."""
     cured: tuple[float, ...]
     """Σ chance of curing in month t × df(t): the present value of one unit paid on cure."""
     charged_off: tuple[float, ...]
     """Σ chance of the charge-off in month t × df(t) × net recovery."""
+
+    def worth(self, behind: int) -> float:
+        """What a unit owed by a loan this far behind is worth today, if nothing new falls due."""
+        return self.cured[behind] + self.charged_off[behind]
 
 
 def _moves(valuation: Valuation, behind: int) -> list[tuple[int, float, int]]:
@@ -82,6 +84,30 @@ def _moves(valuation: Valuation, behind: int) -> list[tuple[int, float, int]]:
     return [m for m in moves if m[1] > 0]
 
 
+Moves = list[list[tuple[int, float, int]]]
+
+
+def _month(moves: Moves, chance: list[float]) -> tuple[list[float], float, float]:
+    """One month of the state model: the chances after it, the installments expected to be paid in
+    it, and the chance of the charge-off in it."""
+    states = len(chance)
+    after, pay, off = [0.0] * states, 0.0, 0.0
+    for k, p in enumerate(chance):
+        for to, q, units in moves[k] if p else ():
+            if to >= states:
+                off += p * q
+            else:
+                after[to] += p * q
+                pay += p * q * units
+    return after, pay, off
+
+
+def _start(states: int, behind: int) -> list[float]:
+    chance = [0.0] * states
+    chance[behind] = 1.0
+    return chance
+
+
 @functools.lru_cache(maxsize=16)
 def paths(valuation: Valuation) -> Paths:
     """Follow the state model from every starting point, once per policy."""
@@ -94,51 +120,35 @@ def paths(valuation: Valuation) -> Paths:
     moves = [_moves(valuation, k) for k in range(states)]
     paid, charged, behind_at = [], [], []
     for start in range(states):
-        chance = [0.0] * states
-        chance[start] = 1.0
+        chance = _start(states, start)
         pays, offs, dist = [0.0], [0.0], [tuple(chance)]
         for _ in range(HORIZON):
-            after, pay, off = [0.0] * states, 0.0, 0.0
-            for k, p in enumerate(chance):
-                for to, q, units in moves[k] if p else ():
-                    if to >= states:
-                        off += p * q
-                    else:
-                        after[to] += p * q
-                        pay += p * q * units
-            chance = after
+            chance, pay, off = _month(moves, chance)
             pays.append(pay)
             offs.append(off)
-            dist.append(tuple(after))
+            dist.append(tuple(chance))
         paid.append(tuple(pays))
         charged.append(tuple(offs))
         behind_at.append(tuple(dist))
     cured, charged_off = _absorbed(moves, states, df, net)
-    worth = tuple(c + o for c, o in zip(cured, charged_off, strict=True))
-    return Paths(df, net, tuple(paid), tuple(charged), tuple(behind_at), worth, cured, charged_off)
+    return Paths(df, net, tuple(paid), tuple(charged), tuple(behind_at), cured, charged_off)
 
 
 def _absorbed(
-    moves: list[list[tuple[int, float, int]]], states: int, df: Sequence[float], net: float
+    moves: Moves, states: int, df: Sequence[float], net: float
 ) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """From each number behind, with nothing new falling due: the discounted chance of curing and
-    the discounted net recovery of a charge-off (a current loan has nothing to recover)."""
+    the discounted net recovery of a charge-off (a current loan has nothing to recover). Curing is
+    the end of the road here: what reaches current is counted and taken out."""
     cured, charged_off = [1.0], [0.0]
     for start in range(1, states):
-        chance = [0.0] * states
-        chance[start] = 1.0
+        chance = _start(states, start)
         cure = off = 0.0
         for t in range(1, HORIZON):
-            after = [0.0] * states
-            for k, p in enumerate(chance):
-                for to, q, _ in moves[k] if p else ():
-                    if to == 0:
-                        cure += p * q * df[t]
-                    elif to >= states:
-                        off += p * q * df[t] * net
-                    else:
-                        after[to] += p * q
-            chance = after
+            chance, _, charged = _month(moves, chance)
+            cure += chance[0] * df[t]
+            off += charged * df[t] * net
+            chance[0] = 0.0
             if sum(chance) < 1e-12:
                 break
         cured.append(cure)
@@ -185,7 +195,7 @@ class Valuer:
             exposure = future_balances[t - 1] + unit * cob
             value += df[t] * (paid[t] * unit + charged[t] * exposure * p.net_recovery)
         left = p.behind_at[start][end]
-        value += df[end] * unit * sum(k * c * p.worth[k] for k, c in enumerate(left))
+        value += df[end] * unit * sum(k * c * p.worth(k) for k, c in enumerate(left))
         if balloon_at is not None:
             alive = 1 - sum(charged[: end + 1])
             value += df[end + 1] * alive * sum(payments[end:]) * p.net_recovery
@@ -202,15 +212,12 @@ class Valuer:
         """A plan of monthly ``payments`` (``balances`` owed after each), at a payment ``reduction``
         against the contract. On re-default, conditional waivers (``reinstated``) come back."""
         p = self.paths
-        redefault = self.valuation.redefault
-        level = interpolate(redefault.by_cut, max(reduction, 0.0))
-        decay, floor = float(redefault.decay), float(redefault.floor)
         cob = self.valuation.charge_off_behind
         worth = p.net_recovery * p.df[cob - DEFAULTED]  # charged off when it is that far behind
-        value, survival, excess = float(at_signing), 1.0, level
+        value, survival = float(at_signing), 1.0
+        hazards = self.hazards(reduction)
         for t, (payment, balance) in enumerate(zip(payments, balances, strict=True), start=1):
-            hazard = min(1.0, excess + floor)
-            excess *= decay
+            hazard = next(hazards)
             owed = balance + payment + reinstated
             value += survival * hazard * owed * worth * p.df[t]
             survival *= 1 - hazard
@@ -219,13 +226,20 @@ class Valuer:
 
     def redefaulted(self, reduction: float, months: int) -> float:
         """The chance a plan at this payment ``reduction`` has re-defaulted within ``months``."""
-        redefault = self.valuation.redefault
-        level = interpolate(redefault.by_cut, max(reduction, 0.0))
-        decay, floor = float(redefault.decay), float(redefault.floor)
         alive = 1.0
-        for t in range(months):
-            alive *= 1 - min(1.0, level * decay**t + floor)
+        for hazard in itertools.islice(self.hazards(reduction), months):
+            alive *= 1 - hazard
         return 1 - alive
+
+    def hazards(self, reduction: float) -> Iterator[float]:
+        """A plan's monthly re-default hazard, month after month: ``level(cut) · decay^(t−1)``
+        above the floor (a rise in the payment counts as no cut)."""
+        redefault = self.valuation.redefault
+        excess = interpolate(redefault.by_cut, max(reduction, 0.0))
+        decay, floor = float(redefault.decay), float(redefault.floor)
+        while True:
+            yield min(1.0, excess + floor)
+            excess *= decay
 
     def settlement(self, amount: Fen, baseline: float) -> float:
         p = float(self.valuation.settlement_payment_probability)

@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -56,7 +57,7 @@ def days_after_due(the_loan: Loan, installment: int, days: int) -> date:
     return the_loan.schedule.installments[installment - 1].due_date + timedelta(days=days)
 
 
-def ask(
+def case_of(
     the_loan: Loan,
     as_of: date,
     *,
@@ -64,19 +65,25 @@ def ask(
     essentials: int,
     other_debt: int = 0,
     lump_sum: int = 0,
+    dependants: int = 0,
     hardship: Hardship = Hardship.OTHER,
     preferred_due_day: int | None = None,
     paid: int | None = None,
-) -> Evaluation:
+) -> Case:
+    """A hardship case on ``the_loan`` by a customer who paid every installment on time so far."""
     count = paid if paid is not None else len(the_loan.payments)
-    case = Case(
+    return Case(
         loan=the_loan,
-        finances=Finances(income, income, essentials, other_debt, lump_sum),
+        finances=Finances(income, income, essentials, other_debt, lump_sum, dependants),
         history=History(tenure_months=24, installments_due=count, installments_on_time=count),
         request=Request(Scenario.HARDSHIP, hardship, preferred_due_day=preferred_due_day),
         as_of=as_of,
     )
-    return evaluate(case, POLICY)
+
+
+def ask(the_loan: Loan, as_of: date, **given: Any) -> Evaluation:
+    """The engine's answer to :func:`case_of` the same arguments."""
+    return evaluate(case_of(the_loan, as_of, **given), POLICY)
 
 
 def said(result: Evaluation, language: str = "en") -> list[str]:

@@ -5,7 +5,6 @@ always brings a person in. Each case says what a bank could defend before the en
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,6 +12,7 @@ from hypothesis import strategies as st
 from tests.domain.negotiation.test_expert_cases import (
     POLICY,
     ask,
+    case_of,
     codes,
     days_after_due,
     loan,
@@ -20,14 +20,9 @@ from tests.domain.negotiation.test_expert_cases import (
 )
 from tests.strategies import hardship_cases
 from xieshang.domain.errors import InvalidInput
-from xieshang.domain.loan import Loan
 from xieshang.domain.negotiation.case import (
     Case,
-    Finances,
     Hardship,
-    History,
-    Request,
-    Scenario,
     Vulnerability,
 )
 from xieshang.domain.negotiation.engine import Evaluation, evaluate
@@ -48,7 +43,7 @@ def test_a_job_loss_is_a_temporary_hardship_unless_the_customer_says_it_will_las
     when = days_after_due(the_loan, 11, 10)
     temporary = ask(the_loan, when, income=400_000, essentials=250_000, hardship=Hardship.JOB_LOSS)
     assert offer(temporary, "grace_period") is not None
-    case = _case(the_loan, when, income=400_000, essentials=250_000, hardship=Hardship.JOB_LOSS)
+    case = case_of(the_loan, when, income=400_000, essentials=250_000, hardship=Hardship.JOB_LOSS)
     lasting = evaluate(replace(case, request=replace(case.request, lasting=True)), POLICY)
     assert offer(lasting, "grace_period") is None
     assert offer(lasting, "payment_holiday") is None
@@ -94,7 +89,7 @@ def test_no_income_and_two_children_is_never_left_without_a_person() -> None:
     """Job lost, no income, two children: the budget counts three people's essentials, every offer
     is above what they can pay and so none is automatic, and a person calls."""
     the_loan = loan(paid=12)
-    case = _case(the_loan, days_after_due(the_loan, 13, 15), income=0, essentials=0, dependants=2)
+    case = case_of(the_loan, days_after_due(the_loan, 13, 15), income=0, essentials=0, dependants=2)
     result = evaluate(
         replace(case, request=replace(case.request, hardship=Hardship.JOB_LOSS)), POLICY
     )
@@ -108,9 +103,9 @@ def test_dependants_raise_an_understated_budget_to_the_minimum_and_say_so() -> N
     four people, the answer says so in both languages, and what is left to pay with is smaller."""
     the_loan = loan(paid=10)
     when = days_after_due(the_loan, 10, 5)
-    alone = evaluate(_case(the_loan, when, income=900_000, essentials=50_000), POLICY)
+    alone = evaluate(case_of(the_loan, when, income=900_000, essentials=50_000), POLICY)
     family = evaluate(
-        _case(the_loan, when, income=900_000, essentials=50_000, dependants=3), POLICY
+        case_of(the_loan, when, income=900_000, essentials=50_000, dependants=3), POLICY
     )
     per_person = POLICY.affordability.essentials_per_person
     assert family.assessment.disposable == 900_000 - 4 * per_person
@@ -124,7 +119,7 @@ def test_a_vulnerable_customer_always_hears_a_person_will_follow_up() -> None:
     """Recently bereaved and asking for help, though the engine can offer a plan: the offers stand,
     and the answer says a specially trained person will contact them and they may bring someone."""
     the_loan = loan(paid=10)
-    case = _case(the_loan, days_after_due(the_loan, 11, 5), income=700_000, essentials=500_000)
+    case = case_of(the_loan, days_after_due(the_loan, 11, 5), income=700_000, essentials=500_000)
     request = replace(case.request, vulnerability=(Vulnerability.BEREAVEMENT,))
     result = evaluate(replace(case, request=request), POLICY)
     assert result.offers
@@ -143,23 +138,3 @@ def test_more_dependants_never_raise_the_affordable_target(c: Case, more: int) -
     except InvalidInput:
         return
     assert after.assessment.target_payment <= before.assessment.target_payment
-
-
-def _case(
-    the_loan: Loan,
-    as_of: date,
-    *,
-    income: int,
-    essentials: int,
-    dependants: int = 0,
-    hardship: Hardship = Hardship.OTHER,
-) -> Case:
-    """Like ``ask``, with dependants and the case itself returned (to vary its request)."""
-    count = len(the_loan.payments)
-    return Case(
-        loan=the_loan,
-        finances=Finances(income, income, essentials, 0, 0, dependants),
-        history=History(tenure_months=24, installments_due=count, installments_on_time=count),
-        request=Request(Scenario.HARDSHIP, hardship),
-        as_of=as_of,
-    )

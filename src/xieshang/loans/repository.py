@@ -102,6 +102,18 @@ def ids_to_close(ctx: Context, as_of: date, also: Select[int]) -> Sequence[int]:
     ).all()
 
 
+def other_active_loans(ctx: Context, customer_id: int, except_id: int) -> Sequence[Loan]:
+    """The customer's active loans other than ``except_id``, each with its ledger."""
+    ids = ctx.session.scalars(
+        select(Loan.id).where(
+            Loan.customer_id == customer_id,
+            Loan.status == LoanStatus.ACTIVE,
+            Loan.id != except_id,
+        )
+    ).all()
+    return loans_with_ledgers(ctx, ids) if ids else []
+
+
 def loans_with_ledgers(ctx: Context, ids: Sequence[int]) -> Sequence[Loan]:
     """The loans in ``ids`` with their product, installments and transactions, in three queries."""
     return ctx.session.scalars(

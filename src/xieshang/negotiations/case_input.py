@@ -32,7 +32,10 @@ class FinancesIn(_In):
     verified_income: Yuan = Field(description="monthly income evidenced by payslips or statements")
     stated_income: Yuan = Field(description="monthly income the customer states (≥ verified)")
     essential_expenses: Yuan
-    other_debt_service: Yuan = Field(description="monthly payments on other debts")
+    other_debt_service: Yuan = Field(
+        description="monthly payments on debts with other lenders (the bank's own loans are the"
+        " case's other_loans)"
+    )
     lump_sum_available: Yuan = "0"
     dependants: int = Field(default=0, ge=0, le=20, description="people the customer supports")
 
@@ -95,6 +98,12 @@ class CaseIn(_In):
     loan: dict[str, Any] | None = Field(
         default=None, description="the loan, as in docs/loan-file.md"
     )
+    other_loans: list[dict[str, Any]] = Field(
+        default_factory=list,
+        max_length=domain.MAX_OTHER_LOANS,
+        description="the customer's other loans with the bank, as in docs/loan-file.md: one"
+        " affordability budget is shared across them and this loan",
+    )
     finances: FinancesIn
     history: HistoryIn | None = None
     request: RequestIn
@@ -149,14 +158,17 @@ def parse_case(data: object) -> domain.Case:
         ),
         as_of=case.as_of,
         product_kind=case.product_kind,
+        other_loans=tuple(
+            _loan(other, f"other_loans[{i}]") for i, other in enumerate(case.other_loans)
+        ),
     )
 
 
-def _loan(data: dict[str, Any]) -> Loan:
+def _loan(data: dict[str, Any], where: str = "loan") -> Loan:
     try:
         return parse_loan(data)
     except InvalidInput as error:
-        raise InvalidInput(f"loan.{error.field}", error.problem) from None
+        raise InvalidInput(f"{where}.{error.field}", error.problem) from None
 
 
 def finances(f: FinancesIn) -> domain.Finances:

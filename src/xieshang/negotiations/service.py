@@ -22,6 +22,7 @@ from xieshang.domain.errors import (
 from xieshang.kit.access import authorize, require_customer_access
 from xieshang.kit.context import Context
 from xieshang.kit.repository import page_of
+from xieshang.loans import repository as loan_rows
 from xieshang.loans.ledger import loan_file, segment_transactions, to_ledger
 from xieshang.loans.service import require_loan
 from xieshang.models.loan import Loan
@@ -64,6 +65,7 @@ def open_case(ctx: Context, data: NegotiationCreate) -> NegotiationRead:
         "as_of": as_of.isoformat(),
         "product_kind": loan.product.kind.value,
         "loan": loan_file(loan),
+        "other_loans": [loan_file(other) for other in _other_loans(ctx, loan, as_of)],
         "finances": data.finances.model_dump(mode="json"),
         "history": _history(ctx, loan, as_of, data.new_debts_recent),
         "request": data.request.model_dump(mode="json"),
@@ -93,6 +95,13 @@ def open_case(ctx: Context, data: NegotiationCreate) -> NegotiationRead:
     evaluation = _evaluate_and_offer(ctx, case, snapshot)
     ctx.session.commit()
     return case_read(ctx, case, evaluation)
+
+
+def _other_loans(ctx: Context, loan: Loan, as_of: date) -> list[Loan]:
+    """The customer's other loans still being repaid on ``as_of``: they share one affordability
+    budget with the loan negotiated."""
+    others = loan_rows.other_active_loans(ctx, loan.customer_id, loan.id)
+    return [other for other in others if other.start_date <= as_of]
 
 
 def get_case(ctx: Context, case_id: int) -> NegotiationRead:

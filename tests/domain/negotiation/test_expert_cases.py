@@ -491,6 +491,16 @@ def test_a_loan_above_the_consumer_credit_limit_is_not_evaluated_as_one() -> Non
     assert "¥200,000.00" in str(refused.value)
 
 
+def test_a_paid_off_loan_is_refused_as_having_nothing_to_negotiate() -> None:
+    """Every installment of a six-month loan paid: there is nothing to negotiate, and the engine
+    says so about the loan instead of failing inside a plan."""
+    paid_off = loan(principal=600_000, months=6, paid=6)
+    with pytest.raises(InvalidInput) as refused:
+        ask(paid_off, days_after_due(paid_off, 6, 3), income=500_000, essentials=350_000)
+    assert refused.value.field == "loan"
+    assert "paid off" in str(refused.value)
+
+
 def test_a_small_business_loan_has_the_limit_of_its_own_kind() -> None:
     """¥780,000 of small-business working capital is within that kind's ¥10 M limit: evaluated."""
     the_loan = loan(principal=78_000_000, paid=3)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from xieshang.domain.ledger_state import LedgerState
+from xieshang.domain.loan import Loan
 from xieshang.domain.money import Fen, apply_rate
 from xieshang.domain.negotiation.case import Case, Finances
 from xieshang.domain.negotiation.policy import Policy
 from xieshang.domain.negotiation.reasons import Reason, money
 from xieshang.domain.restructure import Debt
+from xieshang.domain.schedule import Installment
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,8 @@ class Assessment:
     willingness: int
     flags: tuple[Reason, ...]
     reasons: tuple[Reason, ...]
+    lump_sum: Fen = 0
+    """The savings the customer can pay now, or this loan's share of them."""
     bearable: Fen = 0
     """The most the customer can meet in one month: the affordable target and their lump sum."""
     largest_payment: Fen = 0
@@ -39,7 +45,10 @@ class Assessment:
         """Income left after essentials and other debts does not cover the installment, or a
         payment still to come (a balloon) is beyond income and savings together: the hardship that
         forgiveness, waivers and settlements need (a customer who can pay gets none)."""
-        return self.disposable < self.installment or self.largest_payment > self.bearable
+        balloon = self.largest_payment > self.installment
+        return self.disposable < self.installment or (
+            balloon and self.largest_payment > self.bearable
+        )
 
     @property
     def may_waive(self) -> bool:
@@ -52,10 +61,12 @@ def assess(case: Case, state: LedgerState, policy: Policy) -> Assessment:
     """The customer's ability to pay (counted income, disposable income, an affordable target
     payment) against the contract's installment, their willingness, and any moral-hazard flags."""
     fin = case.finances
-    income, disposable, target = affordable(fin, policy)
+    income, household_disposable, household_target = affordable(fin, policy)
     future = [s.installment for s in state.installments if s.installment.due_date > case.as_of]
-    regular = future[:-1] or future or [state.installments[-1].installment]
-    installment = regular[0].payment
+    installment = regular_payment(future or [state.installments[-1].installment])
+    others = (_next_payment(o, case.as_of) for o in case.other_loans)
+    budget = Budget(installment, tuple(p for p in others if p))
+    disposable, target = budget.share(household_disposable), budget.share(household_target)
     dpd = state.days_past_due
     willingness = willingness_score(case)
     flags = moral_hazard_flags(case, policy, dpd, disposable, installment, willingness)
@@ -68,9 +79,10 @@ def assess(case: Case, state: LedgerState, policy: Policy) -> Assessment:
                 "income": money(income),
                 "essentials": money(essentials),
                 "other_debt": money(fin.other_debt_service),
-                "disposable": money(disposable),
+                "disposable": money(household_disposable),
             },
         ),
+        *budget.reasons(household_target),
         Reason("ASSESS_TARGET", {"target": money(target), "installment": money(installment)}),
     )
     return Assessment(
@@ -84,9 +96,47 @@ def assess(case: Case, state: LedgerState, policy: Policy) -> Assessment:
         willingness=willingness,
         flags=tuple(flags),
         reasons=reasons,
-        bearable=target + fin.lump_sum_available,
+        lump_sum=budget.share(fin.lump_sum_available),
+        bearable=target + budget.share(fin.lump_sum_available),
         largest_payment=max((i.payment for i in future), default=0),
     )
+
+
+def regular_payment(future: Sequence[Installment]) -> Fen:
+    """The contract's regular payment: the next one due, not counting a final balloon."""
+    return (future[:-1] or future)[0].payment
+
+
+def _next_payment(loan: Loan, as_of: date) -> Fen:
+    """Another loan's regular payment from ``as_of`` (nothing once its last due date has passed)."""
+    future = [i for i in loan.schedule.installments if i.due_date > as_of]
+    return regular_payment(future) if future else 0
+
+
+@dataclass(frozen=True)
+class Budget:
+    """One affordability budget for the customer's loans with the bank: each loan's share is in
+    proportion to its regular payment, so every loan is cut by the same fraction of its payment and
+    the shares never add up to more than the whole (each is rounded down to the fen)."""
+
+    own: Fen
+    others: tuple[Fen, ...]
+
+    def share(self, amount: Fen) -> Fen:
+        total = self.own + sum(self.others)
+        return amount * self.own // total if self.others and total else amount
+
+    def reasons(self, whole: Fen) -> list[Reason]:
+        if not self.others:
+            return []
+        params = {
+            "loans": str(1 + len(self.others)),
+            "payments": money(self.own + sum(self.others)),
+            "whole": money(whole),
+            "installment": money(self.own),
+            "share": money(self.share(whole)),
+        }
+        return [Reason("ASSESS_HOUSEHOLD", params)]
 
 
 def moral_hazard_flags(

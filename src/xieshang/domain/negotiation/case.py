@@ -151,6 +151,9 @@ YEARS_AFTER_MATURITY = 10
 limitation period (民法典 第一百八十八条), so a date past it is a typing error, not a case."""
 
 
+MAX_OTHER_LOANS = 20
+
+
 @dataclass(frozen=True)
 class Case:
     loan: Loan
@@ -160,8 +163,13 @@ class Case:
     as_of: date
     product_kind: str = "consumer_installment"
     """The loan's product kind, whose size limit the policy sets."""
+    other_loans: tuple[Loan, ...] = ()
+    """The customer's other loans with the bank: one affordability budget is shared across them
+    all and this loan, so three loans never get three budgets."""
 
     def __post_init__(self) -> None:
+        if len(self.other_loans) > MAX_OTHER_LOANS:
+            raise InvalidInput("other_loans", f"at most {MAX_OTHER_LOANS} loans share one budget")
         start = self.loan.schedule.start_date
         last = self.loan.schedule.installments[-1].due_date
         latest = add_months(last, 12 * YEARS_AFTER_MATURITY)

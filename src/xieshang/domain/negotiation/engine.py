@@ -20,7 +20,13 @@ from xieshang.domain.negotiation.case import Case, Scenario
 from xieshang.domain.negotiation.checks import Check
 from xieshang.domain.negotiation.counter import CounterOffer, counter_offer
 from xieshang.domain.negotiation.due_date import due_date_offer
-from xieshang.domain.negotiation.offers import Offer, appraise, hardship_offers, plan_offer
+from xieshang.domain.negotiation.offers import (
+    Appraisal,
+    Offer,
+    appraise,
+    hardship_offers,
+    plan_offer,
+)
 from xieshang.domain.negotiation.policy import Policy
 from xieshang.domain.negotiation.reasons import Reason, money
 from xieshang.domain.negotiation.settlement import settlement_offer
@@ -63,7 +69,7 @@ def evaluate(case: Case, policy: Policy) -> Evaluation:
             f"{money(case.loan.terms.principal)} is above the {money(limit)} limit"
             f" of a {case.product_kind.replace('_', ' ')} loan",
         )
-    appraisal = appraise(case, policy)
+    appraisal = _appraised(case, policy)
     assessment = appraisal.assessment
     reasons: list[Reason] = [*appraisal.lawful.reasons, *assessment.reasons, *assessment.flags]
     if case.request.vulnerability:  # whatever the engine offers, a person follows it up
@@ -110,6 +116,14 @@ def evaluate(case: Case, policy: Policy) -> Evaluation:
     )
 
 
+def _appraised(case: Case, policy: Policy) -> Appraisal:
+    """The case appraised; a loan with nothing owed has nothing to negotiate."""
+    appraisal = appraise(case, policy)
+    if appraisal.assessment.debt.total == 0:
+        raise InvalidInput("loan", f"nothing is owed on it as of {case.as_of}: it is paid off")
+    return appraisal
+
+
 def _tagged(offer: Offer, policy: Policy) -> Offer:
     """A concession to a borrower in difficulty makes the loan a restructured asset (重组资产,
     风险分类办法 第十七、十八条), watched until the end of its observation period (第二十条)."""
@@ -132,7 +146,7 @@ def _affordable(offer: Offer, assessment: Assessment) -> bool:
 def adjusted_offer(case: Case, policy: Policy, shape: waterfall.PlanShape) -> Offer | Reason:
     """A plan a person shaped, put through the same regulatory checks, NPV test and authority
     routing as the engine's own; the reason when it cannot be offered."""
-    appraisal = appraise(case, policy)
+    appraisal = _appraised(case, policy)
     result = waterfall.build(appraisal.assessment.debt, shape, case.as_of)
     why = Reason(
         "ADJUSTED_PLAN",

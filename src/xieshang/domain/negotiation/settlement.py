@@ -17,7 +17,7 @@ def settlement_offer(appraisal: Appraisal) -> Offer | Reason | None:
     """A settlement for the lump sum the customer has (None without one), or why it cannot be."""
     case, policy, assessment = appraisal.case, appraisal.policy, appraisal.assessment
     baseline = appraisal.baseline
-    available = case.finances.lump_sum_available
+    available = assessment.lump_sum
     if available <= 0:
         return None
     debt = assessment.debt.total

@@ -180,10 +180,15 @@ class Valuer:
         ``balloon_at`` is the index of a payment the customer cannot make: the loan defaults
         there."""
         p = self.paths
-        start = min(behind, self.valuation.charge_off_behind - 1)
         payments = list(future_payments)
+        if behind >= self.valuation.charge_off_behind:  # as far behind as a charge-off: recovery
+            return (owed_now + sum(payments)) * p.net_recovery
+        start = behind
         if not affordable:
-            cured = owed_now + self.plan(payments, future_balances, 0.0)
+            # Catching up does not make the installment affordable: the arrears are paid with the
+            # first payment after the cure, under the unchanged payment's re-default hazard.
+            due = [owed_now + payments[0], *payments[1:]] if payments else [owed_now]
+            cured = self.plan(due, future_balances if payments else [0], 0.0)
             exposure = owed_now + sum(payments)
             return p.cured[start] * cured + p.charged_off[start] * exposure
         end = len(payments) if balloon_at is None else balloon_at

@@ -64,10 +64,13 @@ def load_policy(path: Path | None = None) -> Policy:
 @functools.cache
 def _default_policy() -> Policy:
     """The shipped document never changes while the process runs: parse it once."""
-    return parse_policy(default_text())
+    return parse_policy(default_text(), shipped=True)
 
 
-def parse_policy(text: str) -> Policy:
+def parse_policy(text: str, *, shipped: bool = False) -> Policy:
+    """The policy in ``text``. A version written before an upgrade keeps its own figures and
+    wording; the texts of reasons the engine has learnt to give since come from the shipped
+    document, so no customer ever reads a bare reason code."""
     data = _yaml(text)
     problems = list(_unknown_keys(Policy, data, ""))
     problems += _convert_money(data)
@@ -82,7 +85,9 @@ def parse_policy(text: str) -> Policy:
                 for e in error.errors()
             ]
         ) from None
-    return dataclasses.replace(policy, digest=hashlib.sha256(text.encode("utf-8")).hexdigest())
+    reasons = policy.reasons if shipped else _default_policy().reasons | policy.reasons
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return dataclasses.replace(policy, digest=digest, reasons=reasons)
 
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -107,6 +107,13 @@ def _debt(plan: InstallationRead, as_of: date, zh: bool) -> list[str]:
         if zh
         else f"Owed on {as_of}: {owed}; {total} in all"
     ]
+    if yuan(plan.credited) > 0:
+        out.append(
+            f"依法扣减：合同超出法定标准多收的 {_money(plan.credited)} 已从欠款中扣减，以上为扣减后金额。"
+            if zh
+            else f"Credited under the law: the {_money(plan.credited)} the contract charged beyond "
+            "the lawful amount is taken off what you owe; the figures above are after it."
+        )
     if conditional:
         what = parts(f"{_COMPONENT[c][i]} {_money(v)}" for c, v in conditional)
         out.append(

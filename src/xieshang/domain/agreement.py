@@ -49,6 +49,9 @@ class Installation:
     """Principal set aside interest-free, repaid with the last installment (already in ``schedule``)."""
     carried: Fen = 0
     """Arrears neither capitalised nor forgiven: payable with the first installment."""
+    credited: Fen = 0
+    """What the contract charged beyond the law before the offer, no longer owed: ``debt`` is the
+    lawful debt, after it."""
 
     def __post_init__(self) -> None:
         accounted = self.schedule.principal + sum(self.conditional.values()) + self.carried

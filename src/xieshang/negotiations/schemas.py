@@ -56,6 +56,9 @@ class InstallationRead(BaseModel):
     conditional: dict[str, str]
     forborne: str
     carried: str
+    credited: str = Field(
+        default="0.00", description="what the contract charged beyond the law, taken off the debt"
+    )
 
     @classmethod
     def from_installation(cls, plan: agreement.Installation) -> InstallationRead:
@@ -65,6 +68,7 @@ class InstallationRead(BaseModel):
             conditional={c.value: to_yuan(v) for c, v in plan.conditional.items()},
             forborne=to_yuan(plan.forborne),
             carried=to_yuan(plan.carried),
+            credited=to_yuan(plan.credited),
         )
 
     def to_installation(self) -> agreement.Installation:
@@ -79,6 +83,7 @@ class InstallationRead(BaseModel):
             conditional={Component(c): yuan(v) for c, v in self.conditional.items()},
             forborne=forborne,
             carried=yuan(self.carried),
+            credited=yuan(self.credited),
         )
 
 

@@ -100,7 +100,7 @@ def evaluate(case: Case, policy: Policy) -> Evaluation:
             offers.append(answer)
         elif answer is not None:
             reasons.append(answer)
-    offers = [_tagged(offer, policy) for offer in offers]
+    offers = [_credited(_tagged(offer, policy), appraisal) for offer in offers]
     if not no_plan_needed and not any(_affordable(o, assessment) for o in offers):
         # Never silent, never only an offer the customer cannot pay: a person takes it from here.
         reasons.append(Reason("NEXT_STEP_PERSON", {"days": str(policy.callback_working_days)}))
@@ -122,6 +122,14 @@ def _appraised(case: Case, policy: Policy) -> Appraisal:
     if appraisal.assessment.debt.total == 0:
         raise InvalidInput("loan", f"nothing is owed on it as of {case.as_of}: it is paid off")
     return appraisal
+
+
+def _credited(offer: Offer, appraisal: Appraisal) -> Offer:
+    """The offer's installation states what the law took off the debt it starts from."""
+    credited = appraisal.lawful.credited
+    if offer.installation is None or not credited:
+        return offer
+    return replace(offer, installation=replace(offer.installation, credited=credited))
 
 
 def _tagged(offer: Offer, policy: Policy) -> Offer:
@@ -153,4 +161,5 @@ def adjusted_offer(case: Case, policy: Policy, shape: waterfall.PlanShape) -> Of
         {"months": str(shape.months), "rate": format_rate(shape.rate)},
     )
     plan = waterfall.Plan(shape, result, (), (why,))
-    return plan_offer("adjusted", "adjusted_plan", plan, appraisal)
+    made = plan_offer("adjusted", "adjusted_plan", plan, appraisal)
+    return _credited(made, appraisal) if isinstance(made, Offer) else made

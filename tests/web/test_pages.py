@@ -241,6 +241,47 @@ def test_a_customer_asks_for_another_due_date_and_sees_that_offer(
     assert "贷款 L1 的收费有误" in dispute.text
 
 
+def test_a_customer_says_the_hardship_will_last_and_asks_for_care(
+    client: TestClient, case_id: int, ctx: Context
+) -> None:
+    """The form asks whether the hardship will last and, optionally, what calls for care; the
+    answer then promises a specialist's call, and an unknown circumstance is refused in words."""
+    owner = service.get_case(ctx, case_id).customer_id
+    customer = ctx.session.get(Customer, owner)
+    assert customer is not None
+    other = factories.loan(ctx, customer, start_date=date(2026, 1, 15))
+    ctx.session.commit()
+    sign_in(client, "page-customer")
+    form = client.get(f"/app/loans/{other.id}/negotiate")
+    assert "这种困难预计会长期持续" in form.text
+    assert 'value="serious_illness"' in form.text
+    fields = {
+        "csrf": csrf_of(form.text),
+        "hardship": "job_loss",
+        "stated_income": "3000",
+        "verified_income": "3000",
+        "essential_expenses": "2500",
+        "other_debt_service": "0",
+        "lasting": "yes",
+    }
+    bad = client.post(
+        f"/app/loans/{other.id}/negotiate", data={**fields, "vulnerability": ["unlucky"]}
+    )
+    assert 'role="alert"' in bad.text
+    assert "需要我们特别关照的情况（可选）：只能是" in bad.text, "named by its label, in Chinese"
+    answer = client.post(
+        f"/app/loans/{other.id}/negotiate",
+        data={**fields, "vulnerability": ["serious_illness", "elderly"]},
+    )
+    assert answer.status_code == 200
+    assert "专门的协商专员都会在" in answer.text
+    opened = service.list_cases(ctx).items[0]
+    snapshot_request = service.get_case(ctx, opened.id)
+    assert snapshot_request.evaluation.reasons
+    codes = {r.code for r in snapshot_request.evaluation.reasons}
+    assert "VULNERABLE_CARE" in codes
+
+
 def test_the_landing_page_says_where_each_user_starts(settings: Settings) -> None:
     """Every kind of user is told where to start; the demo adds its logins, a real bank never."""
     demo = create_app(settings.model_copy(update={"environment": Environment.DEMO}))

@@ -7,6 +7,8 @@ loans must never get three budgets: the customer's income after essentials pays 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from hypothesis import given, settings
@@ -22,14 +24,18 @@ from tests.domain.negotiation.test_expert_cases import (
 )
 from tests.strategies import examples
 from xieshang.domain.loan import Loan
+from xieshang.domain.negotiation.assess import monthly_cost
 from xieshang.domain.negotiation.engine import Evaluation, evaluate
+from xieshang.domain.schedule import LoanTerms, RepaymentMethod
 
 BIG, MIDDLE, SMALL = loan(principal=6_000_000), loan(principal=3_000_000), loan(principal=1_500_000)
-"""Three loans from June 2025, ten installments paid: ¥1,992.86, ¥996.43 and ¥498.22 a month."""
+"""Three loans from June 2025, ten installments paid: ¥1,992.86, ¥996.43 and ¥498.21 a month."""
 
 
 def payment(the_loan: Loan) -> int:
-    return the_loan.schedule.installments[-2].payment
+    """The loan's monthly cost, by which the budget is shared (its installment, these loans being
+    equal-installment ones)."""
+    return monthly_cost(the_loan)
 
 
 def each(loans: tuple[Loan, ...], installment: int, days: int, **given: Any) -> list[Evaluation]:
@@ -82,7 +88,7 @@ def test_the_plans_of_a_household_together_fit_its_budget() -> None:
 
 def test_a_customer_who_can_pay_one_loan_but_not_all_is_in_hardship_on_each() -> None:
     """Income after essentials and other debts of ¥2,500 covers the big loan's ¥1,992.86 alone, but
-    not the ¥3,487.51 of all three: alone the big loan shows no hardship; in the household it does,
+    not the ¥3,487.50 of all three: alone the big loan shows no hardship; in the household it does,
     and so does each of the others."""
     given: dict[str, Any] = {"income": 600_000, "essentials": 350_000}
     assert not alone(BIG, 11, 0, **given).assessment.shows_hardship
@@ -107,6 +113,23 @@ def test_a_loan_past_its_last_due_date_takes_no_share_of_the_monthly_budget() ->
     with_short = each((BIG, short), 11, 20, **given)[0]
     assert with_short.assessment.target_payment == whole.assessment.target_payment
     assert "ASSESS_HOUSEHOLD" not in {r.code for r in with_short.reasons}
+
+
+def test_a_loan_whose_principal_falls_due_at_the_end_counts_at_its_monthly_cost() -> None:
+    """Beside the big loan, a ¥30,000 six-month line repaid interest first, its principal due with
+    the last payment next month: the line counts at what it costs a month spread over its six
+    months (about ¥5,200), not at its ¥30,000 final payment, so the big loan keeps a fair share."""
+    terms = LoanTerms(
+        3_000_000, Decimal("0.12"), 6, date(2026, 1, 10), RepaymentMethod.INTEREST_FIRST
+    )
+    line = Loan.from_terms(terms)
+    given: dict[str, Any] = {"income": 900_000, "essentials": 600_000}
+    whole = alone(BIG, 11, 5, **given).assessment.target_payment
+    shared = each((BIG, line), 11, 5, **given)[0].assessment.target_payment
+    assert line.schedule.installments[-1].payment > 3_000_000
+    assert 510_000 < monthly_cost(line) < 530_000
+    assert shared == whole * payment(BIG) // (payment(BIG) + monthly_cost(line))
+    assert shared > whole // 5
 
 
 def test_savings_are_shared_like_income() -> None:
@@ -147,13 +170,13 @@ def test_one_budget_is_never_exceeded_and_hardship_is_the_households(
     principals: list[int], income: int, essentials_share: int, days: int
 ) -> None:
     """However many loans and whatever the figures: the loans' shares of the budget add up to no
-    more than the whole, and each loan shows hardship on its payment exactly when the household's
-    income after essentials does not cover all the payments together."""
+    more than the whole, and each loan's share of the income after essentials falls short of its
+    payment exactly when the household's falls short of all the payments together."""
     loans = tuple(loan(principal=p) for p in principals)
     given: dict[str, Any] = {"income": income, "essentials": income * essentials_share // 100}
     whole = alone(loans[0], 11, days, **given).assessment
     answers = [e.assessment for e in each(loans, 11, days, **given)]
     assert sum(a.target_payment for a in answers) <= whole.target_payment
     short = whole.disposable < sum(payment(x) for x in loans)
-    for a in answers:
-        assert (a.disposable < a.installment) == short
+    for the_loan, a in zip(loans, answers, strict=True):
+        assert (a.disposable < payment(the_loan)) == short

@@ -13,7 +13,7 @@ from xieshang.domain.negotiation.case import Case, Finances
 from xieshang.domain.negotiation.policy import Policy
 from xieshang.domain.negotiation.reasons import Reason, money
 from xieshang.domain.restructure import Debt
-from xieshang.domain.schedule import Installment
+from xieshang.domain.schedule import Installment, equal_installment
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,8 @@ def assess(case: Case, state: LedgerState, policy: Policy) -> Assessment:
     income, household_disposable, household_target = affordable(fin, policy)
     future = [s.installment for s in state.installments if s.installment.due_date > case.as_of]
     installment = regular_payment(future or [state.installments[-1].installment])
-    others = (_next_payment(o, case.as_of) for o in case.other_loans)
-    budget = Budget(installment, tuple(p for p in others if p))
+    others = (monthly_cost(o) for o in case.other_loans if _running(o, case.as_of))
+    budget = Budget(monthly_cost(case.loan), tuple(others))
     disposable, target = budget.share(household_disposable), budget.share(household_target)
     dpd = state.days_past_due
     willingness = willingness_score(case)
@@ -107,17 +107,26 @@ def regular_payment(future: Sequence[Installment]) -> Fen:
     return (future[:-1] or future)[0].payment
 
 
-def _next_payment(loan: Loan, as_of: date) -> Fen:
-    """Another loan's regular payment from ``as_of`` (nothing once its last due date has passed)."""
-    future = [i for i in loan.schedule.installments if i.due_date > as_of]
-    return regular_payment(future) if future else 0
+def monthly_cost(loan: Loan) -> Fen:
+    """What the loan costs a month spread evenly over its contract: its installment for an
+    equal-installment loan, and the same measure for an interest-first or bullet loan, whose
+    principal falls due at the end (its last payment is not its monthly burden)."""
+    terms = loan.terms
+    return equal_installment(terms.principal, terms.annual_rate, terms.months)
+
+
+def _running(loan: Loan, as_of: date) -> bool:
+    """Still being repaid month by month after ``as_of`` (a loan past its last due date has no
+    monthly payment left to share: its arrears are a case of their own)."""
+    return loan.schedule.installments[-1].due_date > as_of
 
 
 @dataclass(frozen=True)
 class Budget:
     """One affordability budget for the customer's loans with the bank: each loan's share is in
-    proportion to its regular payment, so every loan is cut by the same fraction of its payment and
-    the shares never add up to more than the whole (each is rounded down to the fen)."""
+    proportion to its monthly cost (:func:`monthly_cost`), so loans of the same kind are cut by the
+    same fraction of their payment, and the shares never add up to more than the whole (each is
+    rounded down to the fen)."""
 
     own: Fen
     others: tuple[Fen, ...]

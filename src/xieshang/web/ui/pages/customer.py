@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from xieshang.agreements import service as agreements_service
 from xieshang.domain.errors import XieshangError
-from xieshang.domain.negotiation.case import Hardship
+from xieshang.domain.negotiation.case import Hardship, Vulnerability
 from xieshang.feedback import service as surveys
 from xieshang.feedback.schemas import SurveyAnswerCreate
 from xieshang.kit.context import Context
@@ -32,6 +32,7 @@ from xieshang.web.ui.pages.common import (
 
 router = Router(include_in_schema=False)
 HARDSHIPS = tuple(kind.value for kind in Hardship)
+VULNERABILITIES = tuple(kind.value for kind in Vulnerability)
 
 
 @router.get("/app", name="ui.home")
@@ -81,7 +82,14 @@ def _balance_chart(loan: Any, width: int = 600, height: int = 160) -> dict[str, 
 def negotiate_form(request: Request, ctx: Page, loan_id: int) -> HTMLResponse:
     detail = loans.get_loan(ctx, loan_id)
     return render(
-        request, ctx, "negotiate.html", loan=detail, hardships=HARDSHIPS, values={}, bad=""
+        request,
+        ctx,
+        "negotiate.html",
+        loan=detail,
+        hardships=HARDSHIPS,
+        vulnerabilities=VULNERABILITIES,
+        values={},
+        bad="",
     )
 
 
@@ -98,6 +106,8 @@ def negotiate_submit(
     lump_sum_available: Annotated[str, Form()] = "0",
     dependants: Annotated[str, Form(max_length=3)] = "0",
     preferred_due_day: Annotated[str, Form(max_length=2)] = "",
+    lasting: Annotated[str, Form(max_length=3)] = "",
+    vulnerability: Annotated[list[str], Form(max_length=6)] = [],  # noqa: B006 (FastAPI copies it)
 ) -> Response:
     values = {
         "verified_income": verified_income,
@@ -107,9 +117,10 @@ def negotiate_submit(
         "lump_sum_available": lump_sum_available or "0",
         "dependants": dependants or "0",
     }
-    shown = values | {"preferred_due_day": preferred_due_day, "hardship": hardship}
+    circumstances = {"lasting": bool(lasting), "vulnerability": vulnerability}
+    shown = values | circumstances | {"preferred_due_day": preferred_due_day, "hardship": hardship}
     try:
-        case = _open_hardship(ctx, loan_id, values, hardship, preferred_due_day)
+        case = _open_hardship(ctx, loan_id, values, hardship, preferred_due_day, circumstances)
     except (XieshangError, ValueError) as error:
         detail = loans.get_loan(ctx, loan_id)
         return render(  # the form again, with what was wrong (200: a page, not an API error)
@@ -118,6 +129,7 @@ def negotiate_submit(
             "negotiate.html",
             loan=detail,
             hardships=HARDSHIPS,
+            vulnerabilities=VULNERABILITIES,
             values=shown,
             problem=problem(request, error),
             bad=problem_field(error),
@@ -126,18 +138,23 @@ def negotiate_submit(
 
 
 def _open_hardship(
-    ctx: Context, loan_id: int, finances: dict[str, str], hardship: str, due_day: str
+    ctx: Context,
+    loan_id: int,
+    finances: dict[str, str],
+    hardship: str,
+    due_day: str,
+    circumstances: dict[str, object] | None = None,
 ) -> NegotiationRead:
     """A hardship case from a form (the negotiate form, or the change-my-loan form with another
-    due day): finances and request checked by the API's own models."""
+    due day): finances and request checked by the API's own models. ``circumstances``: whether
+    the hardship will last, and any vulnerability the customer chose to tell."""
+    request = {"scenario": "hardship", "hardship": hardship, "preferred_due_day": due_day or None}
     return negotiations.open_case(
         ctx,
         NegotiationCreate(
             loan_id=loan_id,
             finances=FinancesIn.model_validate(finances),
-            request=RequestIn.model_validate(
-                {"scenario": "hardship", "hardship": hardship, "preferred_due_day": due_day or None}
-            ),
+            request=RequestIn.model_validate(request | (circumstances or {})),
         ),
     )
 

@@ -16,3 +16,15 @@ def smallest_satisfying(low: int, high: int, good: Callable[[int], bool]) -> int
         else:
             low = middle + 1
     return low
+
+
+def greatest_satisfying(low: int, high: int, good: Callable[[int], bool]) -> int:
+    """The greatest value in [low, high] for which ``good`` holds, or ``low`` if none above it does
+    (``good`` holds at ``low`` and is monotone: once false, false for every larger value)."""
+    while low < high:
+        middle = (low + high + 1) // 2
+        if good(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low

@@ -20,12 +20,14 @@ from hypothesis import strategies as st
 
 from tests.strategies import examples, hardship_cases
 from xieshang.domain.accrual import ledger_as_of
+from xieshang.domain.disputes.all_in_cost import all_in_apr
 from xieshang.domain.errors import InvalidInput
 from xieshang.domain.loan import Loan, Payment, PenaltyRules
 from xieshang.domain.negotiation import waterfall
 from xieshang.domain.negotiation.case import Case, Finances, Hardship, History, Request, Scenario
 from xieshang.domain.negotiation.checks import regulatory_checks
 from xieshang.domain.negotiation.engine import Evaluation, evaluate
+from xieshang.domain.negotiation.lawful import lawful_loan
 from xieshang.domain.negotiation.reasons import Reason
 from xieshang.domain.rates import apr
 from xieshang.domain.restructure import Debt
@@ -35,6 +37,7 @@ from xieshang.policy.document import load_policy
 POLICY = load_policy()
 START = date(2025, 6, 1)
 HARDSHIP_KINDS = ("hardship_plan", "grace_period")
+PROPERTY = settings(max_examples=examples(60), deadline=None)
 
 
 def loan(
@@ -292,6 +295,56 @@ def test_an_interest_free_plan_reads_a_zero_apr_never_a_negative_one() -> None:
     assert str(settlement.apr) == "0"
 
 
+def test_penalties_that_take_the_all_in_cost_past_24_percent_are_not_claimed() -> None:
+    """A 23.5 % contract with penalty interest at +50 %, three installments paid and eight months
+    unpaid: interest, penalty and compound interest together now cost more than 24 % a year by
+    IRR, which a court would cut (法发〔2017〕22号 第2条). The plan starts from the debt at the
+    highest penalty markup that keeps the all-in cost within 24 %, says so, and credits the rest."""
+    the_loan = loan(rate="0.235", paid=3)
+    as_of = days_after_due(the_loan, 11, 5)
+    contract = all_in_apr(the_loan, ledger_as_of(the_loan, as_of), as_of, 0)
+    assert contract is not None
+    assert contract > POLICY.regulatory.apr_cap
+    lawful = lawful_loan(the_loan, POLICY.regulatory, as_of)
+    cost = all_in_apr(lawful.loan, lawful.state, as_of, 0)
+    assert cost is not None
+    assert cost <= POLICY.regulatory.apr_cap
+    assert Decimal("0.40") < lawful.loan.rules.markup < Decimal("0.50")
+    result = ask(the_loan, as_of, income=400_000, essentials=300_000)
+    assert {"LAWFUL_ALL_IN", "LAWFUL_CREDITED"} <= codes(result)
+    assert result.assessment.debt.total == Debt.of(ledger_as_of(the_loan, as_of)).total - (
+        lawful.credited
+    )
+    # One whole point more of markup would take it past the cap: the customer is not charged less
+    # than the law allows either.
+    richer = replace(lawful.loan, rules=replace(lawful.loan.rules, markup=lawful.loan.rules.markup
+                                                + Decimal("0.01")))  # fmt: skip
+    over = all_in_apr(richer, ledger_as_of(richer, as_of), as_of, 0)
+    assert over is not None
+    assert over > POLICY.regulatory.apr_cap
+
+
+def test_a_loan_within_the_all_in_cap_is_not_recomputed() -> None:
+    """The same arrears on a 12 % contract cost far less than 24 % a year: nothing is recomputed,
+    nothing is said about it."""
+    the_loan = loan(rate="0.12", paid=3)
+    result = ask(the_loan, days_after_due(the_loan, 11, 5), income=400_000, essentials=300_000)
+    assert not {"LAWFUL_ALL_IN", "LAWFUL_CREDITED"} & codes(result)
+
+
+@PROPERTY
+@given(c=hardship_cases())
+def test_every_plan_starts_from_a_debt_whose_all_in_cost_is_within_the_cap(c: Case) -> None:
+    """Within the cap, or — a contract at the cap itself, whose daily interest on 31-day months
+    measures a hair above it by IRR — with no penalty, compound interest or fee left at all."""
+    lawful = lawful_loan(c.loan, POLICY.regulatory, c.as_of)
+    cost = all_in_apr(lawful.loan, lawful.state, c.as_of, 0)
+    rules = lawful.loan.rules
+    nothing_but_interest = not (rules.penalty_enabled or rules.compound_enabled or c.loan.charges)
+    assert cost is None or cost <= POLICY.regulatory.apr_cap or nothing_but_interest
+    assert lawful.loan.terms.annual_rate <= POLICY.regulatory.apr_cap
+
+
 # -- 6. Honest offers ------------------------------------------------------------------------------
 
 
@@ -406,7 +459,6 @@ def test_every_plan_says_it_is_a_restructuring_with_its_observation_period() -> 
 
 # -- Properties over randomised cases -------------------------------------------------------------
 
-PROPERTY = settings(max_examples=examples(60), deadline=None)
 INTERNAL_CODE = re.compile(r"\b[A-Z]{2,}(?:_[A-Z0-9]+)+\b")
 
 

@@ -233,6 +233,33 @@ def test_changing_the_due_date_and_why_an_application_is_not_changed_here(
     assert "Another due date" in english.text
 
 
+def test_an_offer_card_shows_each_phase_and_keeps_the_banks_reckoning_for_staff(
+    client: TestClient, people: dict[str, int]
+) -> None:
+    """Five months unpaid after an illness on a low income: each card lists its payments phase by
+    phase with the total repaid, the interest and the current payment; the customer reads no NPV
+    and no authority limits, which staff still see on the same case."""
+    sign_in(client, "cp-me")
+    url = f"/app/loans/{people['lawful']}/negotiate"
+    form = client.get(url)
+    low = FINANCES | {"verified_income": "3500.00", "stated_income": "3500.00",
+                      "essential_expenses": "2600.00", "other_debt_service": "0"}  # fmt: skip
+    answer = client.post(url, data={"csrf": csrf_of(form.text), "hardship": "illness"} | low)
+    assert answer.status_code == 200
+    assert "还款安排" in answer.text
+    assert re.search(r"\d+ 期，每期 ¥[\d,]+\.\d\d（\d{4}-\d\d-\d\d 至", answer.text)
+    assert "共需还款" in answer.text
+    assert "其中利息" in answer.text
+    assert "当前合同月供" in answer.text
+    assert "方案预期回收现值" not in answer.text, "the NPV test is the bank's own"
+    assert "审批" in answer.text
+    assert "专员权限" not in answer.text
+    case_url = str(answer.url)
+    sign_in(client, "cp-agent")
+    staff = client.get(case_url)
+    assert "方案预期回收现值" in staff.text
+
+
 def test_the_hardship_form_marks_what_is_wrong_and_keeps_the_values(
     client: TestClient, people: dict[str, int]
 ) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from xieshang.domain import agreement
 from xieshang.domain.allocation import Component
@@ -87,6 +87,16 @@ class InstallationRead(BaseModel):
         )
 
 
+class PaymentPhase(BaseModel):
+    """Consecutive payments of the same amount: a grace period, the regular payment, a final
+    payment that differs."""
+
+    count: int
+    payment: str
+    first_due: date
+    last_due: date
+
+
 class OfferRead(BaseModel):
     id: str
     type: str
@@ -102,6 +112,26 @@ class OfferRead(BaseModel):
     schedule: ScheduleRead | None
     reasons: list[ReasonRead]
     installation: InstallationRead | None = None
+
+    @computed_field(description="the payments in runs of the same amount, in order")  # type: ignore[prop-decorator]
+    @property
+    def phases(self) -> list[PaymentPhase]:
+        phases: list[PaymentPhase] = []
+        for row in self.schedule.installments if self.schedule else []:
+            last = phases[-1] if phases else None
+            if last is not None and last.payment == row.payment:
+                last.count += 1
+                last.last_due = row.due_date
+            else:
+                phases.append(PaymentPhase(count=1, payment=row.payment, first_due=row.due_date,
+                                           last_due=row.due_date))  # fmt: skip
+        return phases
+
+    @computed_field(description="everything the customer pays: at signing and every payment")  # type: ignore[prop-decorator]
+    @property
+    def total_repaid(self) -> str:
+        scheduled = yuan(self.schedule.total_payment) if self.schedule else 0
+        return to_yuan(scheduled + yuan(self.due_at_signing))
 
 
 class CounterOfferRead(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 
 from xieshang.domain.errors import NotAuthenticated
 from xieshang.kit.context import Context
+from xieshang.models.user import Role
 from xieshang.web.deps import app_state, public_context, signed_in_user
 from xieshang.web.ui import i18n, problems
 from xieshang.web.ui.session import (
@@ -74,9 +76,22 @@ def render(
         "path": request.url.path,
         "yuan": yuan,
         "percent": percent,
+        "said": lambda reasons: said_to(reasons, ctx.user if ctx else None),
     }
     response: HTMLResponse = TEMPLATES.TemplateResponse(request, name, values, status_code=status)
     return response
+
+
+STAFF_ONLY = ("NPV_", "APPROVAL_", "BEYOND_AUTHORITY", "CHECK_")
+"""Reasons that are the bank's own reckoning (its NPV test, who approves, which check passed): shown
+to staff, not to customers, who read what the offer does for them."""
+
+
+def said_to(reasons: Sequence[Any], user: Any) -> list[Any]:
+    """The reasons ``user`` reads: all of them for staff, without the bank's own for a customer."""
+    if user is not None and user.role is not Role.CUSTOMER:
+        return list(reasons)
+    return [r for r in reasons if not r.code.startswith(STAFF_ONLY)]
 
 
 def is_page(request: Request) -> bool:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from xieshang.kit.context import Context
 from xieshang.models.customer import Customer
-from xieshang.models.loan import Loan, LoanProduct, LoanStatus, LoanTransaction
+from xieshang.models.loan import Loan, LoanDisclosure, LoanProduct, LoanStatus, LoanTransaction
 from xieshang.models.negotiation import Agreement
 
 
@@ -48,6 +48,7 @@ def loan_with_ledger(
             joinedload(Loan.product),
             selectinload(Loan.installments),
             selectinload(Loan.transactions),
+            selectinload(Loan.disclosures),
         )
     )
     if lock:
@@ -78,6 +79,38 @@ def reference_taken(ctx: Context, loan_id: int, reference: str) -> bool:
         LoanTransaction.loan_id == loan_id, LoanTransaction.reference == reference
     )
     return ctx.session.scalar(query) is not None
+
+
+# ---- disclosure tables ----
+
+
+def last_disclosure_version(ctx: Context, loan_id: int) -> int:
+    """The loan's latest disclosure version number (0 when it has none)."""
+    query = select(func.max(LoanDisclosure.version)).where(LoanDisclosure.loan_id == loan_id)
+    return ctx.session.scalar(query) or 0
+
+
+def loans_without_disclosures(ctx: Context) -> Sequence[Loan]:
+    """Loans with no disclosure table yet, with their product, installments and transactions."""
+    has = select(LoanDisclosure.id).where(LoanDisclosure.loan_id == Loan.id).exists()
+    return ctx.session.scalars(
+        select(Loan)
+        .where(~has)
+        .options(
+            joinedload(Loan.product),
+            selectinload(Loan.installments),
+            selectinload(Loan.transactions),
+        )
+        .order_by(Loan.id)
+    ).all()
+
+
+def conditional_of_segment(ctx: Context, loan_id: int, segment: int) -> int:
+    """What the agreement that began ``segment`` of the loan would put back if broken (fen)."""
+    query = select(Agreement.conditional).where(
+        Agreement.loan_id == loan_id, Agreement.segment == segment
+    )
+    return int(ctx.session.scalar(query) or 0)
 
 
 # ---- the close of business ----

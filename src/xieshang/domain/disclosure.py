@@ -155,22 +155,10 @@ def disclose(
         total=schedule.total_interest,
     )
     flows = schedule.cash_flows()
-    fee_lines = []
-    for fee in fees:
-        if fee.kind is not ChargeKind.FEE:
-            raise InvalidInput("fees", "only fees set by the contract are disclosed as costs")
-        number = fee.payable_with(installments)
-        flows.append((installments[number - 1].due_date, fee.amount))
-        fee_lines.append(
-            DisclosureLine(
-                LineKind.FEE,
-                True,
-                amount=fee.amount,
-                total=fee.amount,
-                installment=number,
-                on=fee.on,
-            )
-        )
+    fee_lines = [_fee_line(fee, schedule) for fee in fees]
+    for line in fee_lines:
+        assert line.installment is not None
+        flows.append((installments[line.installment - 1].due_date, line.amount))
     lines = [
         interest,
         *_overdue_lines(terms, rules),
@@ -189,6 +177,15 @@ def disclose(
         all_in_rate=apr(flows, schedule.start_date),
         total_cost=sum(line.total for line in lines if line.kind in COSTS),
         grace_days=rules.grace_days,
+    )
+
+
+def _fee_line(fee: Charge, schedule: Schedule) -> DisclosureLine:
+    if fee.kind is not ChargeKind.FEE:
+        raise InvalidInput("fees", "only fees set by the contract are disclosed as costs")
+    number = fee.payable_with(schedule.installments)
+    return DisclosureLine(
+        LineKind.FEE, True, amount=fee.amount, total=fee.amount, installment=number, on=fee.on
     )
 
 

@@ -54,8 +54,8 @@ def in_force_disclosure(loan: Loan, *, carried: Fen = 0, reinstatable: Fen = 0) 
 
 
 def record_booked(ctx: Context, loan: Loan) -> LoanDisclosure:
-    """Version 1, as the loan is booked (flush only)."""
-    return _add(ctx, loan, contract_disclosure(loan), 1, DisclosureEvent.BOOKED)
+    """Version 1, as the loan is booked (flush only; the booking's audit row names its digest)."""
+    return _add(ctx, loan, contract_disclosure(loan), 1, DisclosureEvent.BOOKED, audit=False)
 
 
 def record_terms_change(
@@ -100,7 +100,13 @@ def version_of(row: LoanDisclosure) -> DisclosureVersion:
 
 
 def _add(
-    ctx: Context, loan: Loan, table: CostDisclosure, number: int, event: DisclosureEvent
+    ctx: Context,
+    loan: Loan,
+    table: CostDisclosure,
+    number: int,
+    event: DisclosureEvent,
+    *,
+    audit: bool = True,
 ) -> LoanDisclosure:
     data = to_data(table)
     row = LoanDisclosure(
@@ -116,6 +122,8 @@ def _add(
     )
     ctx.session.add(row)
     ctx.session.flush()
-    after = {"version": number, "event": event.value, "digest": row.digest}
-    record(ctx, "loan.disclosure", "loan", loan.id, after=after | {"all_in_rate": row.all_in_rate})
+    if audit:
+        after = {"version": number, "event": event.value, "digest": row.digest}
+        after["all_in_rate"] = row.all_in_rate
+        record(ctx, "loan.disclosure", "loan", loan.id, after=after)
     return row

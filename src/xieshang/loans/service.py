@@ -101,9 +101,10 @@ def add_loan(ctx: Context, data: LoanCreate) -> Loan:
     loan.installments = installment_rows(build_schedule(terms))
     ctx.session.add(loan)
     ctx.session.flush()
-    record(ctx, "loan.create", "loan", loan.id, after=data.model_dump(mode="json"))
     loan.product = product
-    disclosure.record_booked(ctx, loan)
+    table = disclosure.record_booked(ctx, loan)
+    after = data.model_dump(mode="json") | {"disclosure_v1": table.digest}
+    record(ctx, "loan.create", "loan", loan.id, after=after)
     return loan
 
 

@@ -210,6 +210,14 @@ def disclosure_versions(ctx: Context, loan_id: int) -> list[DisclosureRead]:
     ]
 
 
+def backfill_disclosures(ctx: Context) -> int:
+    """Give every loan booked before disclosure tables were kept its versions (one commit);
+    returns how many loans got them. ``xieshang db upgrade`` runs it after the migrations."""
+    done = disclosure.backfill(ctx)
+    ctx.session.commit()
+    return done
+
+
 def _pick(reads: list[DisclosureRead], version: int | None) -> DisclosureRead:
     for read in reads:
         if read.version == version or (version is None and read.in_force):

@@ -14,6 +14,12 @@ def N_(key: str) -> str:  # noqa: N802  (gettext's name for "mark for extraction
     return key
 
 
+DISCLOSURE_EVENTS = (  # t('disclosure.event.' ~ …): why a version of a loan's disclosure table was written
+    N_("disclosure.event.agreement"),
+    N_("disclosure.event.backfill"),
+    N_("disclosure.event.booked"),
+)
+
 STATUS = (  # t('status.' ~ …): a loan, a negotiation case, an offer, an agreement
     N_("status.accepted"),
     N_("status.active"),
@@ -29,7 +35,13 @@ STATUS = (  # t('status.' ~ …): a loan, a negotiation case, an offer, an agree
     N_("status.submitted"),
     N_("status.withdrawn"),
 )
-COMPLAINT_STATUS = (  # t('cstatus.' ~ …): xieshang.domain.complaint_states.Status
+COMPLAINT_DISCLOSURE_EVENTS = (  # t('disclosure.event.' ~ …): why a version of a loan's disclosure table was written
+    N_("disclosure.event.agreement"),
+    N_("disclosure.event.backfill"),
+    N_("disclosure.event.booked"),
+)
+
+STATUS = (  # t('cstatus.' ~ …): xieshang.domain.complaint_states.Status
     N_("cstatus.acknowledged"),
     N_("cstatus.closed"),
     N_("cstatus.decided"),

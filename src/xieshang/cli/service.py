@@ -74,7 +74,9 @@ def db_upgrade() -> None:
         tables = backfill_disclosures(ctx)
     typer.echo(f"database is up to date: {engine.url.render_as_string(hide_password=True)}")
     if tables:
-        typer.echo(f"cost disclosure tables written for {tables} loans booked before they were kept")
+        typer.echo(
+            f"cost disclosure tables written for {tables} loans booked before they were kept"
+        )
 
 
 @audit_app.command("verify")

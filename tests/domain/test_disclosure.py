@@ -47,7 +47,7 @@ def present_value(flows: list[tuple[date, Fen]], start: date, annual: Decimal) -
     """Σ amount ÷ (1 + annual/12)^months, months as the disclosure measures them (whole calendar
     months, then days ÷ 30): zero at the IRR."""
     monthly = float(annual) / 12
-    return sum(a / (1 + monthly) ** months_between(start, d) for d, a in flows)
+    return float(sum(a / (1 + monthly) ** months_between(start, d) for d, a in flows))
 
 
 def flows_of(schedule: Schedule, fees: list[tuple[date, Fen]] = []) -> list[tuple[date, Fen]]:  # noqa: B006

@@ -35,13 +35,7 @@ STATUS = (  # t('status.' ~ …): a loan, a negotiation case, an offer, an agree
     N_("status.submitted"),
     N_("status.withdrawn"),
 )
-COMPLAINT_DISCLOSURE_EVENTS = (  # t('disclosure.event.' ~ …): why a version of a loan's disclosure table was written
-    N_("disclosure.event.agreement"),
-    N_("disclosure.event.backfill"),
-    N_("disclosure.event.booked"),
-)
-
-STATUS = (  # t('cstatus.' ~ …): xieshang.domain.complaint_states.Status
+COMPLAINT_STATUS = (  # t('cstatus.' ~ …): xieshang.domain.complaint_states.Status
     N_("cstatus.acknowledged"),
     N_("cstatus.closed"),
     N_("cstatus.decided"),

@@ -22,7 +22,7 @@ from xieshang.domain.complaint_states import Status as ComplaintStatus
 from xieshang.domain.delinquency import Classification
 from xieshang.domain.disputes import Verdict
 from xieshang.domain.negotiation.case import Hardship
-from xieshang.models.loan import LoanStatus, TransactionKind
+from xieshang.models.loan import DisclosureEvent, LoanStatus, TransactionKind
 from xieshang.models.user import Role
 from xieshang.negotiations import schemas as negotiation_schemas
 from xieshang.text.categories import LABELS
@@ -134,6 +134,7 @@ def _group(name: str) -> tuple[str, ...]:
     ("prefix", "values"),
     [
         ("status.", {s.value for s in LoanStatus}),
+        ("disclosure.event.", {e.value for e in DisclosureEvent}),
         ("cstatus.", {s.value for s in ComplaintStatus}),
         ("channel.", set(get_args(Channel))),
         ("channel.", {"app", "web", "phone", "branch"}),  # how a customer consented

@@ -35,7 +35,7 @@ from xieshang.kit.access import authorize, require_customer_access
 from xieshang.kit.context import Context
 from xieshang.kit.idempotency import Answered, once, request_digest
 from xieshang.kit.repository import page_of
-from xieshang.loans.ledger import loan_file, segment_transactions
+from xieshang.loans.ledger import loan_file, segment_transactions, unchanged_since
 from xieshang.loans.schemas import ScheduleRead
 from xieshang.loans.service import install_schedule, lock_loan
 from xieshang.models.loan import Loan
@@ -145,7 +145,7 @@ def _consented(
         raise OfferExpired(row.id, row.expires_on)
     offer = offer_of(ctx, row)
     loan = lock_loan(ctx, case.loan_id)  # a payment racing this accept lands before or after it
-    if loan_file(loan) != json.loads(case.input_snapshot)["loan"]:
+    if not unchanged_since(loan, json.loads(case.input_snapshot)["loan"]):
         raise LoanChanged(loan.loan_no)
     context = terms_context(ctx, case, row, offer)
     texts = {digest(terms_text(offer, context, lang)): lang for lang in ("zh", "en")}
@@ -172,6 +172,7 @@ def _install(
         plan.terms,
         plan.schedule,
         carried=plan.carried,
+        reinstatable=plan.conditional_total,
         reference=f"agreement-carried-{case.id}",
     )
     if offer.type not in domain.NOT_RESTRUCTURING:

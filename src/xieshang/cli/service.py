@@ -25,6 +25,7 @@ from xieshang.kit.config import Settings
 from xieshang.kit.context import Context, make_cipher
 from xieshang.kit.db import make_engine, session_factory
 from xieshang.kit.migrate import upgrade
+from xieshang.loans.service import backfill_disclosures
 from xieshang.web.app import create_app
 
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
@@ -61,14 +62,21 @@ def open_context(settings: Settings) -> Iterator[Context]:
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Create or migrate the database named by XIESHANG_DATABASE_URL (default ./xieshang.kit.db)."""
+    """Create or migrate the database named by XIESHANG_DATABASE_URL (default ./xieshang.kit.db);
+    then give loans booked before disclosure tables were kept their tables."""
     settings = load_settings()
     engine = make_engine(settings.database_url)
     try:
         upgrade(engine)
     finally:
         engine.dispose()
+    with open_context(settings) as ctx:
+        tables = backfill_disclosures(ctx)
     typer.echo(f"database is up to date: {engine.url.render_as_string(hide_password=True)}")
+    if tables:
+        typer.echo(
+            f"cost disclosure tables written for {tables} loans booked before they were kept"
+        )
 
 
 @audit_app.command("verify")

@@ -36,6 +36,9 @@ OPERATIONS: dict[str, frozenset[Role]] = {
     "loans.list": STAFF,
     "loans.get": EVERYONE,
     "loans.statement": EVERYONE,
+    # The cost disclosure table (明示表): a customer their own loan's, staff any.
+    "loans.disclosure": EVERYONE,
+    "loans.disclosure.versions": EVERYONE,
     "loans.payments.create": frozenset({A, S, ADM}),
     "audit.verify": frozenset({C, ADM}),
     # A customer negotiates for themselves, an agent or supervisor for a customer.

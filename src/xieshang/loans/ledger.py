@@ -54,6 +54,17 @@ def product_terms(
     )
 
 
+def product_rules(product: LoanProduct) -> PenaltyRules:
+    """The overdue rules a product's loans are charged under."""
+    return PenaltyRules(
+        markup=Decimal(product.penalty_markup),
+        penalty_enabled=product.penalty_enabled,
+        compound_enabled=product.compound_enabled,
+        grace_days=product.grace_days,
+        allocation=AllocationOrder.parse(product.allocation_order),
+    )
+
+
 def terms_in_force(loan: Loan) -> LoanTerms:
     """The terms of the schedule in force: the contract's, or those an agreement installed."""
     if loan.terms_in_force is not None:
@@ -75,11 +86,27 @@ def segment_transactions(loan: Loan) -> list[LoanTransaction]:
 
 def to_ledger(loan: Loan) -> LedgerLoan:
     """The ORM loan as the pure ledger sees it: terms, the installed schedule, rules and events."""
-    product = loan.product
     terms = terms_in_force(loan)
-    schedule = Schedule(
+    events = segment_transactions(loan)
+    payments = tuple(
+        Payment(t.value_date, t.amount, t.reference)
+        for t in events
+        if t.kind is TransactionKind.PAYMENT
+    )
+    charges = tuple(
+        Charge(t.value_date, t.amount, _CHARGE_KINDS[t.kind], t.installment, t.description)
+        for t in events
+        if t.kind is not TransactionKind.PAYMENT
+    )
+    schedule = installed_schedule(loan, terms.start_date)
+    return LedgerLoan(terms, schedule, product_rules(loan.product), payments, charges)
+
+
+def installed_schedule(loan: Loan, start: date) -> Schedule:
+    """The schedule in force, as its installment rows hold it; ``start`` is its terms' start."""
+    return Schedule(
         principal=sum(i.principal for i in loan.installments),
-        start_date=terms.start_date,
+        start_date=start,
         installments=tuple(
             Installment(
                 i.number,
@@ -96,25 +123,6 @@ def to_ledger(loan: Loan) -> LedgerLoan:
             for i in loan.installments
         ),
     )
-    rules = PenaltyRules(
-        markup=Decimal(product.penalty_markup),
-        penalty_enabled=product.penalty_enabled,
-        compound_enabled=product.compound_enabled,
-        grace_days=product.grace_days,
-        allocation=AllocationOrder.parse(product.allocation_order),
-    )
-    events = segment_transactions(loan)
-    payments = tuple(
-        Payment(t.value_date, t.amount, t.reference)
-        for t in events
-        if t.kind is TransactionKind.PAYMENT
-    )
-    charges = tuple(
-        Charge(t.value_date, t.amount, _CHARGE_KINDS[t.kind], t.installment, t.description)
-        for t in events
-        if t.kind is not TransactionKind.PAYMENT
-    )
-    return LedgerLoan(terms, schedule, rules, payments, charges)
 
 
 def installment_rows(schedule: Schedule) -> list[InstallmentRow]:
@@ -170,4 +178,31 @@ def loan_file(loan: Loan) -> dict[str, object]:
             for t in events
             if t.kind is not TransactionKind.PAYMENT
         ],
+    } | _disclosures(loan)
+
+
+def _disclosures(loan: Loan) -> dict[str, object]:
+    """The versions of the loan's cost disclosure table (金规〔2026〕2号, UNVERIFIED), for a dispute
+    to reconcile against; none for a loan that has no table yet."""
+    if not loan.disclosures:
+        return {}
+    return {
+        "disclosures": [
+            {
+                "version": row.version,
+                "effective_date": row.effective_date.isoformat(),
+                "digest": row.digest,
+                "table": json.loads(row.table_json),
+            }
+            for row in loan.disclosures
+        ]
     }
+
+
+def unchanged_since(loan: Loan, snapshot: dict[str, object]) -> bool:
+    """Whether the loan is as a negotiation's snapshot of it (its loan file) shows it. A snapshot
+    taken before the loan had disclosure tables is compared without them."""
+    now = loan_file(loan)
+    if "disclosures" not in snapshot:
+        now.pop("disclosures", None)
+    return now == snapshot

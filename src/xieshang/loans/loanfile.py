@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from xieshang.domain.allocation import AllocationOrder
+from xieshang.domain.disclosure import DisclosureVersion, from_data
 from xieshang.domain.errors import InvalidInput
 from xieshang.domain.loan import Charge, ChargeKind, Loan, Payment, PenaltyRules
 from xieshang.domain.money import to_yuan
@@ -133,7 +134,7 @@ def parse_penalty_rules(data: Mapping[str, Any]) -> PenaltyRules:
 def parse_loan(data: object, calendar: ChinaBankCalendar | None = None) -> Loan:
     """A whole loan file (terms, penalty rules, payments, charges) → a domain ``Loan``."""
     root = _object(data, "loan")
-    _refuse_unknown(root, {"terms", "penalty", "payments", "charges"}, "")
+    _refuse_unknown(root, {"terms", "penalty", "payments", "charges", "disclosures"}, "")
     terms, business_days = parse_terms(_object(root.get("terms"), "terms"), "terms.")
     rules = parse_penalty_rules(_object(root.get("penalty", {}), "penalty"))
     payments = tuple(
@@ -158,6 +159,23 @@ def parse_loan(data: object, calendar: ChinaBankCalendar | None = None) -> Loan:
     )
     cal = (calendar or ChinaBankCalendar()) if business_days else None
     return Loan(terms, build_schedule(terms, cal), rules, payments, charges)
+
+
+def parse_disclosures(data: object) -> tuple[DisclosureVersion, ...]:
+    """The versions of the cost disclosure table a loan file carries (``disclosures``; none when it
+    has no such key): what a charge dispute reconciles against (金规〔2026〕2号, UNVERIFIED)."""
+    root = _object(data, "loan")
+    versions = []
+    for i, item in enumerate(_objects(root.get("disclosures", []), "disclosures")):
+        field = f"disclosures[{i}]"
+        versions.append(
+            DisclosureVersion(
+                parse_int(item.get("version"), f"{field}.version", 1, 10_000),
+                parse_date(item.get("effective_date"), f"{field}.effective_date"),
+                from_data(_object(item.get("table"), f"{field}.table"), f"{field}.table"),
+            )
+        )
+    return tuple(versions)
 
 
 def read_loan_file(path: Path, calendar: ChinaBankCalendar | None = None) -> Loan:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from xieshang.kit.context import Context
 from xieshang.models.customer import Customer
-from xieshang.models.loan import Loan, LoanProduct, LoanStatus, LoanTransaction
+from xieshang.models.loan import Loan, LoanDisclosure, LoanProduct, LoanStatus, LoanTransaction
 from xieshang.models.negotiation import Agreement
 
 
@@ -35,21 +35,21 @@ def customer_exists(ctx: Context, customer_id: int) -> bool:
     return ctx.session.get(Customer, customer_id) is not None
 
 
+_WITH_LEDGER = (
+    joinedload(Loan.product),
+    selectinload(Loan.installments),
+    selectinload(Loan.transactions),
+    selectinload(Loan.disclosures),
+)
+
+
 def loan_with_ledger(
     ctx: Context, loan_id: int, *, lock: bool = False, fresh: bool = False
 ) -> Loan | None:
     """The loan with its product, installments and transactions. With ``lock``, locked until the
     transaction ends (after its other writer) and read as it committed; with ``fresh``, read again
     from the database rather than from the session's copies."""
-    query = (
-        select(Loan)
-        .where(Loan.id == loan_id)
-        .options(
-            joinedload(Loan.product),
-            selectinload(Loan.installments),
-            selectinload(Loan.transactions),
-        )
-    )
+    query = select(Loan).where(Loan.id == loan_id).options(*_WITH_LEDGER)
     if lock:
         query = query.with_for_update(of=Loan)
     if lock or fresh:
@@ -80,6 +80,38 @@ def reference_taken(ctx: Context, loan_id: int, reference: str) -> bool:
     return ctx.session.scalar(query) is not None
 
 
+# ---- disclosure tables ----
+
+
+def last_disclosure_version(ctx: Context, loan_id: int) -> int:
+    """The loan's latest disclosure version number (0 when it has none)."""
+    query = select(func.max(LoanDisclosure.version)).where(LoanDisclosure.loan_id == loan_id)
+    return ctx.session.scalar(query) or 0
+
+
+def loans_without_disclosures(ctx: Context) -> Sequence[Loan]:
+    """Loans with no disclosure table yet, with their product, installments and transactions."""
+    has = select(LoanDisclosure.id).where(LoanDisclosure.loan_id == Loan.id).exists()
+    return ctx.session.scalars(
+        select(Loan)
+        .where(~has)
+        .options(
+            joinedload(Loan.product),
+            selectinload(Loan.installments),
+            selectinload(Loan.transactions),
+        )
+        .order_by(Loan.id)
+    ).all()
+
+
+def conditional_of_segment(ctx: Context, loan_id: int, segment: int) -> int:
+    """What the agreement that began ``segment`` of the loan would put back if broken (fen)."""
+    query = select(Agreement.conditional).where(
+        Agreement.loan_id == loan_id, Agreement.segment == segment
+    )
+    return int(ctx.session.scalar(query) or 0)
+
+
 # ---- the close of business ----
 
 
@@ -103,15 +135,18 @@ def ids_to_close(ctx: Context, as_of: date, also: Select[int]) -> Sequence[int]:
 
 
 def other_active_loans(ctx: Context, customer_id: int, except_id: int) -> Sequence[Loan]:
-    """The customer's active loans other than ``except_id``, each with its ledger."""
-    ids = ctx.session.scalars(
-        select(Loan.id).where(
+    """The customer's active loans other than ``except_id``, each as :func:`loan_with_ledger` reads
+    it."""
+    return ctx.session.scalars(
+        select(Loan)
+        .where(
             Loan.customer_id == customer_id,
             Loan.status == LoanStatus.ACTIVE,
             Loan.id != except_id,
         )
+        .options(*_WITH_LEDGER)
+        .order_by(Loan.id)
     ).all()
-    return loans_with_ledgers(ctx, ids) if ids else []
 
 
 def loans_with_ledgers(ctx: Context, ids: Sequence[int]) -> Sequence[Loan]:

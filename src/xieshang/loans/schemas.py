@@ -195,6 +195,45 @@ class StatementRead(BaseModel):
         )
 
 
+class DisclosureLineRead(BaseModel):
+    kind: str = Field(
+        description="interest, penalty, compound, fee, late_fee, carried_arrears, reinstated"
+    )
+    charged: bool = Field(description="false: the loan does not make this charge")
+    collector: str | None = Field(description="who collects it (the bank); null when not charged")
+    annual_rate: str | None = Field(description="a fraction: the contract or the penalty rate")
+    markup: str | None = Field(description="penalty and compound: the markup on the contract rate")
+    amount: str = Field(description="a fixed amount in yuan (fees, arrears carried)")
+    total: str = Field(description="yuan over the term if every installment is paid on time")
+    installment: int | None
+    name_zh: str
+    name_en: str
+    how_zh: str
+    how_en: str
+    collector_zh: str
+    collector_en: str
+
+
+class DisclosureRead(BaseModel):
+    """One version of a loan's cost disclosure table (明示表)."""
+
+    loan_id: int
+    version: int
+    effective_date: date
+    event: str = Field(description="booked, agreement or backfill")
+    in_force: bool = Field(description="the version in force today")
+    rule: str = Field(description="the rule it answers; UNVERIFIED (docs/disclosure.md)")
+    principal: str
+    months: int
+    all_in_rate: str = Field(description="综合融资成本 annualised by IRR, a fraction")
+    total_cost: str = Field(description="interest and fees over the term if paid on time, yuan")
+    summary_zh: str
+    summary_en: str
+    digest: str = Field(description="SHA-256 of the stored table")
+    lines: list[DisclosureLineRead]
+    created_at: datetime
+
+
 class Row(BaseModel):
     key: str
     loans: int

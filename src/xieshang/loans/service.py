@@ -11,6 +11,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from xieshang.audit.service import record
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.domain.allocation import AllocationOrder
+from xieshang.domain.disclosure import in_force
 from xieshang.domain.errors import AlreadyExists, InvalidInput, NotFound
 from xieshang.domain.money import Fen, to_yuan, yuan
 from xieshang.domain.rates import parse_rate
@@ -20,11 +21,12 @@ from xieshang.kit.access import authorize, require_customer_access
 from xieshang.kit.context import Context
 from xieshang.kit.idempotency import Answered, once, request_digest
 from xieshang.kit.repository import page_of
-from xieshang.loans import repository
+from xieshang.loans import disclosure, repository
 from xieshang.loans.ledger import installment_rows, product_terms, terms_in_force, to_ledger
 from xieshang.loans.loanfile import terms_file
-from xieshang.loans.reads import loan_read, transaction_read
+from xieshang.loans.reads import disclosure_read, loan_read, transaction_read
 from xieshang.loans.schemas import (
+    DisclosureRead,
     LoanCreate,
     LoanDetail,
     LoanPage,
@@ -99,7 +101,10 @@ def add_loan(ctx: Context, data: LoanCreate) -> Loan:
     loan.installments = installment_rows(build_schedule(terms))
     ctx.session.add(loan)
     ctx.session.flush()
-    record(ctx, "loan.create", "loan", loan.id, after=data.model_dump(mode="json"))
+    loan.product = product
+    table = disclosure.record_booked(ctx, loan)
+    after = data.model_dump(mode="json") | {"disclosure_v1": table.digest}
+    record(ctx, "loan.create", "loan", loan.id, after=after)
     return loan
 
 
@@ -110,11 +115,14 @@ def install_schedule(
     schedule: Schedule,
     *,
     carried: Fen = 0,
+    reinstatable: Fen = 0,
     reference: str,
 ) -> None:
     """Replace the schedule in force (flush only): a new segment begins on ``terms.start_date``;
     the earlier transactions stay with the segment they belonged to. ``carried`` fen of arrears are
-    put on the first installment as a charge (no interest runs on them)."""
+    put on the first installment as a charge (no interest runs on them). The loan's disclosure
+    table gets its next version, with the arrears carried and the ``reinstatable`` concessions a
+    breach would put back."""
     for row in loan.installments:
         ctx.session.delete(row)
     ctx.session.flush()  # the old rows go before the new take their (loan, number) places
@@ -140,6 +148,8 @@ def install_schedule(
         )
     ctx.session.flush()
     ctx.session.refresh(loan, ["installments", "transactions"])
+    disclosure.record_terms_change(ctx, loan, carried=carried, reinstatable=reinstatable)
+    ctx.session.refresh(loan, ["disclosures"])
 
 
 def _load(ctx: Context, loan_id: int, *, lock: bool = False) -> Loan:
@@ -180,6 +190,39 @@ def get_loan(ctx: Context, loan_id: int) -> LoanDetail:
         **loan_read(loan).model_dump(),
         schedule=ScheduleRead.from_schedule(to_ledger(loan).schedule),
     )
+
+
+def loan_disclosure(ctx: Context, loan_id: int, version: int | None = None) -> DisclosureRead:
+    """A version of the loan's cost disclosure table (金规〔2026〕2号, UNVERIFIED): the one in force
+    today, or ``version``."""
+    return _pick(disclosure_versions(ctx, loan_id), version)
+
+
+def disclosure_versions(ctx: Context, loan_id: int) -> list[DisclosureRead]:
+    """Every version of the loan's cost disclosure table, oldest first."""
+    authorize(ctx, "loans.disclosure")
+    loan = _load(ctx, loan_id)
+    versions = disclosure.versions_of(loan)
+    current = in_force(versions, ctx.today())
+    return [
+        disclosure_read(ctx, row, v, v is current)
+        for row, v in zip(loan.disclosures, versions, strict=True)
+    ]
+
+
+def backfill_disclosures(ctx: Context) -> int:
+    """Give every loan booked before disclosure tables were kept its versions (one commit);
+    returns how many loans got them. ``xieshang db upgrade`` runs it after the migrations."""
+    done = disclosure.backfill(ctx)
+    ctx.session.commit()
+    return done
+
+
+def _pick(reads: list[DisclosureRead], version: int | None) -> DisclosureRead:
+    for read in reads:
+        if read.version == version or (version is None and read.in_force):
+            return read
+    raise NotFound("disclosure version", "in force" if version is None else version)
 
 
 def list_loans(

@@ -8,7 +8,7 @@ from xieshang.models.customer import Customer
 from xieshang.models.feedback import SurveyCampaign, SurveyInvitation, SurveyResponse
 from xieshang.models.idempotency import IdempotencyRecord
 from xieshang.models.job import JobLock, JobRun
-from xieshang.models.loan import Installment, Loan, LoanProduct, LoanTransaction
+from xieshang.models.loan import Installment, Loan, LoanDisclosure, LoanProduct, LoanTransaction
 from xieshang.models.negotiation import (
     Agreement,
     NegotiationCase,
@@ -34,6 +34,7 @@ __all__ = [
     "JobLock",
     "JobRun",
     "Loan",
+    "LoanDisclosure",
     "LoanProduct",
     "LoanTransaction",
     "LoginAttempt",

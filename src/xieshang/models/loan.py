@@ -99,6 +99,9 @@ class Loan(Base):
     transactions: Mapped[list[LoanTransaction]] = relationship(
         lazy="raise", order_by="LoanTransaction.value_date, LoanTransaction.id"
     )
+    disclosures: Mapped[list[LoanDisclosure]] = relationship(
+        lazy="raise", order_by="LoanDisclosure.version", cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -144,4 +147,34 @@ class LoanTransaction(Base):
     channel: Mapped[str] = mapped_column(String(16))
     segment: Mapped[int] = mapped_column(Integer, default=0)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+
+
+class DisclosureEvent(enum.StrEnum):
+    """Why a version of a loan's disclosure table was written."""
+
+    BOOKED = "booked"
+    AGREEMENT = "agreement"
+    """An agreement installed a new schedule (new terms in force)."""
+    BACKFILL = "backfill"
+    """Written for a loan booked before tables were kept (migration 0009)."""
+
+
+class LoanDisclosure(Base):
+    """One version of a loan's cost disclosure table (明示表, 金规〔2026〕2号 — UNVERIFIED): written
+    when the loan is booked and each time its terms change, never updated. ``table_json`` is the
+    domain's JSON form (``xieshang.domain.disclosure.to_data``); ``digest`` its SHA-256."""
+
+    __tablename__ = "loan_disclosures"
+    __table_args__ = (UniqueConstraint("loan_id", "version"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loans.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int]
+    effective_date: Mapped[date] = mapped_column(Date)
+    event: Mapped[DisclosureEvent] = mapped_column(str_enum(DisclosureEvent, 16))
+    all_in_rate: Mapped[str] = mapped_column(String(24))
+    total_cost: Mapped[int] = mapped_column(BigInteger)
+    table_json: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from xieshang.domain.accrual import ledger_as_of
 from xieshang.domain.allocation import Component
 from xieshang.domain.disputes.charged import ACCRUED, FEE_KINDS, ChargedComponent, ChargedItem
+from xieshang.domain.disputes.disclosed import Disclosed
 from xieshang.domain.disputes.limits import DisputeLimits
 from xieshang.domain.ledger_state import AccrualLine, InstallmentState, LedgerState
 from xieshang.domain.loan import Charge, Loan
@@ -37,18 +38,23 @@ class Lawful:
 class LawfulLedger:
     """The lawful recomputation of one loan as of one date."""
 
-    def __init__(self, loan: Loan, limits: DisputeLimits, as_of: date) -> None:
+    def __init__(
+        self, loan: Loan, limits: DisputeLimits, as_of: date, disclosed: Disclosed | None = None
+    ) -> None:
         self.loan = loan
         self.as_of = as_of
-        self.lawful_markup = min(loan.rules.markup, limits.penalty_markup_max)
-        self.lawful_loan = replace(loan, rules=replace(loan.rules, markup=self.lawful_markup))
+        self.disclosed = disclosed
+        allowed = loan if disclosed is None else disclosed.lawful_loan(loan)
+        self.lawful_markup = min(allowed.rules.markup, limits.penalty_markup_max)
+        self.lawful_loan = replace(allowed, rules=replace(allowed.rules, markup=self.lawful_markup))
         self.state = ledger_as_of(self.lawful_loan, as_of)
         self.statement = itemised_statement(self.state)
         self._states: dict[date, LedgerState] = {as_of: self.state}
 
     def lawful(self, item: ChargedItem) -> Lawful:
         """The lawful amount of ``item``, the accrual behind it and its formula lines."""
-        held = self.state.installments[item.installment - 1]
+        n = item.installment
+        held = self.state.installments[n - 1]
         accruals: list[AccrualLine] = []
         if item.component in ACCRUED:
             component = ACCRUED[item.component]
@@ -58,7 +64,11 @@ class LawfulLedger:
             formula = self._accrual_formula(held, component, accruals)
         elif item.component is ChargedComponent.INTEREST:
             lawful = held.charged[Component.INTEREST]
+            cap = None if self.disclosed is None else self.disclosed.interest_cap(self.loan, n)
+            lawful = lawful if cap is None else min(lawful, cap)
             formula = self._interest_formula(held)
+        elif self.disclosed is not None and not self.disclosed.lists(item):
+            lawful, formula = 0, ()
         else:
             charges = self._contract_charges(item)
             lawful = sum(c.amount for c in charges)

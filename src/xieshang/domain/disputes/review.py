@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from xieshang.domain.disclosure import DisclosureVersion, in_force
 from xieshang.domain.disputes.all_in_cost import all_in_apr
 from xieshang.domain.disputes.charged import ACCRUED, FEE_KINDS, NAMES_ZH, ChargedItem
+from xieshang.domain.disputes.disclosed import Disclosed, charge_day
 from xieshang.domain.disputes.findings import DisputeFinding, DisputeLine, Verdict
 from xieshang.domain.disputes.interest_on_fees import OnFee, interest_on_fee
 from xieshang.domain.disputes.lawful import LawfulLedger
@@ -25,13 +27,19 @@ from xieshang.domain.statement import StatementLine
 
 
 def review_charges(
-    loan: Loan, charged: Sequence[ChargedItem], limits: DisputeLimits, as_of: date
+    loan: Loan,
+    charged: Sequence[ChargedItem],
+    limits: DisputeLimits,
+    as_of: date,
+    disclosures: Sequence[DisclosureVersion] = (),
 ) -> DisputeFinding:
     """Recompute the disputed charges of ``loan`` as of ``as_of`` and compare them line by line.
 
     ``loan`` is the contract (terms, schedule, rules as the contract states them) with its payments
     and contractual charges. The recomputation uses the contract's markup, capped at
-    ``limits.penalty_markup_max``; every other rule is the contract's.
+    ``limits.penalty_markup_max``; every other rule is the contract's. With ``disclosures`` (the
+    loan's cost disclosure tables, 金规〔2026〕2号), each charge is also held to the table in force
+    on its date (:mod:`.disclosed`).
     """
     count = len(loan.schedule.installments)
     for index, item in enumerate(charged):
@@ -39,7 +47,7 @@ def review_charges(
             raise InvalidInput(f"charged[{index}].installment", f"must be between 1 and {count}")
         if item.last_day is not None and item.last_day > as_of:
             raise InvalidInput(f"charged[{index}].last_day", "is after the review date")
-    review = _Review(loan, limits, as_of)
+    review = _Review(loan, limits, as_of, disclosures)
     assessed = [review.assess(item) for item in charged]
     # Amounts charged at an unknown markup come from one bank computation: they narrow it together.
     observations = [
@@ -80,25 +88,47 @@ class _Review:
     """What each disputed item of one loan is checked against on one date. Collects compliance
     flags as items are reviewed."""
 
-    def __init__(self, loan: Loan, limits: DisputeLimits, as_of: date) -> None:
+    def __init__(
+        self,
+        loan: Loan,
+        limits: DisputeLimits,
+        as_of: date,
+        disclosures: Sequence[DisclosureVersion] = (),
+    ) -> None:
         self.loan = loan
         self.limits = limits
-        self.ledger = LawfulLedger(loan, limits, as_of)
+        self.as_of = as_of
+        self.disclosures = tuple(disclosures)
+        self._ledgers: dict[int | None, LawfulLedger] = {}
+        self.ledger = self._ledger(in_force(self.disclosures, as_of))
         self.flags: list[ComplianceFlag] = []
         self.joint_markup: Decimal | None = None
         """The one markup that reproduces every amount charged at an unknown markup, if any."""
 
+    def _ledger(self, version: DisclosureVersion | None) -> LawfulLedger:
+        """The lawful recomputation under one version of the disclosure table (or none)."""
+        key = None if version is None else version.version
+        if key not in self._ledgers:
+            disclosed = None if version is None else Disclosed(version)
+            self._ledgers[key] = LawfulLedger(self.loan, self.limits, self.as_of, disclosed)
+        return self._ledgers[key]
+
+    def ledger_for(self, item: ChargedItem) -> LawfulLedger:
+        """The recomputation under the table in force on the day ``item`` was charged."""
+        return self._ledger(in_force(self.disclosures, charge_day(self.loan, item)))
+
     def assess(self, item: ChargedItem) -> _Assessed:
         """The lawful amount of ``item``, the accrual behind it, its formula lines, and whether the
         excess charged is interest on a fee."""
-        lawful = self.ledger.lawful(item)
+        ledger = self.ledger_for(item)
+        lawful = ledger.lawful(item)
         on_fee = None
         if (
             item.component in ACCRUED
             and item.amount > lawful.amount
-            and self.ledger.enabled(item.component)
+            and ledger.enabled(item.component)
         ):
-            on_fee = interest_on_fee(self.ledger, item, lawful.accruals)
+            on_fee = interest_on_fee(ledger, item, lawful.accruals)
         return _Assessed(item, lawful.amount, lawful.accruals, lawful.formula, on_fee)
 
     def line(self, assessed: _Assessed) -> DisputeLine:
@@ -129,12 +159,27 @@ class _Review:
         return DisputeLine(item, lawful, verdict, reason, tuple(causes), assessed.formula)
 
     def _causes(self, assessed: _Assessed, params: dict[str, str]) -> list[Reason]:
+        """What explains an overcharge: the contract's causes, and the disclosure table's line
+        and version when it is the table that lowered the lawful amount."""
+        disclosed = self._disclosure_cause(assessed, params)
+        if disclosed is not None and disclosed.code == "DISPUTE_CAUSE_NOT_DISCLOSED":
+            return [disclosed]
+        causes = self._contract_causes(assessed, params)
+        return causes if disclosed is None else [*causes, disclosed]
+
+    def _disclosure_cause(self, assessed: _Assessed, params: dict[str, str]) -> Reason | None:
+        disclosed = self.ledger_for(assessed.item).disclosed
+        if disclosed is None or assessed.lawful >= self._ledger(None).lawful(assessed.item).amount:
+            return None
+        return disclosed.cause(self.loan, assessed.item, params)
+
+    def _contract_causes(self, assessed: _Assessed, params: dict[str, str]) -> list[Reason]:
         item = assessed.item
         if item.component in FEE_KINDS and assessed.lawful == 0:
             return [Reason("DISPUTE_CAUSE_NOT_IN_CONTRACT", params)]
         if item.component not in ACCRUED:
             return []
-        if not self.ledger.enabled(item.component):
+        if not self.ledger_for(item).enabled(item.component):
             return [Reason("DISPUTE_CAUSE_NOT_IN_CONTRACT", params)]
         if assessed.on_fee is not None:
             amount, fee, rate = assessed.on_fee
@@ -153,7 +198,7 @@ class _Review:
             markup = self.joint_markup
             if markup is None:
                 markup = infer_markup(item.amount, assessed.accruals, contract_rate)
-        lawful_markup = self.ledger.lawful_markup
+        lawful_markup = self.ledger_for(item).lawful_markup
         if markup is None or markup <= lawful_markup:
             return []
         self._check_markup(markup)

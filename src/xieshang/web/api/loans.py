@@ -8,6 +8,7 @@ from fastapi import Header, Path, Query, Response
 from xieshang.kit.idempotency import check_key
 from xieshang.loans import service
 from xieshang.loans.schemas import (
+    DisclosureRead,
     LoanDetail,
     LoanPage,
     PaymentCreate,
@@ -46,6 +47,24 @@ def statement(
 ) -> StatementRead:
     """The itemised statement as of a date: every amount with its formula, in zh-CN and en."""
     return service.loan_statement(ctx, loan_id, as_of)
+
+
+@router.get("/{loan_id}/disclosure", name="loans.disclosure")
+def disclosure(
+    ctx: UserContext,
+    loan_id: Id,
+    version: Annotated[int | None, Query(ge=1, le=10_000, description="default: in force")] = None,
+) -> DisclosureRead:
+    """The loan's cost disclosure table (明示表, 金规〔2026〕2号 — UNVERIFIED): every charge, how it is
+    charged, who collects it, the all-in annual cost by IRR and the overdue costs."""
+    return service.loan_disclosure(ctx, loan_id, version)
+
+
+@router.get("/{loan_id}/disclosure/versions", name="loans.disclosure.versions")
+def disclosure_versions(ctx: UserContext, loan_id: Id) -> list[DisclosureRead]:
+    """Every version of the loan's disclosure table, oldest first: one at booking, one per change
+    of terms."""
+    return service.disclosure_versions(ctx, loan_id)
 
 
 @router.post(

@@ -14,6 +14,12 @@ def N_(key: str) -> str:  # noqa: N802  (gettext's name for "mark for extraction
     return key
 
 
+DISCLOSURE_EVENTS = (  # t('disclosure.event.' ~ …): why a version of a loan's disclosure table was written
+    N_("disclosure.event.agreement"),
+    N_("disclosure.event.backfill"),
+    N_("disclosure.event.booked"),
+)
+
 STATUS = (  # t('status.' ~ …): a loan, a negotiation case, an offer, an agreement
     N_("status.accepted"),
     N_("status.active"),

@@ -58,8 +58,15 @@ def home(request: Request, ctx: Page) -> Response:
 def loan_page(request: Request, ctx: Page, loan_id: int) -> HTMLResponse:
     detail = loans.get_loan(ctx, loan_id)
     statement = loans.loan_statement(ctx, loan_id) if detail.status == "active" else None
+    tables = loans.disclosure_versions(ctx, loan_id)
     return render(
-        request, ctx, "loan.html", loan=detail, statement=statement, chart=_balance_chart(detail)
+        request,
+        ctx,
+        "loan.html",
+        loan=detail,
+        statement=statement,
+        chart=_balance_chart(detail),
+        disclosure=next((d for d in tables if d.in_force), None),
     )
 
 

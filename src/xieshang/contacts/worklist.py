@@ -1,5 +1,6 @@
-"""The agent's worklist: negotiation cases waiting for a decision (their deadline: the soonest
-expiry of an offer waiting on them) and complaints waiting for an answer (their decision or review
+"""The agent's worklist: negotiation cases waiting for a decision or for a call promised to the
+customer (their deadline: the soonest expiry of an offer waiting on them, or the day the call is
+due by) and complaints waiting for an answer (their decision or review
 due date), each ordered by deadline first, then risk — for a case the loan's days past due and
 balance, for a complaint its urgency and triage's regulatory-risk flags."""
 
@@ -46,6 +47,8 @@ class CaseItem:
     """The level the waiting offer needs (agent or supervisor); none for a countered case."""
     escalation_reason: str | None
     escalation_note: str | None
+    callback_due: date | None = None
+    """The day a call was promised to the customer by, while it is still owed."""
 
 
 @dataclass(frozen=True)
@@ -68,9 +71,10 @@ def worklist(ctx: Context, *, limit: int = 100) -> Worklist:
     today = ctx.today()
     waiting = negotiations.list_cases(ctx, awaiting=True, page_size=limit).items
     countered = negotiations.list_cases(ctx, status=CaseStatus.COUNTERED, page_size=limit).items
+    calls = negotiations.callbacks_owed(ctx, limit=limit)
     seen: set[int] = set()
     items = []
-    for case in [*waiting, *countered]:
+    for case in [*calls, *waiting, *countered]:
         if case.id not in seen:
             seen.add(case.id)
             items.append(_case_item(ctx, case, today))
@@ -98,7 +102,8 @@ def _case_item(ctx: Context, case: NegotiationRead, today: date) -> CaseItem:
     rows = repository.live_offers_of(ctx, case.id, LIVE)
     pending = [r for r in rows if r.status in WAITING]
     timed = pending or rows
-    deadline = min((r.expires_on for r in timed), default=None)
+    dates = [r.expires_on for r in timed] + ([case.callback_due] if case.callback_due else [])
+    deadline = min(dates, default=None)
     escalated = next((r for r in pending if r.escalation_reason), None)
     approval = "supervisor" if any(r.approval == "supervisor" for r in pending) else None
     if approval is None and pending:
@@ -119,6 +124,7 @@ def _case_item(ctx: Context, case: NegotiationRead, today: date) -> CaseItem:
         approval=approval,
         escalation_reason=escalated.escalation_reason if escalated else None,
         escalation_note=escalated.escalation_note if escalated else None,
+        callback_due=case.callback_due,
     )
 
 

@@ -67,3 +67,10 @@ def next_business_day(day: date, calendar: BusinessCalendar) -> date:
             return day
         day += timedelta(days=1)
     raise ValueError(f"the calendar has no business day in the year after {day}")
+
+
+def business_days_after(day: date, count: int, calendar: BusinessCalendar) -> date:
+    """The ``count``-th business day after ``day`` (``day`` itself not counted)."""
+    for _ in range(count):
+        day = next_business_day(day + timedelta(days=1), calendar)
+    return day

@@ -55,6 +55,9 @@ class NegotiationCase(Base):
     """The whole case as JSON (loan, finances, history, request, as_of): replayable later."""
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime]
+    callback_due: Mapped[date | None] = mapped_column(Date, default=None)
+    """The day by which a person has promised to contact the customer (no offer they can afford,
+    or a vulnerability they told us of); kept until a contact with them is recorded."""
 
 
 class NegotiationEvaluation(Base):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, select
 
 from xieshang.domain.errors import NotFound
 from xieshang.kit.context import Context
+from xieshang.models.contact import ContactAttempt
 from xieshang.models.customer import Customer
 from xieshang.models.loan import Loan
 from xieshang.models.negotiation import (
@@ -129,3 +130,41 @@ def customer_of(ctx: Context, loan: Loan) -> Customer:
     found = ctx.session.get(Customer, loan.customer_id)
     assert found is not None, "a loan's customer is never deleted"
     return found
+
+
+ANSWERED = "answered"
+"""A contact that reached the customer (an unanswered call or a message left keeps a promise owed)."""
+
+
+def contacted_since(ctx: Context, customer_id: int, since: datetime) -> bool:
+    """Whether a contact that reached the customer has been recorded at or after ``since``."""
+    found = ctx.session.scalar(
+        select(ContactAttempt.id)
+        .where(
+            ContactAttempt.customer_id == customer_id,
+            ContactAttempt.at >= since,
+            ContactAttempt.outcome == ANSWERED,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def callbacks_owed(ctx: Context, limit: int) -> Sequence[NegotiationCase]:
+    """Cases whose promised call is still owed (no contact with the customer recorded since the
+    case was opened), soonest due first."""
+    contacted = (
+        select(ContactAttempt.id)
+        .where(
+            ContactAttempt.customer_id == NegotiationCase.customer_id,
+            ContactAttempt.at >= NegotiationCase.created_at,
+            ContactAttempt.outcome == ANSWERED,
+        )
+        .exists()
+    )
+    return ctx.session.scalars(
+        select(NegotiationCase)
+        .where(NegotiationCase.callback_due.is_not(None), ~contacted)
+        .order_by(NegotiationCase.callback_due, NegotiationCase.id)
+        .limit(limit)
+    ).all()

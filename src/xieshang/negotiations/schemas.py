@@ -274,6 +274,11 @@ class NegotiationRead(BaseModel):
         default_factory=list, description="offers still open or decided on this case, newest first"
     )
     agreement: AgreementRead | None = None
+    callback_due: date | None = Field(
+        default=None,
+        description="the day by which a person will contact the customer, as promised in the"
+        " answer; null once a contact with them has been recorded",
+    )
 
 
 class NegotiationPage(BaseModel):

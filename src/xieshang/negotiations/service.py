@@ -12,7 +12,7 @@ from datetime import date
 
 from xieshang.audit.service import record
 from xieshang.domain.accrual import ledger_as_of
-from xieshang.domain.calendar import months_between
+from xieshang.domain.calendar import business_days_after, months_between
 from xieshang.domain.errors import (
     AgreementExists,
     InvalidInput,
@@ -20,6 +20,7 @@ from xieshang.domain.errors import (
     PermissionDenied,
 )
 from xieshang.kit.access import authorize, require_customer_access
+from xieshang.kit.calendar import ChinaBankCalendar
 from xieshang.kit.context import Context
 from xieshang.kit.repository import page_of
 from xieshang.loans import repository as loan_rows
@@ -153,6 +154,14 @@ def list_cases(
     )
 
 
+def callbacks_owed(ctx: Context, *, limit: int = 100) -> list[NegotiationRead]:
+    """Cases on which a call was promised to the customer and none has been recorded yet, soonest
+    due first: the staff's to make."""
+    authorize(ctx, "workbench.worklist")
+    rows = repository.callbacks_owed(ctx, limit)
+    return [case_read(ctx, case, repository.latest_evaluation(ctx, case.id)) for case in rows]
+
+
 def decide(
     ctx: Context, case_id: int, offer_id: int, *, approve: bool, note: str
 ) -> NegotiationRead:
@@ -234,7 +243,30 @@ def _evaluate_and_offer(
         proposed_by=ctx.user_id if staff else None,
     )
     workflow.settle_status(ctx, case)
+    _promise_callback(ctx, case, result)
     return evaluation
+
+
+PROMISES_A_CALL = ("NEXT_STEP_PERSON", "VULNERABLE_CARE")
+"""The engine's answers that tell the customer a person will contact them within N working days."""
+
+
+def _promise_callback(ctx: Context, case: NegotiationCase, result: EvaluationRead) -> None:
+    """When the answer promises the customer a call, the case carries the day it is due by (N
+    working days on the bank's calendar) and goes on the staff's worklist until a contact with the
+    customer is recorded; a promise made stays when the case is evaluated again."""
+    days = [int(r.params["days"]) for r in result.reasons if r.code in PROMISES_A_CALL]
+    if not days or case.callback_due is not None:
+        return
+    case.callback_due = business_days_after(ctx.today(), min(days), ChinaBankCalendar())
+    ctx.session.flush()
+    record(
+        ctx,
+        "negotiation.callback_promised",
+        "negotiation",
+        case.id,
+        after={"callback_due": case.callback_due.isoformat()},
+    )
 
 
 def _evaluate(ctx: Context, case: NegotiationCase, snapshot: object) -> NegotiationEvaluation:

@@ -300,6 +300,8 @@ WORDS = (  # plain keys a page takes from a value
     N_("dependants"),
     N_("lasting"),
     N_("card.at_signing"),
+    N_("case.callback_due"),
+    N_("wb.call_promised"),
     N_("card.payments"),
     N_("card.phase"),
     N_("card.phase_one"),

@@ -260,6 +260,39 @@ def test_an_offer_card_shows_each_phase_and_keeps_the_banks_reckoning_for_staff(
     assert "方案预期回收现值" in staff.text
 
 
+def test_a_customer_proposes_asks_for_a_call_and_declines_on_the_case_page(
+    client: TestClient, people: dict[str, int]
+) -> None:
+    """On the case page the customer says what they can pay and reads the engine's answer in words;
+    a nonsense amount is refused in Chinese and changes nothing; they ask a specialist to call and
+    read the day it is due by; then they decline what is offered."""
+    sign_in(client, "cp-me")
+    url = f"/app/loans/{people['lawful']}/negotiate"
+    form = client.get(url)
+    low = FINANCES | {"verified_income": "3500.00", "stated_income": "3500.00",
+                      "essential_expenses": "2600.00", "other_debt_service": "0"}  # fmt: skip
+    case_page = client.post(url, data={"csrf": csrf_of(form.text), "hardship": "illness"} | low)
+    case_url = str(case_page.url)
+    assert 'id="what-if-range"' in case_page.text
+    token = csrf_of(case_page.text)
+    for bad in ("-5", "abc", "1" * 30):
+        refused = client.post(f"{case_url}/propose", data={"csrf": token, "monthly_payment": bad})
+        assert refused.status_code == 200
+        assert 'id="propose-problem"' in refused.text
+        assert "Traceback" not in refused.text
+    assert 'id="proposal-answer"' not in client.get(case_url).text, "nothing was proposed"
+    answered = client.post(f"{case_url}/propose", data={"csrf": token, "monthly_payment": "300"})
+    assert 'id="proposal-answer"' in answered.text
+    assert "关于您提出的方案" in answered.text or "您提出的方案可以同意" in answered.text
+    assert "专员权限" not in answered.text
+    if 'id="call-me-form"' in answered.text:
+        called = client.post(f"{case_url}/call-me", data={"csrf": token})
+        assert 'id="callback-due"' in called.text
+        assert 'id="call-me-form"' not in called.text
+    declined = client.post(f"{case_url}/decline", data={"csrf": token, "note": "想再考虑"})
+    assert 'id="talk"' not in declined.text, "a declined case has nothing more to say"
+
+
 def test_the_hardship_form_marks_what_is_wrong_and_keeps_the_values(
     client: TestClient, people: dict[str, int]
 ) -> None:

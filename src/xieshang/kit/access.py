@@ -60,6 +60,7 @@ OPERATIONS: dict[str, frozenset[Role]] = {
     "workbench.customer": frozenset({A, S, C}),
     "negotiations.decline": frozenset({CUST, A, S}),
     "negotiations.counter": frozenset({CUST, A, S}),
+    "negotiations.call_me": frozenset({CUST, A, S}),
     "negotiations.terms": EVERYONE,
     # The customer consents; an agent or supervisor may record consent given by phone or in branch.
     "negotiations.accept": frozenset({CUST, A, S}),

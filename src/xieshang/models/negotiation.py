@@ -56,8 +56,10 @@ class NegotiationCase(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime]
     callback_due: Mapped[date | None] = mapped_column(Date, default=None)
-    """The day by which a person has promised to contact the customer (no offer they can afford,
-    or a vulnerability they told us of); kept until a contact with them is recorded."""
+    """The day by which a person has promised to contact the customer (no offer they can afford, a
+    vulnerability they told us of, or they asked); owed until a contact that reaches them is
+    recorded after ``callback_promised_at``."""
+    callback_promised_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class NegotiationEvaluation(Base):

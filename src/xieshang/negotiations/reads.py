@@ -81,14 +81,16 @@ def case_read(
         evaluation=latest,
         offers=[_case_offer(ctx, row, parsed) for row in repository.offers_shown(ctx, case.id)],
         agreement=_agreement(ctx, case),
-        callback_due=_callback_owed(ctx, case),
+        callback_due=call_owed(ctx, case),
     )
 
 
-def _callback_owed(ctx: Context, case: NegotiationCase) -> date | None:
-    if case.callback_due is None:
+def call_owed(ctx: Context, case: NegotiationCase) -> date | None:
+    """The day a promised call is due by, while no contact that reached the customer has been
+    recorded since it was promised."""
+    if case.callback_due is None or case.callback_promised_at is None:
         return None
-    if repository.contacted_since(ctx, case.customer_id, case.created_at):
+    if repository.contacted_since(ctx, case.customer_id, case.callback_promised_at):
         return None
     return case.callback_due
 

@@ -151,13 +151,13 @@ def contacted_since(ctx: Context, customer_id: int, since: datetime) -> bool:
 
 
 def callbacks_owed(ctx: Context, limit: int) -> Sequence[NegotiationCase]:
-    """Cases whose promised call is still owed (no contact with the customer recorded since the
-    case was opened), soonest due first."""
+    """Cases whose promised call is still owed (no contact that reached the customer recorded since
+    it was promised), soonest due first."""
     contacted = (
         select(ContactAttempt.id)
         .where(
             ContactAttempt.customer_id == NegotiationCase.customer_id,
-            ContactAttempt.at >= NegotiationCase.created_at,
+            ContactAttempt.at >= NegotiationCase.callback_promised_at,
             ContactAttempt.outcome == ANSWERED,
         )
         .exists()

@@ -37,7 +37,7 @@ from xieshang.negotiations import offers as workflow
 from xieshang.negotiations import repository
 from xieshang.negotiations.case_input import parse_input
 from xieshang.negotiations.evaluate import evaluate_input
-from xieshang.negotiations.reads import case_read
+from xieshang.negotiations.reads import call_owed, case_read
 from xieshang.negotiations.repository import agreement_of_case, offer_row
 from xieshang.negotiations.schemas import (
     AdjustIn,
@@ -256,16 +256,28 @@ def _promise_callback(ctx: Context, case: NegotiationCase, result: EvaluationRea
     working days on the bank's calendar) and goes on the staff's worklist until a contact with the
     customer is recorded; a promise made stays when the case is evaluated again."""
     days = [int(r.params["days"]) for r in result.reasons if r.code in PROMISES_A_CALL]
-    if not days or case.callback_due is not None:
-        return
-    case.callback_due = business_days_after(ctx.today(), min(days), ChinaBankCalendar())
+    if days:
+        _owe_a_call(ctx, case, min(days), "negotiation.callback_promised")
+
+
+def call_me(ctx: Context, case_id: int) -> NegotiationRead:
+    """The customer asks a person to call them: the case goes on the staff's worklist with the day
+    the call is due by (the policy's working days), if no call is owed already."""
+    authorize(ctx, "negotiations.call_me")
+    case = lock_case(ctx, case_id)
+    _owe_a_call(ctx, case, policy_in_force(ctx).callback_working_days, "negotiation.call_requested")
+    ctx.session.commit()
+    return get_case(ctx, case_id)
+
+
+def _owe_a_call(ctx: Context, case: NegotiationCase, days: int, action: str) -> None:
+    if call_owed(ctx, case) is not None:
+        return  # a call is owed already: the earlier promise stands
+    case.callback_due = business_days_after(ctx.today(), days, ChinaBankCalendar())
+    case.callback_promised_at = ctx.now()
     ctx.session.flush()
     record(
-        ctx,
-        "negotiation.callback_promised",
-        "negotiation",
-        case.id,
-        after={"callback_due": case.callback_due.isoformat()},
+        ctx, action, "negotiation", case.id, after={"callback_due": case.callback_due.isoformat()}
     )
 
 

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+import xieshang.models.base
+
 revision: str = "0010"
 down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
@@ -19,8 +21,16 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("negotiation_cases", schema=None) as batch_op:
         batch_op.add_column(sa.Column("callback_due", sa.Date(), nullable=True))
+        batch_op.add_column(
+            sa.Column(
+                "callback_promised_at",
+                xieshang.models.base.UTCDateTime(timezone=True),
+                nullable=True,
+            )
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("negotiation_cases", schema=None) as batch_op:
+        batch_op.drop_column("callback_promised_at")
         batch_op.drop_column("callback_due")

@@ -16,7 +16,13 @@ from xieshang.domain.errors import XieshangError
 from xieshang.kit.context import Context
 from xieshang.models.user import Role
 from xieshang.negotiations import service as negotiations
-from xieshang.negotiations.schemas import ESCALATION_REASONS, AdjustIn, EscalateIn
+from xieshang.negotiations.schemas import (
+    ESCALATION_REASONS,
+    AdjustIn,
+    CounterIn,
+    DeclineIn,
+    EscalateIn,
+)
 from xieshang.web.routing import Router
 from xieshang.web.ui.pages.common import (
     FormPage,
@@ -52,6 +58,7 @@ def _case(
         "reasons": ESCALATION_REASONS,
         "adjust": {"problem": None, "field": None, "values": {}},
         "escalation": {"problem": None, "field": None, "offer": None, "values": {}},
+        "talk": {"problem": None, "proposed": ""},
     } | extra
     return render(request, ctx, "case.html", status=status, case=case, **values)
 
@@ -202,6 +209,42 @@ def decide(
     if decision not in ("approve", "reject"):
         return error_page(request, 404, "no such decision")
     negotiations.decide(ctx, case_id, offer_id, approve=decision == "approve", note=note)
+    return RedirectResponse(f"/app/negotiations/{case_id}", status_code=303)
+
+
+@router.post("/app/negotiations/{case_id}/propose", name="ui.propose")
+def propose(
+    request: Request,
+    ctx: FormPage,
+    case_id: int,
+    monthly_payment: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """The customer's own proposal ("I can pay ¥X a month"): the engine answers on the case page,
+    and the case goes to staff with that answer."""
+    try:
+        negotiations.counter(
+            ctx, case_id, CounterIn.model_validate({"monthly_payment": monthly_payment})
+        )
+    except (XieshangError, ValueError) as error:
+        talk = {"problem": problem(request, error), "proposed": monthly_payment}
+        return _case(request, ctx, case_id, talk=talk)
+    return RedirectResponse(f"/app/negotiations/{case_id}#talk", status_code=303)
+
+
+@router.post("/app/negotiations/{case_id}/call-me", name="ui.call_me")
+def call_me(request: Request, ctx: FormPage, case_id: int) -> Response:
+    negotiations.call_me(ctx, case_id)
+    return RedirectResponse(f"/app/negotiations/{case_id}#callback-due", status_code=303)
+
+
+@router.post("/app/negotiations/{case_id}/decline", name="ui.decline")
+def decline(
+    request: Request,
+    ctx: FormPage,
+    case_id: int,
+    note: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    negotiations.decline(ctx, case_id, DeclineIn(note=note))
     return RedirectResponse(f"/app/negotiations/{case_id}", status_code=303)
 
 

@@ -23,6 +23,7 @@ from xieshang.domain.schedule import (
     build_schedule,
     level_amount,
     schedule_interest,
+    schedule_payments,
 )
 from xieshang.domain.search import smallest_satisfying
 
@@ -114,6 +115,22 @@ def restructured_interest(
     carries none), without building it; the same errors."""
     amortised = _split(debt, capitalise, waive, forbear)[3]
     return schedule_interest(replace(terms, principal=amortised))
+
+
+def restructured_payments(
+    debt: Debt,
+    terms: LoanTerms,
+    *,
+    capitalise: frozenset[Component] = frozenset(ARREARS),
+    waive: frozenset[Component] = frozenset(),
+    forbear: Fen = 0,
+) -> list[Fen]:
+    """Each installment's payment in :func:`restructure`'s schedule for the same arguments (the
+    balloon with the last), without building it; the same errors."""
+    amortised = _split(debt, capitalise, waive, forbear)[3]
+    payments = schedule_payments(replace(terms, principal=amortised))
+    payments[-1] += forbear
+    return payments
 
 
 def _split(

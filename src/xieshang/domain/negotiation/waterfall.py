@@ -21,7 +21,13 @@ from xieshang.domain.negotiation.assess import Assessment
 from xieshang.domain.negotiation.policy import Policy
 from xieshang.domain.negotiation.reasons import Reason, money
 from xieshang.domain.rates import format_rate
-from xieshang.domain.restructure import Debt, Restructuring, restructure, restructured_interest
+from xieshang.domain.restructure import (
+    Debt,
+    Restructuring,
+    restructure,
+    restructured_interest,
+    restructured_payments,
+)
 from xieshang.domain.schedule import (
     MAX_MONTHS,
     LoanTerms,
@@ -71,10 +77,25 @@ Taken: TypeAlias = tuple[PlanShape, Step]
 
 def regular_payment(result: Restructuring, grace: int) -> Fen:
     rows = result.schedule.installments
-    index = min(grace, len(rows) - 1)
-    return (
-        rows[index].payment if len(rows) == 1 or index < len(rows) - 1 else rows[index - 1].payment
+    return rows[_regular_index(len(rows), grace)].payment
+
+
+def _regular_index(count: int, grace: int) -> int:
+    """Which of ``count`` installments pays a plan's regular payment: the first after the grace,
+    never the last (it carries any balloon) unless it is the only one."""
+    index = min(grace, count - 1)
+    return index if count == 1 or index < count - 1 else index - 1
+
+
+def payment_of(debt: Debt, shape: PlanShape, start: date) -> Fen:
+    """The regular payment of :func:`build`'s plan, exactly, from its payments alone (no
+    installments built); the same errors."""
+    capitalise, waive = _treatment(shape)
+    terms = _terms(shape, start, 1)
+    payments = restructured_payments(
+        debt, terms, capitalise=capitalise, waive=waive, forbear=shape.forbear
     )
+    return payments[_regular_index(len(payments), shape.grace)]
 
 
 def level_payment_of(debt: Debt, shape: PlanShape, start: date) -> Fen:

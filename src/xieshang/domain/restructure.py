@@ -60,7 +60,7 @@ class Debt:
 
     @property
     def total(self) -> Fen:
-        return sum([self.part(c) for c in _COMPONENTS])
+        return self.principal + self.interest + self.penalty + self.compound + self.fee
 
     @classmethod
     def of(cls, state: LedgerState) -> Debt:

@@ -51,6 +51,20 @@ class PlanShape:
     forbear: Fen = 0
     grace: int = 0
 
+    def turned(
+        self, *, months: int | None = None, rate: Decimal | None = None, forbear: Fen | None = None
+    ) -> PlanShape:
+        """The shape with a knob turned, as the searches probe it (``dataclasses.replace`` would
+        look its fields up on every probe)."""
+        return PlanShape(
+            self.months if months is None else months,
+            self.rate if rate is None else rate,
+            self.waive,
+            self.capitalise,
+            self.forbear if forbear is None else forbear,
+            self.grace,
+        )
+
 
 @dataclass(frozen=True)
 class Step:
@@ -234,7 +248,7 @@ def _extend(search: _Search, shape: PlanShape) -> Taken | None:
     if not (search.above(shape) and longest > shape.months):
         return None
     fewest = smallest_satisfying(
-        shape.months + 1, longest, lambda m: not search.above(replace(shape, months=m))
+        shape.months + 1, longest, lambda m: not search.above(shape.turned(months=m))
     )
     done = Reason("STEP_EXTEND", {"months": str(fewest)})
     bound = Reason("BIND_TERM_CAP", {"cap": str(longest)})
@@ -250,7 +264,7 @@ def _cut_rate(search: _Search, shape: PlanShape) -> Taken | None:
     rates = _rate_ladder(shape.rate, w.rate_step, floor)
     chosen = rates[
         smallest_satisfying(
-            0, len(rates) - 1, lambda i: not search.above(replace(shape, rate=rates[i]))
+            0, len(rates) - 1, lambda i: not search.above(shape.turned(rate=rates[i]))
         )
     ]
     done = Reason("STEP_RATE", {"old_rate": format_rate(shape.rate), "rate": format_rate(chosen)})
@@ -267,7 +281,7 @@ def _forbear(search: _Search, shape: PlanShape) -> Taken | None:
     most = base * numerator // denominator  # rounded down: never a fen over the cap
     if not (search.above(shape) and most > 0):
         return None
-    amount = smallest_satisfying(1, most, lambda f: not search.above(replace(shape, forbear=f)))
+    amount = smallest_satisfying(1, most, lambda f: not search.above(shape.turned(forbear=f)))
     share = format_rate(Decimal(amount) / base, 1)
     done = Reason("STEP_FORBEAR", {"amount": money(amount), "share": share})
     bound = Reason("BIND_FORBEARANCE_CAP", {"share": format_rate(w.forbearance_max_share, 0)})
@@ -308,7 +322,7 @@ def grace_plan(
     )
 
     def within(m: int) -> bool:
-        return level_payment_of(assessment.debt, replace(shape, months=m), start) <= (
+        return level_payment_of(assessment.debt, shape.turned(months=m), start) <= (
             assessment.installment
         )
 

@@ -39,6 +39,8 @@ from xieshang.domain.restructure import (
     PrepaymentMode,
     early_repayment,
     restructure,
+    restructured_interest,
+    restructured_payments,
 )
 from xieshang.domain.schedule import (
     Installment,
@@ -111,6 +113,49 @@ def test_restructuring_accounts_for_every_fen_of_the_debt(
     assert [i.interest for i in result.schedule.installments] == [
         i.interest for i in plain.installments
     ], "the forborne principal bears no interest"
+
+
+@CHEAP
+@given(
+    debt=debts(),
+    terms=loan_terms(),
+    capitalise=st.frozensets(st.sampled_from(ARREARS)),
+    waive_wish=st.frozensets(st.sampled_from(ARREARS)),
+    data=st.data(),
+)
+def test_a_restructurings_payments_and_interest_are_known_without_building_it(
+    debt: Debt,
+    terms: LoanTerms,
+    capitalise: frozenset[Component],
+    waive_wish: frozenset[Component],
+    data: st.DataObject,
+) -> None:
+    waive = waive_wish - capitalise
+    new_principal = debt.principal + sum(debt.part(c) for c in capitalise)
+    assume(new_principal > 0)
+    forbear = data.draw(st.just(0) | st.integers(0, new_principal - 1), label="forbear")
+
+    def rows() -> list[tuple[int, int]]:
+        result = restructure(debt, terms, capitalise=capitalise, waive=waive, forbear=forbear)
+        return [(i.payment, i.interest) for i in result.schedule.installments]
+
+    def payments() -> list[int]:
+        return restructured_payments(
+            debt, terms, capitalise=capitalise, waive=waive, forbear=forbear
+        )
+
+    def interest() -> int:
+        return restructured_interest(
+            debt, terms, capitalise=capitalise, waive=waive, forbear=forbear
+        )
+
+    refused = refusal(rows)
+    for shortcut in (payments, interest):
+        same = refusal(shortcut)
+        assert (same and same.args) == (refused and refused.args)
+    if refused is None:
+        assert payments() == [payment for payment, _ in rows()]
+        assert interest() == sum(part for _, part in rows())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -37,6 +37,14 @@ __all__ = [
 
 _COMPONENTS = tuple(Component)
 _NOTHING = dict.fromkeys(_COMPONENTS, 0)
+_PENALTY, _COMPOUND, _FEE, _INTEREST, _PRINCIPAL = (
+    Component.PENALTY,
+    Component.COMPOUND,
+    Component.FEE,
+    Component.INTEREST,
+    Component.PRINCIPAL,
+)
+"""The components, read once: an Enum member's attribute access is slow in the replay's loops."""
 
 
 class _Line:
@@ -65,8 +73,8 @@ class _Open:
     def __init__(self, installment: Installment) -> None:
         self.installment = installment
         self.charged: dict[Component, Fen] = _NOTHING.copy()
-        self.charged[Component.PRINCIPAL] = installment.principal
-        self.charged[Component.INTEREST] = installment.interest
+        self.charged[_PRINCIPAL] = installment.principal
+        self.charged[_INTEREST] = installment.interest
         self.paid: dict[Component, Fen] = _NOTHING.copy()
         self.lines: list[_Line] = []
         self.pending: list[_Line] = []
@@ -135,13 +143,13 @@ class _Replay:
         in_grace = self.day < item.installment.due_date + self.grace
         for component, base, enabled in (
             (
-                Component.PENALTY,
-                charged[Component.PRINCIPAL] - paid[Component.PRINCIPAL],
+                _PENALTY,
+                charged[_PRINCIPAL] - paid[_PRINCIPAL],
                 self.rules.penalty_enabled,
             ),
             (
-                Component.COMPOUND,
-                charged[Component.INTEREST] - paid[Component.INTEREST],
+                _COMPOUND,
+                charged[_INTEREST] - paid[_INTEREST],
                 self.rules.compound_enabled,
             ),
         ):
@@ -170,7 +178,7 @@ class _Replay:
     def charge(self, charge: Charge) -> None:
         self.advance_to(charge.on)
         number = charge.payable_with(self.loan.schedule.installments)
-        self.open[number - 1].charged[Component.FEE] += charge.amount
+        self.open[number - 1].charged[_FEE] += charge.amount
         if self.credit:  # money held for the customer pays a new charge at once
             self._allocate(charge.on, 0, None)
 
@@ -191,7 +199,7 @@ class _Replay:
         if reach + self.interest_paid < self.principal_owed:
             return False  # not even with every fen of interest paid so far given back
         refundable = sum(
-            [i.paid[Component.INTEREST] for i in self.open if i.installment.due_date > payment.on]
+            [i.paid[_INTEREST] for i in self.open if i.installment.due_date > payment.on]
         )
         return reach + refundable >= self.principal_owed
 
@@ -213,21 +221,22 @@ class _Replay:
                 else self.open[:upto]
             )
             group = [i for i in pool if (i.installment.due_date > on) is later and not i.settled]
-            dues = [Due(i.installment.number, c, i.owed(c)) for i in group for c in _COMPONENTS]
+            dues = [  # nothing is allocated to what is not owed: those dues are left out
+                Due(i.installment.number, c, owed)
+                for i in group
+                for c in _COMPONENTS
+                if (owed := i.charged[c] - i.paid[c]) > 0
+            ]
             made, left = allocate(left, dues, self.rules.allocation)
             allocations += made
         for allocation in allocations:
             item = self.open[allocation.installment - 1]
             item.paid[allocation.component] += allocation.amount
-            if allocation.component is Component.PRINCIPAL:
+            if allocation.component is _PRINCIPAL:
                 self.principal_owed -= allocation.amount
-            elif allocation.component is Component.INTEREST:
+            elif allocation.component is _INTEREST:
                 self.interest_paid += allocation.amount
-            if (
-                item.cleared_on is None
-                and not item.owed(Component.PRINCIPAL)
-                and not item.owed(Component.INTEREST)
-            ):
+            if item.cleared_on is None and not item.owed(_PRINCIPAL) and not item.owed(_INTEREST):
                 item.cleared_on = on
                 item.pending.clear()
         self.credit = left
@@ -242,10 +251,10 @@ class _Replay:
             if inst.due_date <= on:
                 continue
             earned = interest_to_date(self.loan, inst, on) if inst.start_date < on else 0
-            item.charged[Component.INTEREST] = min(earned, inst.interest)
-            refund = item.paid[Component.INTEREST] - item.charged[Component.INTEREST]
+            item.charged[_INTEREST] = min(earned, inst.interest)
+            refund = item.paid[_INTEREST] - item.charged[_INTEREST]
             if refund > 0:
-                item.paid[Component.INTEREST] -= refund
+                item.paid[_INTEREST] -= refund
                 self.interest_paid -= refund
                 self.credit += refund
         self.settled_on = on

@@ -14,6 +14,8 @@ from xieshang.domain.payoff import interest_to_date, payoff
 from xieshang.domain.schedule import Installment
 
 _COMPONENTS = tuple(Component)
+_INTEREST, _PRINCIPAL = Component.INTEREST, Component.PRINCIPAL
+"""Read once: an Enum member's attribute access is slow in loops over installments."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +94,7 @@ class LedgerState:
 
     @property
     def outstanding_principal(self) -> Fen:
-        return sum(s.owed(Component.PRINCIPAL) for s in self.installments)
+        return sum(s.owed(_PRINCIPAL) for s in self.installments)
 
     @property
     def days_past_due(self) -> int:
@@ -101,7 +103,7 @@ class LedgerState:
             due = state.installment.due_date
             if due >= self.as_of:
                 break
-            if state.owed(Component.PRINCIPAL) or state.owed(Component.INTEREST):
+            if state.owed(_PRINCIPAL) or state.owed(_INTEREST):
                 return (self.as_of - due).days
         return 0
 
@@ -111,8 +113,8 @@ class LedgerState:
         for state in self.installments:
             if state.installment.start_date < self.as_of < state.installment.due_date:
                 earned = interest_to_date(self.loan, state.installment, self.as_of)
-                charged = state.charged[Component.INTEREST]
-                return max(0, min(earned, charged) - state.paid[Component.INTEREST])
+                charged = state.charged[_INTEREST]
+                return max(0, min(earned, charged) - state.paid[_INTEREST])
         return 0
 
     @property

@@ -23,6 +23,7 @@ from xieshang.domain.schedule import (
     build_schedule,
     level_amount,
     schedule_interest,
+    schedule_payments,
 )
 from xieshang.domain.search import smallest_satisfying
 
@@ -30,6 +31,13 @@ ARREARS = (Component.INTEREST, Component.PENALTY, Component.COMPOUND, Component.
 _COMPONENTS = tuple(Component)
 _FIELD = {c: c.value for c in Component}
 """Each component's field of :class:`Debt` (its value, looked up once: ``Enum.value`` is slow)."""
+_PENALTY, _COMPOUND, _FEE, _INTEREST, _PRINCIPAL = (
+    Component.PENALTY,
+    Component.COMPOUND,
+    Component.FEE,
+    Component.INTEREST,
+    Component.PRINCIPAL,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,18 +60,21 @@ class Debt:
 
     @property
     def total(self) -> Fen:
-        return sum([self.part(c) for c in _COMPONENTS])
+        return self.principal + self.interest + self.penalty + self.compound + self.fee
 
     @classmethod
     def of(cls, state: LedgerState) -> Debt:
         """Everything owed as of the state's date: all principal, interest due and earned to date."""
-        return cls(
-            principal=state.outstanding_principal,
-            interest=state.owed_now(Component.INTEREST) + state.accrued_interest,
-            penalty=state.owed_now(Component.PENALTY),
-            compound=state.owed_now(Component.COMPOUND),
-            fee=sum(s.owed(Component.FEE) for s in state.installments),
-        )
+        principal = fee = interest = penalty = compound = 0
+        for s in state.installments:  # one pass, the components read once (Enum access is slow)
+            charged, paid = s.charged, s.paid
+            principal += charged[_PRINCIPAL] - paid[_PRINCIPAL]
+            fee += charged[_FEE] - paid[_FEE]
+            if s.installment.due_date <= state.as_of:
+                interest += charged[_INTEREST] - paid[_INTEREST]
+                penalty += charged[_PENALTY] - paid[_PENALTY]
+                compound += charged[_COMPOUND] - paid[_COMPOUND]
+        return cls(principal, interest + state.accrued_interest, penalty, compound, fee)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +125,22 @@ def restructured_interest(
     carries none), without building it; the same errors."""
     amortised = _split(debt, capitalise, waive, forbear)[3]
     return schedule_interest(replace(terms, principal=amortised))
+
+
+def restructured_payments(
+    debt: Debt,
+    terms: LoanTerms,
+    *,
+    capitalise: frozenset[Component] = frozenset(ARREARS),
+    waive: frozenset[Component] = frozenset(),
+    forbear: Fen = 0,
+) -> list[Fen]:
+    """Each installment's payment in :func:`restructure`'s schedule for the same arguments (the
+    balloon with the last), without building it; the same errors."""
+    amortised = _split(debt, capitalise, waive, forbear)[3]
+    payments = schedule_payments(replace(terms, principal=amortised))
+    payments[-1] += forbear
+    return payments
 
 
 def _split(

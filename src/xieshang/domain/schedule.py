@@ -189,6 +189,12 @@ def schedule_interest(terms: LoanTerms) -> Fen:
     return sum(row[5] for row in _settled_rows(terms))
 
 
+def schedule_payments(terms: LoanTerms) -> list[Fen]:
+    """Each installment's payment in :func:`build_schedule` for ``terms`` (with any calendar), without
+    building its installments; the same errors."""
+    return [row[4] + row[5] for row in _settled_rows(terms)]
+
+
 _Row: TypeAlias = tuple[int, date, date, date, Fen, Fen, Fen, Fen, int, int]
 """One period's :class:`Installment` fields in order (number, start, end, due date — the end until a
 calendar moves it —, principal, interest, balance, interest base, months and days charged)."""

@@ -132,25 +132,35 @@ class _Pricing:
         reasons = (said, *_at_signing(result.due_at_signing))
         return waterfall.Plan(shape, result, (), reasons), payment
 
-    def judge(self, plan: waterfall.Plan, payment: Fen) -> Offer | Reason:
-        """``plan`` as the engine would offer it, or why it would not."""
+    def sentence(self, months: int, code: str) -> tuple[Reason, Fen]:
+        """The sentence ``code`` that prices the plan over ``months``, and its payment — those of
+        :meth:`priced` — without building the plan."""
+        debt, start = self.appraisal.assessment.debt, self.appraisal.case.as_of
+        payment = waterfall.payment_of(debt, self.shape(months), start)
+        return Reason(code, {"payment": money(payment), "months": str(months)}), payment
+
+    def weighed(self, months: int, code: str) -> tuple[Reason, Offer | Reason]:
+        """The sentence pricing the plan over ``months``, and that plan as the engine would offer it
+        or why it would not. A payment above the ceiling is refused on its own: the plan is built
+        only when it can be agreed."""
+        said, payment = self.sentence(months, code)
         target = self.appraisal.assessment.target_payment
-        said = {"payment": money(payment), "target": money(target)}
+        above = {"payment": money(payment), "target": money(target)}
         if payment > self.ceiling:  # the customer could not keep it: never agreed as proposed
-            return Reason("COUNTER_ABOVE_TARGET", said)
+            return said, Reason("COUNTER_ABOVE_TARGET", above)
+        plan = self.priced(months, code)[0]
         if payment > target:  # as is every plan the engine can make: a person decides
-            plan = replace(plan, reasons=(*plan.reasons, Reason("COUNTER_BEYOND_TARGET", said)))
+            plan = replace(plan, reasons=(*plan.reasons, Reason("COUNTER_BEYOND_TARGET", above)))
         made = plan_offer("counter", "counter_plan", plan, self.appraisal)
-        return _said(made) if isinstance(made, Offer) else made
+        return said, _said(made) if isinstance(made, Offer) else made
 
     def answer(self, months: int, code: str) -> CounterOffer:
         """The plan over ``months``: agreed at its level, or what the engine can do instead."""
-        plan, payment = self.priced(months, code)
-        judged = self.judge(plan, payment)
+        said, judged = self.weighed(months, code)
         if isinstance(judged, Offer):
             return _accepted(judged)
         least = judged.code != "COUNTER_ABOVE_TARGET"
-        return self.instead((plan.reasons[0], judged), months, least=least)
+        return self.instead((said, judged), months, least=least)
 
     def monthly(self, wanted: Fen) -> CounterOffer:
         """A monthly amount: the contract when it covers the installment and nothing is overdue;
@@ -164,8 +174,7 @@ class _Pricing:
         if months is None:
             said = Reason("COUNTER_TERM_CAP", {"payment": money(wanted), "cap": str(self.cap)})
         else:
-            plan, payment = self.priced(months, "COUNTER_REPAYS")
-            said, judged = plan.reasons[0], self.judge(plan, payment)
+            said, judged = self.weighed(months, "COUNTER_REPAYS")
             if isinstance(judged, Reason) and judged.code == "COUNTER_ABOVE_TARGET":
                 return self.instead((said, judged), months, least=False)
         agreed = [judged] if isinstance(judged, Offer) else []
@@ -205,7 +214,7 @@ class _Pricing:
             beyond = Reason("COUNTER_MONTHS_CAP", {"months": str(months), "cap": str(self.cap)})
             return self.instead((beyond,), self.cap, least=True)
         if wanted is not None and self.payment(months) > wanted:
-            priced = self.priced(months, "COUNTER_MONTHS")[0].reasons[0]
+            priced = self.sentence(months, "COUNTER_MONTHS")[0]
             alone = self.monthly(wanted)
             return replace(alone, accepted=False, reasons=(priced, *alone.reasons))
         return self.answer(months, "COUNTER_MONTHS")
@@ -239,7 +248,7 @@ class _Pricing:
     def _least(self) -> Offer | None:
         """The least payment the engine would agree: the longest plan the cap allows at the contract
         rate, or one of its own plans where that is less."""
-        judged = self.judge(*self.priced(self.cap, "COUNTER_MONTHS"))
+        judged = self.weighed(self.cap, "COUNTER_MONTHS")[1]
         candidates = [*self.plans, *([judged] if isinstance(judged, Offer) else [])]
         return min(candidates, key=lambda o: (o.monthly_payment, _rank(o)), default=None)
 
@@ -249,7 +258,7 @@ class _Pricing:
         candidates = list(self.plans)
         months = self.fewest(self.appraisal.assessment.target_payment)
         if months is not None:
-            judged = self.judge(*self.priced(months, "COUNTER_MONTHS"))
+            judged = self.weighed(months, "COUNTER_MONTHS")[1]
             candidates += [judged] if isinstance(judged, Offer) else []
         target = self.appraisal.assessment.target_payment
         return min(

@@ -219,14 +219,14 @@ class Valuer:
         p = self.paths
         cob = self.valuation.charge_off_behind
         worth = p.net_recovery * p.df[cob - DEFAULTED]  # charged off when it is that far behind
-        value, survival = float(at_signing), 1.0
-        hazards = self.hazards(reduction)
-        for t, (payment, balance) in enumerate(zip(payments, balances, strict=True), start=1):
-            hazard = next(hazards)
+        value, survival, df = float(at_signing), 1.0, p.df
+        months = zip(payments, balances, strict=True)
+        hazards = zip(months, self.hazards(reduction), strict=False)  # hazards never run out
+        for t, ((payment, balance), hazard) in enumerate(hazards, start=1):
             owed = balance + payment + reinstated
-            value += survival * hazard * owed * worth * p.df[t]
+            value += survival * hazard * owed * worth * df[t]
             survival *= 1 - hazard
-            value += survival * payment * p.df[t]
+            value += survival * payment * df[t]
         return value
 
     def redefaulted(self, reduction: float, months: int) -> float:

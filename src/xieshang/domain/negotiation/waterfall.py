@@ -21,7 +21,13 @@ from xieshang.domain.negotiation.assess import Assessment
 from xieshang.domain.negotiation.policy import Policy
 from xieshang.domain.negotiation.reasons import Reason, money
 from xieshang.domain.rates import format_rate
-from xieshang.domain.restructure import Debt, Restructuring, restructure, restructured_interest
+from xieshang.domain.restructure import (
+    Debt,
+    Restructuring,
+    restructure,
+    restructured_interest,
+    restructured_payments,
+)
 from xieshang.domain.schedule import (
     MAX_MONTHS,
     LoanTerms,
@@ -44,6 +50,20 @@ class PlanShape:
     capitalise: bool
     forbear: Fen = 0
     grace: int = 0
+
+    def turned(
+        self, *, months: int | None = None, rate: Decimal | None = None, forbear: Fen | None = None
+    ) -> PlanShape:
+        """The shape with a knob turned, as the searches probe it (``dataclasses.replace`` would
+        look its fields up on every probe)."""
+        return PlanShape(
+            self.months if months is None else months,
+            self.rate if rate is None else rate,
+            self.waive,
+            self.capitalise,
+            self.forbear if forbear is None else forbear,
+            self.grace,
+        )
 
 
 @dataclass(frozen=True)
@@ -71,10 +91,25 @@ Taken: TypeAlias = tuple[PlanShape, Step]
 
 def regular_payment(result: Restructuring, grace: int) -> Fen:
     rows = result.schedule.installments
-    index = min(grace, len(rows) - 1)
-    return (
-        rows[index].payment if len(rows) == 1 or index < len(rows) - 1 else rows[index - 1].payment
+    return rows[_regular_index(len(rows), grace)].payment
+
+
+def _regular_index(count: int, grace: int) -> int:
+    """Which of ``count`` installments pays a plan's regular payment: the first after the grace,
+    never the last (it carries any balloon) unless it is the only one."""
+    index = min(grace, count - 1)
+    return index if count == 1 or index < count - 1 else index - 1
+
+
+def payment_of(debt: Debt, shape: PlanShape, start: date) -> Fen:
+    """The regular payment of :func:`build`'s plan, exactly, from its payments alone (no
+    installments built); the same errors."""
+    capitalise, waive = _treatment(shape)
+    terms = _terms(shape, start, 1)
+    payments = restructured_payments(
+        debt, terms, capitalise=capitalise, waive=waive, forbear=shape.forbear
     )
+    return payments[_regular_index(len(payments), shape.grace)]
 
 
 def level_payment_of(debt: Debt, shape: PlanShape, start: date) -> Fen:
@@ -213,7 +248,7 @@ def _extend(search: _Search, shape: PlanShape) -> Taken | None:
     if not (search.above(shape) and longest > shape.months):
         return None
     fewest = smallest_satisfying(
-        shape.months + 1, longest, lambda m: not search.above(replace(shape, months=m))
+        shape.months + 1, longest, lambda m: not search.above(shape.turned(months=m))
     )
     done = Reason("STEP_EXTEND", {"months": str(fewest)})
     bound = Reason("BIND_TERM_CAP", {"cap": str(longest)})
@@ -229,7 +264,7 @@ def _cut_rate(search: _Search, shape: PlanShape) -> Taken | None:
     rates = _rate_ladder(shape.rate, w.rate_step, floor)
     chosen = rates[
         smallest_satisfying(
-            0, len(rates) - 1, lambda i: not search.above(replace(shape, rate=rates[i]))
+            0, len(rates) - 1, lambda i: not search.above(shape.turned(rate=rates[i]))
         )
     ]
     done = Reason("STEP_RATE", {"old_rate": format_rate(shape.rate), "rate": format_rate(chosen)})
@@ -246,7 +281,7 @@ def _forbear(search: _Search, shape: PlanShape) -> Taken | None:
     most = base * numerator // denominator  # rounded down: never a fen over the cap
     if not (search.above(shape) and most > 0):
         return None
-    amount = smallest_satisfying(1, most, lambda f: not search.above(replace(shape, forbear=f)))
+    amount = smallest_satisfying(1, most, lambda f: not search.above(shape.turned(forbear=f)))
     share = format_rate(Decimal(amount) / base, 1)
     done = Reason("STEP_FORBEAR", {"amount": money(amount), "share": share})
     bound = Reason("BIND_FORBEARANCE_CAP", {"share": format_rate(w.forbearance_max_share, 0)})
@@ -287,7 +322,7 @@ def grace_plan(
     )
 
     def within(m: int) -> bool:
-        return level_payment_of(assessment.debt, replace(shape, months=m), start) <= (
+        return level_payment_of(assessment.debt, shape.turned(months=m), start) <= (
             assessment.installment
         )
 

@@ -5,6 +5,7 @@ forms that say what is wrong accessibly."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,6 +16,8 @@ from tests.customer_side import FINANCES, build_people
 from tests.web.test_pages import csrf_of, sign_in
 from xieshang.kit.context import Context
 from xieshang.models.complaint import Complaint
+from xieshang.models.negotiation import NegotiationCase
+from xieshang.negotiations.offers import expire
 
 
 @pytest.fixture
@@ -291,6 +294,27 @@ def test_a_customer_proposes_asks_for_a_call_and_declines_on_the_case_page(
         assert 'id="call-me-form"' not in called.text
     declined = client.post(f"{case_url}/decline", data={"csrf": token, "note": "想再考虑"})
     assert 'id="talk"' not in declined.text, "a declined case has nothing more to say"
+
+
+def test_an_expired_offer_says_so_in_the_customers_language(
+    client: TestClient, people: dict[str, int], ctx: Context
+) -> None:
+    """The note the system writes when an offer expires reads in Chinese, and in English when
+    chosen — never the internal English note."""
+    sign_in(client, "cp-me")
+    url = f"/app/loans/{people['lawful']}/negotiate"
+    form = client.get(url)
+    opened = client.post(url, data={"csrf": csrf_of(form.text), "hardship": "illness"} | FINANCES)
+    case_id = int(str(opened.url).rsplit("/", 1)[1])
+    case = ctx.session.get(NegotiationCase, case_id)
+    assert case is not None
+    assert expire(ctx, case, date(2099, 1, 1)) > 0
+    ctx.session.commit()
+    page = client.get(f"/app/negotiations/{case_id}")
+    assert "有效期内未接受，已失效" in page.text
+    assert "not accepted in time" not in page.text
+    client.get(f"/lang/en?next=/app/negotiations/{case_id}")
+    assert "Not accepted in time: it has expired" in client.get(f"/app/negotiations/{case_id}").text
 
 
 def test_the_hardship_form_marks_what_is_wrong_and_keeps_the_values(

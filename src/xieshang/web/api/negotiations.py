@@ -90,6 +90,13 @@ def decline(ctx: UserContext, case_id: Id, data: DeclineIn) -> NegotiationRead:
     return service.decline(ctx, case_id, data)
 
 
+@router.post("/{case_id}/call-me", name="negotiations.call_me")
+def call_me(ctx: UserContext, case_id: Id) -> NegotiationRead:
+    """Ask a person to call: the case goes on the staff's worklist with the day the call is due by
+    (``callback_due``, the policy's working days); a call already owed stands."""
+    return service.call_me(ctx, case_id)
+
+
 @router.post("/{case_id}/counter", name="negotiations.counter")
 def counter(ctx: UserContext, case_id: Id, proposal: CounterIn) -> NegotiationRead:
     """Propose your own monthly payment or term; the engine answers and staff follow up."""

@@ -77,10 +77,21 @@ def render(
         "yuan": yuan,
         "percent": percent,
         "said": lambda reasons: said_to(reasons, ctx.user if ctx else None),
+        "note_text": lambda note: (
+            i18n.translate(SYSTEM_NOTES[note], lang) if note in SYSTEM_NOTES else note
+        ),
     }
     response: HTMLResponse = TEMPLATES.TemplateResponse(request, name, values, status_code=status)
     return response
 
+
+SYSTEM_NOTES = {
+    "not accepted in time": "note.expired",
+    "another offer was accepted": "note.other_accepted",
+    "evaluated again": "note.evaluated_again",
+}
+"""The notes the system itself writes on an offer, said in the reader's language (a person's note
+is shown as they wrote it)."""
 
 STAFF_ONLY = ("NPV_", "APPROVAL_", "BEYOND_AUTHORITY", "CHECK_")
 """Reasons that are the bank's own reckoning (its NPV test, who approves, which check passed): shown

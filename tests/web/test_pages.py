@@ -98,6 +98,11 @@ def test_pages_need_a_session_and_send_security_headers(client: TestClient) -> N
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp
     assert page.headers["x-frame-options"] == "DENY"
+    assert page.headers["cache-control"] == "no-store", "pages hold personal data"
+    assert "camera=()" in page.headers["permissions-policy"]
+    token = client.post("/api/v1/auth/token", data={"username": "nobody", "password": "x"})
+    assert token.headers["cache-control"] == "no-store"
+    assert "no-store" not in client.get("/static/app.css").headers.get("cache-control", "")
     assert re.findall(r"<script[^>]*>", page.text) == [
         '<script src="/static/htmx-2.0.11.min.js" defer>'
     ], "no inline script: only this site's files"

@@ -52,11 +52,9 @@ def customer_page(request: Request, ctx: Page, customer_id: int) -> HTMLResponse
 @router.post("/app/customers/{customer_id}/reveal", name="ui.customer.reveal")
 def reveal(request: Request, ctx: FormPage, customer_id: int) -> HTMLResponse:
     """The unmasked ID number, phone and account, shown on this response only (the unmasking is
-    audited by the service; the page is not stored by the browser)."""
+    audited by the service; like every page, it is not stored by the browser: web/security.py)."""
     revealed = workbench.reveal(ctx, customer_id)
-    response = _customer(request, ctx, customer_id, revealed=revealed)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _customer(request, ctx, customer_id, revealed=revealed)
 
 
 @router.post("/app/customers/{customer_id}/complaints", name="ui.customer.complaint")

@@ -12,7 +12,7 @@ from xieshang.kit.context import Context
 from xieshang.models.loan import Loan
 from xieshang.models.user import Role
 from xieshang.negotiations import service
-from xieshang.negotiations.schemas import NegotiationCreate
+from xieshang.negotiations.schemas import NegotiationCreate, NegotiationRead
 
 FINANCES = {
     "verified_income": "5000.00",
@@ -20,6 +20,32 @@ FINANCES = {
     "essential_expenses": "3300.00",
     "other_debt_service": "600.00",
 }
+
+
+def figures(income: str, essentials: str) -> dict[str, str]:
+    """Monthly figures with ``income`` verified and stated alike, and no other debt."""
+    return {
+        "verified_income": income,
+        "stated_income": income,
+        "essential_expenses": essentials,
+        "other_debt_service": "0",
+    }
+
+
+def open_hardship(
+    ctx: Context, loan: Loan, finances: dict[str, str] = FINANCES, hardship: str = "job_loss"
+) -> NegotiationRead:
+    """A hardship negotiation on ``loan`` with these monthly figures, as the service opens it."""
+    return service.open_case(
+        ctx,
+        NegotiationCreate.model_validate(
+            {
+                "loan_id": loan.id,
+                "finances": finances,
+                "request": {"scenario": "hardship", "hardship": hardship},
+            }
+        ),
+    )
 
 
 def agree(ctx: Context, loan: Loan, day: int = 10) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from tests import factories
+from tests.customer_side import figures, open_hardship
 from xieshang.contacts.schemas import ContactIn
 from xieshang.contacts.service import make_contact
 from xieshang.contacts.worklist import worklist
@@ -12,7 +13,6 @@ from xieshang.kit.context import Context
 from xieshang.models.audit import AuditEntry
 from xieshang.models.user import Role
 from xieshang.negotiations import service
-from xieshang.negotiations.schemas import NegotiationCreate
 
 
 def test_a_promised_call_is_due_in_working_days_and_stays_owed_until_it_reaches_the_customer(
@@ -25,20 +25,11 @@ def test_a_promised_call_is_due_in_working_days_and_stays_owed_until_it_reaches_
     factories.product(ctx)
     owner = factories.customer(ctx)
     loan = factories.loan(ctx, owner, principal="30000.00", months=12, start_date=date(2026, 1, 15))
-    case = service.open_case(
+    case = open_hardship(
         ctx,
-        NegotiationCreate.model_validate(
-            {
-                "loan_id": loan.id,
-                "finances": {
-                    "verified_income": "2000.00",
-                    "stated_income": "2000.00",
-                    "essential_expenses": "1900.00",
-                    "other_debt_service": "0",
-                },
-                "request": {"scenario": "hardship", "hardship": "over_indebted"},
-            }
-        ),
+        loan,
+        figures("2000.00", "1900.00"),
+        "over_indebted",
     )
     assert ctx.today() == date(2026, 6, 20)
     assert "NEXT_STEP_PERSON" in {r.code for r in case.evaluation.reasons}
@@ -64,19 +55,10 @@ def test_a_case_with_an_affordable_offer_promises_no_call(ctx: Context) -> None:
     factories.product(ctx)
     owner = factories.customer(ctx)
     loan = factories.loan(ctx, owner, principal="30000.00", months=12, start_date=date(2026, 1, 15))
-    case = service.open_case(
+    case = open_hardship(
         ctx,
-        NegotiationCreate.model_validate(
-            {
-                "loan_id": loan.id,
-                "finances": {
-                    "verified_income": "9000.00",
-                    "stated_income": "9000.00",
-                    "essential_expenses": "4000.00",
-                    "other_debt_service": "0",
-                },
-                "request": {"scenario": "hardship", "hardship": "income_drop_temporary"},
-            }
-        ),
+        loan,
+        figures("9000.00", "4000.00"),
+        "income_drop_temporary",
     )
     assert case.callback_due is None

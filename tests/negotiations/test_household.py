@@ -6,27 +6,11 @@ import json
 from decimal import Decimal
 
 from tests import factories
-from tests.customer_side import FINANCES
+from tests.customer_side import open_hardship
 from xieshang.kit.context import Context
 from xieshang.loans.schemas import PaymentCreate
 from xieshang.loans.service import record_payment
-from xieshang.models.loan import Loan
 from xieshang.models.negotiation import NegotiationCase
-from xieshang.negotiations import service
-from xieshang.negotiations.schemas import NegotiationCreate, NegotiationRead
-
-
-def negotiate(ctx: Context, loan: Loan) -> NegotiationRead:
-    return service.open_case(
-        ctx,
-        NegotiationCreate.model_validate(
-            {
-                "loan_id": loan.id,
-                "finances": FINANCES,
-                "request": {"scenario": "hardship", "hardship": "job_loss"},
-            }
-        ),
-    )
 
 
 def test_the_customers_other_active_loans_share_the_budget(ctx: Context) -> None:
@@ -44,7 +28,7 @@ def test_the_customers_other_active_loans_share_the_budget(ctx: Context) -> None
     factories.loan(ctx, someone)
     alone = factories.loan(ctx, single)
 
-    shared = negotiate(ctx, first)
+    shared = open_hardship(ctx, first)
     stored = ctx.session.get(NegotiationCase, shared.id)
     assert stored is not None
     others = json.loads(stored.input_snapshot)["other_loans"]
@@ -53,7 +37,7 @@ def test_the_customers_other_active_loans_share_the_budget(ctx: Context) -> None
     assert [r.params["loans"] for r in household] == ["2"]
     assert "2 笔贷款共用一份可承受额度" in household[0].text_zh
 
-    whole = negotiate(ctx, alone)
+    whole = open_hardship(ctx, alone)
     assert not [r for r in whole.evaluation.reasons if r.code == "ASSESS_HOUSEHOLD"]
     assert whole.evaluation.assessment is not None
     assert shared.evaluation.assessment is not None

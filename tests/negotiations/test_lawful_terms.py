@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
+
 from tests import factories
+from tests.customer_side import figures, open_hardship
 from xieshang.agreements import service as agreements
 from xieshang.kit.context import Context
-from xieshang.negotiations import service
-from xieshang.negotiations.schemas import NegotiationCreate
+from xieshang.models.negotiation import NegotiationEvaluation
 
 
 def test_an_offer_on_a_contract_beyond_the_law_states_the_credit_in_its_terms(
@@ -28,20 +30,11 @@ def test_an_offer_on_a_contract_beyond_the_law_states_the_credit_in_its_terms(
         months=12,
         start_date=date(2026, 1, 1),
     )
-    case = service.open_case(
+    case = open_hardship(
         ctx,
-        NegotiationCreate.model_validate(
-            {
-                "loan_id": loan.id,
-                "finances": {
-                    "verified_income": "3000.00",
-                    "stated_income": "3000.00",
-                    "essential_expenses": "2000.00",
-                    "other_debt_service": "0",
-                },
-                "request": {"scenario": "hardship", "hardship": "job_loss"},
-            }
-        ),
+        loan,
+        figures("3000.00", "2000.00"),
+        "job_loss",
     )
     credit = next(r for r in case.evaluation.reasons if r.code == "LAWFUL_CREDITED")
     amount = credit.params["amount"]
@@ -52,3 +45,11 @@ def test_an_offer_on_a_contract_beyond_the_law_states_the_credit_in_its_terms(
     en = agreements.offer_terms(ctx, case.id, offer.id, "en").text
     assert f"合同超出法定标准多收的 {amount} 已从欠款中扣减" in zh
     assert f"the {amount} the contract charged beyond the lawful amount" in en
+    # What each offer derives on reading (its phases) is shown, not stored beside its schedule.
+    assert offer.offer.phases
+    assert offer.offer.phases[0].count >= 1
+    stored = ctx.session.scalars(
+        select(NegotiationEvaluation.result).where(NegotiationEvaluation.case_id == case.id)
+    ).all()
+    assert stored
+    assert all('"phases"' not in result for result in stored)

@@ -184,7 +184,7 @@ def adjust(ctx: Context, case: NegotiationCase, data: AdjustIn) -> NegotiationOf
             offers=[checked.offer],
             counter_offer=None,
             reasons=render([Reason("ADJUSTED_PLAN", _params(checked.shape))], policy),
-        ).model_dump_json(),
+        ).stored(),
         evaluated_by=ctx.user.id,
         evaluated_at=ctx.now(),
     )

@@ -212,6 +212,14 @@ class EvaluationRead(BaseModel):
     application: ApplicationRead | None = None
     reasons: list[ReasonRead]
 
+    def stored(self) -> str:
+        """The JSON an evaluation is kept as: without what each offer derives on reading (its
+        phases and total repaid), so nothing stored can disagree with its schedule."""
+        derived = {"phases", "total_repaid"}
+        return self.model_dump_json(
+            exclude={"offers": {"__all__": derived}, "counter_offer": {"offer": derived}}
+        )
+
 
 class NegotiationCreate(_In):
     """Open a negotiation on a loan: the customer's finances and request. The loan and the record of

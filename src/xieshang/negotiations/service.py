@@ -289,7 +289,7 @@ def _evaluate(ctx: Context, case: NegotiationCase, snapshot: object) -> Negotiat
         as_of=result.as_of,
         policy_version=result.policy_version,
         policy_digest=result.policy_digest,
-        result=result.model_dump_json(),
+        result=result.stored(),
         evaluated_by=ctx.user_id,
         evaluated_at=ctx.now(),
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,7 +12,7 @@ from xieshang.domain.negotiation.case import Case, Finances
 from xieshang.domain.negotiation.policy import Policy
 from xieshang.domain.negotiation.reasons import Reason, money
 from xieshang.domain.restructure import Debt
-from xieshang.domain.schedule import Installment, equal_installment
+from xieshang.domain.schedule import equal_installment
 
 
 @dataclass(frozen=True)
@@ -63,7 +62,8 @@ def assess(case: Case, state: LedgerState, policy: Policy) -> Assessment:
     fin = case.finances
     income, household_disposable, household_target = affordable(fin, policy)
     future = [s.installment for s in state.installments if s.installment.due_date > case.as_of]
-    installment = regular_payment(future or [state.installments[-1].installment])
+    regular = future[:-1] or future or [state.installments[-1].installment]  # not a final balloon
+    installment = regular[0].payment
     others = (monthly_cost(o) for o in case.other_loans if _running(o, case.as_of))
     budget = Budget(monthly_cost(case.loan), tuple(others))
     disposable, target = budget.share(household_disposable), budget.share(household_target)
@@ -100,11 +100,6 @@ def assess(case: Case, state: LedgerState, policy: Policy) -> Assessment:
         bearable=target + budget.share(fin.lump_sum_available),
         largest_payment=max((i.payment for i in future), default=0),
     )
-
-
-def regular_payment(future: Sequence[Installment]) -> Fen:
-    """The contract's regular payment: the next one due, not counting a final balloon."""
-    return (future[:-1] or future)[0].payment
 
 
 def monthly_cost(loan: Loan) -> Fen:
